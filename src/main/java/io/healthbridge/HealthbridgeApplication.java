@@ -1,0 +1,71 @@
+package io.healthbridge;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Starts Healthbridge: {@code java -jar healthbridge.jar [--config FILE] [--routes DIR]}. */
+public final class HealthbridgeApplication {
+
+    private HealthbridgeApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        String config = env.getOrDefault("HEALTHBRIDGE_CONFIG", null);
+        String routes = env.getOrDefault("HEALTHBRIDGE_ROUTES_DIR", null);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--config", "-c" -> config = value(args, ++i, arg);
+                case "--routes", "-r" -> routes = value(args, ++i, arg);
+                case "--help", "-h" -> {
+                    System.out.println(usage());
+                    return;
+                }
+                default -> {
+                    if (arg.startsWith("--config=")) {
+                        config = arg.substring("--config=".length());
+                    } else if (arg.startsWith("--routes=")) {
+                        routes = arg.substring("--routes=".length());
+                    } else {
+                        fail("unknown option " + arg);
+                    }
+                }
+            }
+        }
+        Path configPath = null;
+        if (config != null) {
+            configPath = Path.of(config);
+            if (!Files.isReadable(configPath)) {
+                fail("configuration file " + configPath.toAbsolutePath() + " does not exist or is not readable");
+            }
+        } else if (Files.isReadable(Path.of("application.properties"))) {
+            configPath = Path.of("application.properties");
+        }
+        HealthbridgeRuntime runtime = new HealthbridgeRuntime(configPath, routes == null ? null : Path.of(routes), null);
+        runtime.run();
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            fail(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void fail(String message) {
+        System.err.println("healthbridge: " + message);
+        System.err.println(usage());
+        System.exit(2);
+    }
+
+    private static String usage() {
+        return """
+                usage: java -jar healthbridge.jar [--config FILE] [--routes DIR]
+                  --config FILE  properties file (default ./application.properties; env HEALTHBRIDGE_CONFIG)
+                  --routes DIR   route files folder (default ./routes; env HEALTHBRIDGE_ROUTES_DIR)
+                Every healthbridge.* and camel.* key can be overridden by an environment variable:
+                upper case, dots and dashes as underscores (healthbridge.routes.dir -> HEALTHBRIDGE_ROUTES_DIR).""";
+    }
+}

@@ -1,0 +1,149 @@
+package io.healthbridge;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.healthbridge.api.ManagementRoutes;
+import io.healthbridge.config.EnvironmentOverrides;
+import io.healthbridge.reload.RouteFileLoader;
+import io.healthbridge.reload.RouteFileWatcher;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Healthbridge instance: camel-main with the embedded HTTP server, the built-in management routes and the
+ * hot-reloaded route files. Used by the command line and by whole-runtime tests.
+ */
+public class HealthbridgeRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthbridgeRuntime.class);
+
+    private final Main main;
+    private final Path routesOverride;
+    private RouteFileLoader loader;
+    private RouteFileWatcher watcher;
+    private long startNanos;
+
+    /**
+     * @param config    properties file read over the built-in defaults, or null for the defaults alone
+     * @param routesDir route files folder, or null for {@code healthbridge.routes.dir}
+     * @param overrides properties that win over every file and environment variable (tests), or null
+     */
+    public HealthbridgeRuntime(Path config, Path routesDir, Properties overrides) {
+        this.routesOverride = routesDir;
+        this.main = new Main();
+        // the first location that has a key wins: the operator's file over the built-in defaults
+        String locations = "classpath:application.properties;optional=true";
+        if (config != null) {
+            locations = "file:" + config.toAbsolutePath() + "," + locations;
+        }
+        main.setPropertyPlaceholderLocations(locations);
+        Properties effective = environmentOverrides(config);
+        if (overrides != null) {
+            effective.putAll(overrides);
+        }
+        main.setOverrideProperties(effective);
+        main.configure().addRoutesBuilder(new ManagementRoutes());
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                CamelContext context = m.getCamelContext();
+                createLoader(context);
+                context.addLifecycleStrategy(new LifecycleStrategySupport() {
+                    @Override
+                    public void onContextStarted(CamelContext ctx) {
+                        startRouteFiles(ctx);
+                    }
+
+                    @Override
+                    public void onContextStopping(CamelContext ctx) {
+                        LOG.info("Healthbridge stopping");
+                        if (watcher != null) {
+                            watcher.stop();
+                        }
+                    }
+
+                    @Override
+                    public void onContextStopped(CamelContext ctx) {
+                        LOG.info("Healthbridge stopped");
+                    }
+                });
+            }
+        });
+    }
+
+    private static Properties environmentOverrides(Path config) {
+        try {
+            Properties env = EnvironmentOverrides.from(System.getenv(), EnvironmentOverrides.declaredKeys(config));
+            if (!env.isEmpty()) {
+                // keys only: values may be secrets
+                LOG.info("Configuration overridden from the environment: {}", new java.util.TreeSet<>(env.stringPropertyNames()));
+            }
+            return env;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read configuration " + config + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void createLoader(CamelContext context) {
+        Path routes = routesOverride != null ? routesOverride
+                : Path.of(property(context, "healthbridge.routes.dir", "routes"));
+        loader = new RouteFileLoader(context, routes, Clock.systemUTC());
+        context.getRegistry().bind("routeFileLoader", loader);
+    }
+
+    private void startRouteFiles(CamelContext context) {
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        loader.setMeterRegistry(registry);
+        watcher = new RouteFileWatcher(loader);
+        watcher.loadAll();
+        if (Boolean.parseBoolean(property(context, "healthbridge.routes.reload-enabled", "true"))) {
+            long interval = Long.parseLong(property(context, "healthbridge.routes.reload-interval-ms", "500"));
+            ScheduledExecutorService executor = context.getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "route-file-watcher");
+            watcher.start(executor, interval);
+        }
+        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        LOG.info("Healthbridge started in {} ms: http://{}:{} ({} routes, {} route files from {})", ms,
+                property(context, "camel.server.host", "0.0.0.0"), property(context, "camel.server.port", "8080"),
+                context.getRoutes().size(), loader.files().size(), loader.getRoot());
+    }
+
+    static String property(CamelContext context, String key, String defaultValue) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse(defaultValue);
+    }
+
+    /** Starts and returns once the runtime serves. */
+    public void start() throws Exception {
+        startNanos = System.nanoTime();
+        main.start();
+    }
+
+    /** Starts and blocks until the JVM is asked to stop (SIGTERM, Ctrl+C). */
+    public void run() throws Exception {
+        startNanos = System.nanoTime();
+        main.run();
+    }
+
+    public void stop() {
+        main.stop();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public RouteFileLoader routeFileLoader() {
+        return loader;
+    }
+}

@@ -1,0 +1,52 @@
+package io.healthbridge.reload;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.healthbridge.support.RunningHealthbridge;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every route file shipped in routes/ loads in the real runtime, so a bad shipped file fails the build. */
+class ShippedRoutesTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void everyShippedRouteFileLoads() throws Exception {
+        Path shipped = Path.of("routes").toAbsolutePath();
+        List<String> files;
+        try (Stream<Path> s = Files.walk(shipped)) {
+            files = s.filter(Files::isRegularFile).filter(RouteFileLoader::isRouteFile)
+                    .map(p -> shipped.relativize(p).toString()).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("healthbridge.routes.dir", shipped.toString());
+        p.setProperty("healthbridge.routes.reload-enabled", "false");
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
+            List<RouteFileStatus> statuses = hb.runtime().routeFileLoader().statuses();
+            assertThat(statuses).extracting(RouteFileStatus::file).containsExactlyElementsOf(files);
+            assertThat(statuses).allSatisfy(s -> assertThat(s.ok()).as(s.file() + ": " + s.reason()).isTrue());
+            assertThat(hb.bodyOrNull("/api/v1/ping")).contains("\"pong\": true");
+        }
+    }
+
+    @Test
+    void aBrokenFileAtStartupIsRejectedAndTheRestStarts() throws Exception {
+        Files.createDirectories(work.resolve("routes"));
+        Files.writeString(work.resolve("routes/broken.camel.yaml"), "- route: [\n");
+        Files.writeString(work.resolve("routes/fine.camel.yaml"), io.healthbridge.support.Routes.yamlConstant(
+                "fine", "/fine", "fine"));
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work)) {
+            assertThat(hb.bodyOrNull("/fine")).isEqualTo("fine");
+            assertThat(hb.runtime().routeFileLoader().statusOf("broken.camel.yaml").ok()).isFalse();
+            assertThat(hb.getJson("/health").get("status").asText()).isEqualTo("UP");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.healthbridge.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.healthbridge.HealthbridgeRuntime;
+
+/** The real runtime on a free loopback port with its own routes and data folders, spoken to over HTTP. */
+public final class RunningHealthbridge implements AutoCloseable {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final HealthbridgeRuntime runtime;
+    private final int port;
+    private final Path routes;
+    private final Path data;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningHealthbridge(HealthbridgeRuntime runtime, int port, Path routes, Path data) {
+        this.runtime = runtime;
+        this.port = port;
+        this.routes = routes;
+        this.data = data;
+    }
+
+    public static RunningHealthbridge start(Path workDir) throws Exception {
+        return start(workDir, new Properties());
+    }
+
+    /** Starts on {@code workDir/routes} and {@code workDir/data}; {@code extra} wins over every other setting. */
+    public static RunningHealthbridge start(Path workDir, Properties extra) throws Exception {
+        Path routes = Files.createDirectories(workDir.resolve("routes"));
+        Path data = Files.createDirectories(workDir.resolve("data"));
+        int port = freePort();
+        Properties p = new Properties();
+        p.setProperty("camel.server.port", String.valueOf(port));
+        p.setProperty("camel.server.host", "127.0.0.1");
+        p.setProperty("healthbridge.routes.dir", routes.toString());
+        p.setProperty("healthbridge.routes.reload-interval-ms", "100");
+        p.setProperty("healthbridge.data.dir", data.toString());
+        p.putAll(extra);
+        HealthbridgeRuntime runtime = new HealthbridgeRuntime(null, null, p);
+        runtime.start();
+        return new RunningHealthbridge(runtime, port, routes, data);
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public HealthbridgeRuntime runtime() {
+        return runtime;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path routes() {
+        return routes;
+    }
+
+    public Path data() {
+        return data;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Body of a GET, or null when the path does not answer 200. */
+    public String bodyOrNull(String path) {
+        try {
+            HttpResponse<String> r = get(path);
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    public JsonNode getJson(String path) throws IOException, InterruptedException {
+        return MAPPER.readTree(get(path).body());
+    }
+
+    /** Writes a route file atomically (temp file, then move), as an editor or a deploy tool would. */
+    public Path writeRoute(String relative, String content) throws IOException {
+        Path target = routes.resolve(relative);
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+        Files.writeString(tmp, content);
+        return Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void close() {
+        runtime.stop();
+    }
+}
