@@ -1,0 +1,86 @@
+package io.healthbridge.event;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every canonical data type: its CloudEvents type, the one UCUM unit its main quantity is converted to, and the
+ * LOINC code where one exists. Codes are those of the FHIR R4 vital-signs profiles and the HL7 PHR sleep value set;
+ * types without an established code carry none rather than a guessed one.
+ */
+public enum DataType {
+
+    HEART_RATE("heart_rate", "/min", new Loinc("8867-4", "Heart rate")),
+    RESTING_HEART_RATE("resting_heart_rate", "/min", new Loinc("40443-4", "Heart rate --resting")),
+    /** RMSSD or SDNN, named in data.method; only SDNN has a LOINC code. */
+    HEART_RATE_VARIABILITY("heart_rate_variability", "ms", null),
+    STEPS("steps", "{steps}", new Loinc("55423-8", "Number of steps in unspecified time Pedometer")),
+    DISTANCE("distance", "m", null),
+    ACTIVE_ENERGY("active_energy", "kcal", null),
+    OXYGEN_SATURATION("oxygen_saturation", "%", new Loinc("2708-6", "Oxygen saturation in Arterial blood")),
+    RESPIRATORY_RATE("respiratory_rate", "/min", new Loinc("9279-1", "Respiratory rate")),
+    BODY_TEMPERATURE("body_temperature", "Cel", new Loinc("8310-5", "Body temperature")),
+    BODY_WEIGHT("body_weight", "kg", new Loinc("29463-7", "Body weight")),
+    BODY_FAT("body_fat", "%", new Loinc("41982-0", "Percentage of body fat Measured")),
+    BLOOD_PRESSURE("blood_pressure", "mm[Hg]", new Loinc("85354-9", "Blood pressure panel with all children optional")),
+    BLOOD_GLUCOSE("blood_glucose", "mg/dL", new Loinc("2339-0", "Glucose [Mass/volume] in Blood")),
+    SLEEP_SESSION("sleep_session", "s", new Loinc("93832-4", "Sleep duration")),
+    WORKOUT("workout", "s", null),
+    DAILY_ACTIVITY("daily_activity", "{steps}", null),
+    CONNECTION_CREATED("connection.created", null, null),
+    CONNECTION_REVOKED("connection.revoked", null, null),
+    CONNECTION_ERROR("connection.error", null, null);
+
+    public static final Loinc SYSTOLIC = new Loinc("8480-6", "Systolic blood pressure");
+    public static final Loinc DIASTOLIC = new Loinc("8462-4", "Diastolic blood pressure");
+    public static final Loinc HRV_SDNN = new Loinc("80404-7", "R-R interval.standard deviation (Heart rate variability)");
+    public static final Loinc SLEEP_DEEP = new Loinc("93831-6", "Deep sleep duration");
+    public static final Loinc SLEEP_LIGHT = new Loinc("93830-8", "Light sleep duration");
+    public static final Loinc SLEEP_REM = new Loinc("93829-0", "REM sleep duration");
+
+    private final String id;
+    private final String unit;
+    private final Loinc loinc;
+
+    DataType(String id, String unit, Loinc loinc) {
+        this.id = id;
+        this.unit = unit;
+        this.loinc = loinc;
+    }
+
+    /** The name in data and schemas: {@code heart_rate}, {@code connection.created}. */
+    public String id() {
+        return id;
+    }
+
+    /** The CloudEvents type: {@code health.heart_rate}; lifecycle events are {@code healthbridge.connection.*}. */
+    public String eventType() {
+        return isConnectionEvent() ? "healthbridge." + id : "health." + id;
+    }
+
+    /** The canonical UCUM unit of the main quantity, or null for types without one. */
+    public String unit() {
+        return unit;
+    }
+
+    public Loinc loinc() {
+        return loinc;
+    }
+
+    public boolean isConnectionEvent() {
+        return id.startsWith("connection.");
+    }
+
+    /** File name of the JSON schema under {@code schemas/}. */
+    public String schemaName() {
+        return id.replace('.', '_');
+    }
+
+    public static Optional<DataType> fromId(String id) {
+        return Arrays.stream(values()).filter(t -> t.id.equals(id) || t.schemaName().equals(id)).findFirst();
+    }
+
+    public static Optional<DataType> fromEventType(String type) {
+        return Arrays.stream(values()).filter(t -> t.eventType().equals(type)).findFirst();
+    }
+}

@@ -1,0 +1,236 @@
+package io.healthbridge.provider.polar;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.DataType;
+import io.healthbridge.event.Device;
+import io.healthbridge.event.EventBuilder;
+import io.healthbridge.event.MappingContext;
+import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.provider.Records;
+import io.healthbridge.provider.Samples;
+import io.healthbridge.provider.SleepStages;
+import io.healthbridge.provider.withings.WithingsMapper;
+
+import static io.healthbridge.provider.Records.has;
+import static io.healthbridge.provider.Records.longValue;
+import static io.healthbridge.provider.Records.number;
+import static io.healthbridge.provider.Records.optNumber;
+import static io.healthbridge.provider.Records.optText;
+import static io.healthbridge.provider.Records.text;
+
+/**
+ * Polar AccessLink v3 documents into canonical events: continuous heart rate, nightly recharge (HRV, breathing),
+ * sleep, SpO2 tests, physical information, daily activity and exercises. Times Polar gives without an offset are
+ * placed in the user's zone.
+ */
+public class PolarMapper implements ProviderMapper {
+
+    public static final String PROVIDER = "polar";
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public Set<String> datasets() {
+        return Set.of("continuous_heart_rate", "nightly_recharge", "sleep", "spo2", "physical_information",
+                "activity", "exercises");
+    }
+
+    @Override
+    public List<JsonNode> records(String dataset, JsonNode payload) {
+        if (payload.isArray()) {
+            return Records.arrayOrField(payload, dataset);
+        }
+        for (String listField : List.of("nights", "recharges", "exercises", "activities", "physical_informations")) {
+            if (payload.has(listField) && payload.get(listField).isArray()) {
+                return Records.array(payload, listField);
+            }
+        }
+        return List.of(payload);
+    }
+
+    @Override
+    public List<CanonicalEvent> mapRecord(String dataset, JsonNode r, MappingContext ctx) {
+        return switch (dataset) {
+            case "continuous_heart_rate" -> List.of(heartRate(r, ctx));
+            case "nightly_recharge" -> recharge(r, ctx);
+            case "sleep" -> sleep(r, ctx);
+            case "spo2" -> List.of(spo2(r, ctx));
+            case "physical_information" -> body(r, ctx);
+            case "activity" -> List.of(activity(r, ctx));
+            case "exercises" -> List.of(exercise(r, ctx));
+            default -> throw new IllegalArgumentException("unknown dataset " + dataset);
+        };
+    }
+
+    /** {@code "HH:mm[:ss]"} times of a day; a time earlier than the one before it belongs to the next day. */
+    private static TreeMap<OffsetDateTime, JsonNode> clockSeries(JsonNode map, LocalDate day, ZoneId zone) {
+        TreeMap<OffsetDateTime, JsonNode> out = new TreeMap<>();
+        if (map == null || !map.isObject()) {
+            return out;
+        }
+        LocalDate current = day;
+        LocalTime previous = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            LocalTime t = Records.clock(e.getKey(), "sample time");
+            if (previous != null && t.isBefore(previous)) {
+                current = current.plusDays(1);
+            }
+            previous = t;
+            out.put(current.atTime(t).atZone(zone).toOffsetDateTime(), e.getValue());
+        }
+        return out;
+    }
+
+    private CanonicalEvent heartRate(JsonNode r, MappingContext ctx) {
+        LocalDate day = Records.date(text(r, "date"), "field 'date'");
+        EventBuilder b = EventBuilder.of(DataType.HEART_RATE, ctx).raw(r).sourceRecordId(day.toString()).put("unit", "/min");
+        Samples s = new Samples();
+        for (JsonNode sample : Records.array(r, "heart_rate_samples")) {
+            LocalTime t = Records.clock(text(sample, "sample_time"), "field 'sample_time'");
+            s.add(day.atTime(t).atZone(ctx.zone()).toOffsetDateTime(), b.convert(number(sample, "heart_rate"), "/min"));
+        }
+        return s.applyTo(b).build();
+    }
+
+    private List<CanonicalEvent> recharge(JsonNode r, MappingContext ctx) {
+        LocalDate day = Records.date(text(r, "date"), "field 'date'");
+        List<CanonicalEvent> events = new ArrayList<>();
+        EventBuilder hrv = EventBuilder.of(DataType.HEART_RATE_VARIABILITY, ctx).raw(r).sourceRecordId(day.toString())
+                .put("method", "rmssd").value(number(r, "heart_rate_variability_avg"), "ms");
+        Samples hs = new Samples();
+        clockSeries(r.get("hrv_samples"), day, ctx.zone()).forEach((t, v) -> hs.add(t, hrv.convert(Records.toNumber(v, "hrv sample"), "ms")));
+        OffsetDateTime start = hs.isEmpty() ? day.atStartOfDay(ctx.zone()).toOffsetDateTime() : hs.first();
+        OffsetDateTime end = hs.isEmpty() ? start : hs.last();
+        hrv.interval(start, end);
+        if (!hs.isEmpty()) {
+            hrv.samples(hs.toJson());
+        }
+        events.add(hrv.build());
+        BigDecimal breathing = optNumber(r, "breathing_rate_avg");
+        if (breathing != null) {
+            events.add(EventBuilder.of(DataType.RESPIRATORY_RATE, ctx).raw(r).sourceRecordId(day.toString())
+                    .interval(start, end).value(breathing, "/min").build());
+        }
+        return events;
+    }
+
+    /** Polar hypnogram codes: 0 wake, 1 REM, 2 lighter non-REM, 3 light non-REM, 4 deep non-REM, 5 unknown. */
+    private static String hypnogramStage(int code) {
+        return switch (code) {
+            case 0 -> "awake";
+            case 1 -> "rem";
+            case 2, 3 -> "light";
+            case 4 -> "deep";
+            default -> "unknown";
+        };
+    }
+
+    private List<CanonicalEvent> sleep(JsonNode r, MappingContext ctx) {
+        OffsetDateTime start = Records.offsetTime(r, "sleep_start_time");
+        OffsetDateTime end = Records.offsetTime(r, "sleep_end_time");
+        String id = text(r, "date");
+        ZoneOffset offset = start.getOffset();
+        SleepStages stages = new SleepStages()
+                .add("light", optNumber(r, "light_sleep"), "s")
+                .add("deep", optNumber(r, "deep_sleep"), "s")
+                .add("rem", optNumber(r, "rem_sleep"), "s")
+                .add("awake", optNumber(r, "total_interruption_duration"), "s")
+                .add("unknown", optNumber(r, "unrecognized_sleep_stage"), "s");
+        SleepStages.Segments segments = new SleepStages.Segments();
+        TreeMap<OffsetDateTime, JsonNode> hypnogram = clockSeries(r.get("hypnogram"), start.toLocalDate(), offset);
+        List<Map.Entry<OffsetDateTime, JsonNode>> entries = new ArrayList<>(hypnogram.entrySet());
+        for (int i = 0; i < entries.size(); i++) {
+            OffsetDateTime from = entries.get(i).getKey();
+            OffsetDateTime to = i + 1 < entries.size() ? entries.get(i + 1).getKey() : end;
+            segments.add(hypnogramStage(entries.get(i).getValue().asInt(5)), from, to);
+        }
+        Device device = has(r, "device_id") ? new Device(null, null, null, "Polar") : null;
+        List<CanonicalEvent> events = new ArrayList<>();
+        events.add(EventBuilder.of(DataType.SLEEP_SESSION, ctx).raw(r).sourceRecordId(id).interval(start, end)
+                .device(device)
+                .quantity("duration", stages.asleepSeconds(), "s")
+                .put("stages", stages.toJson())
+                .put("segments", segments.toJson())
+                .put("score", optNumber(r, "sleep_score"))
+                .build());
+        EventBuilder hr = EventBuilder.of(DataType.HEART_RATE, ctx).raw(r).sourceRecordId(id).put("unit", "/min")
+                .put("context", "sleep");
+        Samples hs = new Samples();
+        clockSeries(r.get("heart_rate_samples"), start.toLocalDate(), offset)
+                .forEach((t, v) -> hs.add(t, hr.convert(Records.toNumber(v, "heart rate sample"), "/min")));
+        if (!hs.isEmpty()) {
+            events.add(hs.applyTo(hr).build());
+        }
+        return events;
+    }
+
+    private CanonicalEvent spo2(JsonNode r, MappingContext ctx) {
+        int offsetMinutes = has(r, "time_zone_offset") ? (int) longValue(r, "time_zone_offset") : 0;
+        OffsetDateTime time = Records.epochSeconds(longValue(r, "test_time"), offsetMinutes * 60);
+        return EventBuilder.of(DataType.OXYGEN_SATURATION, ctx).raw(r).sourceRecordId(String.valueOf(longValue(r, "test_time")))
+                .at(time).value(number(r, "blood_oxygen_percent"), "%").build();
+    }
+
+    private List<CanonicalEvent> body(JsonNode r, MappingContext ctx) {
+        BigDecimal weight = optNumber(r, "weight");
+        if (weight == null || weight.signum() <= 0) {
+            return List.of();
+        }
+        OffsetDateTime time = Records.offsetTime(r, "created");
+        return List.of(EventBuilder.of(DataType.BODY_WEIGHT, ctx).raw(r).sourceRecordId(text(r, "created"))
+                .at(time).value(weight, "kg").put("entry", optText(r, "weight_source")).build());
+    }
+
+    private CanonicalEvent activity(JsonNode r, MappingContext ctx) {
+        OffsetDateTime start = Records.localTime(text(r, "start_time"), ctx.zone(), "field 'start_time'");
+        OffsetDateTime end = Records.localTime(text(r, "end_time"), ctx.zone(), "field 'end_time'");
+        return EventBuilder.of(DataType.DAILY_ACTIVITY, ctx).raw(r).sourceRecordId(start.toLocalDate().toString())
+                .interval(start, end)
+                .put("date", start.toLocalDate().toString())
+                .quantity("steps", optNumber(r, "steps"), "{steps}")
+                .quantity("distance", optNumber(r, "distance_from_steps"), "m")
+                .quantity("active_energy", optNumber(r, "active_calories"), "kcal")
+                .quantity("total_energy", optNumber(r, "calories"), "kcal")
+                .quantity("active_duration", has(r, "active_duration")
+                        ? Records.isoDurationSeconds(text(r, "active_duration"), "field 'active_duration'") : null, "s")
+                .build();
+    }
+
+    private CanonicalEvent exercise(JsonNode r, MappingContext ctx) {
+        int offsetMinutes = has(r, "start_time_utc_offset") ? (int) longValue(r, "start_time_utc_offset") : 0;
+        OffsetDateTime start = Records.localTime(text(r, "start_time"), ZoneOffset.ofTotalSeconds(offsetMinutes * 60),
+                "field 'start_time'");
+        long duration = Records.isoDurationSeconds(text(r, "duration"), "field 'duration'");
+        String sport = text(r, "sport");
+        String detailed = optText(r, "detailed_sport_info");
+        EventBuilder b = EventBuilder.of(DataType.WORKOUT, ctx).raw(r).sourceRecordId(text(r, "id"))
+                .interval(start, start.plusSeconds(duration))
+                .device(has(r, "device") ? new Device(optText(r, "device"), optText(r, "device"), "watch", "Polar") : null)
+                .put("sport", Records.snake(detailed != null ? detailed : sport))
+                .put("provider_sport", detailed != null ? sport + "/" + detailed : sport)
+                .quantity("duration", duration, "s")
+                .quantity("distance", optNumber(r, "distance"), "m")
+                .quantity("energy", optNumber(r, "calories"), "kcal");
+        JsonNode hr = r.path("heart_rate");
+        WithingsMapper.heartRateSummary(b, optNumber(hr, "average"), optNumber(hr, "maximum"), null);
+        return b.build();
+    }
+}

@@ -1,0 +1,287 @@
+package io.healthbridge.provider.withings;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.DataType;
+import io.healthbridge.event.Device;
+import io.healthbridge.event.EventBuilder;
+import io.healthbridge.event.MappingContext;
+import io.healthbridge.event.MappingException;
+import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.provider.Records;
+import io.healthbridge.provider.Samples;
+import io.healthbridge.provider.SleepStages;
+
+import static io.healthbridge.provider.Records.has;
+import static io.healthbridge.provider.Records.longValue;
+import static io.healthbridge.provider.Records.number;
+import static io.healthbridge.provider.Records.optNumber;
+import static io.healthbridge.provider.Records.optText;
+import static io.healthbridge.provider.Records.text;
+
+/**
+ * Withings Public API responses ({@code {"status":0,"body":{…}}}) into canonical events: measure getmeas,
+ * getactivity, getintradayactivity, getworkouts and sleep getsummary.
+ */
+public class WithingsMapper implements ProviderMapper {
+
+    public static final String PROVIDER = "withings";
+
+    /** getmeas {@code meastype} codes that map to a canonical type. */
+    static final int WEIGHT = 1;
+    static final int FAT_RATIO = 6;
+    static final int DIASTOLIC = 9;
+    static final int SYSTOLIC = 10;
+    static final int HEART_PULSE = 11;
+    static final int SPO2 = 54;
+    static final int BODY_TEMPERATURE = 71;
+
+    /** getworkouts category codes (Withings "workout category" table), the common ones. */
+    static final Map<Integer, String> SPORTS = Map.ofEntries(Map.entry(1, "walking"), Map.entry(2, "running"),
+            Map.entry(3, "hiking"), Map.entry(4, "skating"), Map.entry(5, "bmx"), Map.entry(6, "cycling"),
+            Map.entry(7, "swimming"), Map.entry(8, "surfing"), Map.entry(9, "kitesurfing"), Map.entry(10, "windsurfing"),
+            Map.entry(11, "bodyboard"), Map.entry(12, "tennis"), Map.entry(13, "table_tennis"), Map.entry(14, "squash"),
+            Map.entry(15, "badminton"), Map.entry(16, "weights"), Map.entry(17, "calisthenics"),
+            Map.entry(18, "elliptical"), Map.entry(19, "pilates"), Map.entry(20, "basketball"),
+            Map.entry(21, "soccer"), Map.entry(22, "football"), Map.entry(23, "rugby"), Map.entry(24, "volleyball"),
+            Map.entry(25, "waterpolo"), Map.entry(26, "horse_riding"), Map.entry(27, "golf"), Map.entry(28, "yoga"),
+            Map.entry(29, "dancing"), Map.entry(30, "boxing"), Map.entry(31, "fencing"), Map.entry(32, "wrestling"),
+            Map.entry(33, "martial_arts"), Map.entry(34, "skiing"), Map.entry(35, "snowboarding"),
+            Map.entry(36, "other"), Map.entry(128, "no_activity"), Map.entry(187, "rowing"), Map.entry(188, "zumba"),
+            Map.entry(191, "baseball"), Map.entry(192, "handball"), Map.entry(193, "hockey"),
+            Map.entry(194, "ice_hockey"), Map.entry(195, "climbing"), Map.entry(196, "ice_skating"),
+            Map.entry(272, "multi_sport"), Map.entry(306, "indoor_walking"), Map.entry(307, "indoor_running"),
+            Map.entry(308, "indoor_cycling"));
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public Set<String> datasets() {
+        return Set.of("getmeas", "getactivity", "getintradayactivity", "getworkouts", "sleep_summary");
+    }
+
+    @Override
+    public List<JsonNode> records(String dataset, JsonNode payload) {
+        int status = payload.path("status").asInt(-1);
+        if (status != 0) {
+            throw new MappingException("Withings answered status " + payload.path("status") + ": "
+                                       + payload.path("error").asText(""));
+        }
+        JsonNode body = payload.path("body");
+        return switch (dataset) {
+            case "getmeas" -> withZone(Records.array(body, "measuregrps"), body);
+            case "getactivity" -> Records.array(body, "activities");
+            case "getintradayactivity" -> intradayRecords(body);
+            case "getworkouts", "sleep_summary" -> Records.array(body, "series");
+            default -> List.of();
+        };
+    }
+
+    /** getmeas groups inherit the response's time zone. */
+    private static List<JsonNode> withZone(List<JsonNode> groups, JsonNode body) {
+        String zone = optText(body, "timezone");
+        if (zone != null) {
+            groups.forEach(g -> {
+                if (g.isObject() && !g.has("timezone")) {
+                    ((ObjectNode) g).put("timezone", zone);
+                }
+            });
+        }
+        return groups;
+    }
+
+    /** getintradayactivity's {@code series} is an object keyed by unix time; each entry becomes a record. */
+    private static List<JsonNode> intradayRecords(JsonNode body) {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode series = body.path("series");
+        for (Iterator<Map.Entry<String, JsonNode>> it = series.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            ObjectNode r = e.getValue().isObject() ? ((ObjectNode) e.getValue()).deepCopy()
+                    : io.healthbridge.event.EventJson.object();
+            r.put("timestamp", e.getKey());
+            out.add(r);
+        }
+        return out;
+    }
+
+    @Override
+    public List<CanonicalEvent> mapRecord(String dataset, JsonNode r, MappingContext ctx) {
+        return switch (dataset) {
+            case "getmeas" -> measureGroup(r, ctx);
+            case "getactivity" -> List.of(activity(r, ctx));
+            case "getintradayactivity" -> intraday(r, ctx);
+            case "getworkouts" -> List.of(workout(r, ctx));
+            case "sleep_summary" -> sleep(r, ctx);
+            default -> throw new IllegalArgumentException("unknown dataset " + dataset);
+        };
+    }
+
+    private List<CanonicalEvent> measureGroup(JsonNode g, MappingContext ctx) {
+        if (g.path("category").asInt(1) == 2) {
+            return List.of(); // a user goal, not a measurement
+        }
+        String grpid = text(g, "grpid");
+        OffsetDateTime time = Records.epochSeconds(longValue(g, "date"), optText(g, "timezone"), ctx.zone());
+        Device device = has(g, "model") ? new Device(optText(g, "model"), optText(g, "model"), null, "Withings") : null;
+        BigDecimal systolic = null;
+        BigDecimal diastolic = null;
+        BigDecimal pulse = null;
+        List<CanonicalEvent> events = new ArrayList<>();
+        for (JsonNode m : Records.array(g, "measures")) {
+            int type = m.path("type").asInt(-1);
+            BigDecimal value = number(m, "value").scaleByPowerOfTen((int) longValue(m, "unit"));
+            String record = grpid + ":" + type;
+            switch (type) {
+                case WEIGHT -> events.add(point(DataType.BODY_WEIGHT, ctx, g, record, time, device).value(value, "kg").build());
+                case FAT_RATIO -> events.add(point(DataType.BODY_FAT, ctx, g, record, time, device).value(value, "%").build());
+                case SPO2 -> events.add(point(DataType.OXYGEN_SATURATION, ctx, g, record, time, device).value(value, "%").build());
+                case BODY_TEMPERATURE -> events.add(point(DataType.BODY_TEMPERATURE, ctx, g, record, time, device).value(value, "Cel").build());
+                case SYSTOLIC -> systolic = value;
+                case DIASTOLIC -> diastolic = value;
+                case HEART_PULSE -> pulse = value;
+                default -> {
+                    // other measures (fat mass, muscle, bone, PWV, …) have no canonical type yet
+                }
+            }
+        }
+        if (systolic != null && diastolic != null) {
+            events.add(point(DataType.BLOOD_PRESSURE, ctx, g, grpid + ":bp", time, device)
+                    .quantity("systolic", systolic, "mm[Hg]").quantity("diastolic", diastolic, "mm[Hg]")
+                    .quantity("pulse", pulse, "/min").build());
+        } else if (pulse != null) {
+            EventBuilder hr = point(DataType.HEART_RATE, ctx, g, grpid + ":" + HEART_PULSE, time, device).put("unit", "/min");
+            events.add(new Samples().add(time, pulse).applyTo(hr).build());
+        }
+        return events;
+    }
+
+    private static EventBuilder point(DataType type, MappingContext ctx, JsonNode raw, String record, OffsetDateTime time,
+            Device device) {
+        return EventBuilder.of(type, ctx).raw(raw).sourceRecordId(record).at(time).device(device);
+    }
+
+    private CanonicalEvent activity(JsonNode r, MappingContext ctx) {
+        ZoneId zone = Records.zone(optText(r, "timezone"), ctx.zone());
+        var day = Records.date(text(r, "date"), "field 'date'");
+        OffsetDateTime start = day.atStartOfDay(zone).toOffsetDateTime();
+        BigDecimal active = Records.sum(optNumber(r, "soft"), optNumber(r, "moderate"), optNumber(r, "intense"));
+        return EventBuilder.of(DataType.DAILY_ACTIVITY, ctx).raw(r).sourceRecordId(day.toString())
+                .interval(start, day.plusDays(1).atStartOfDay(zone).toOffsetDateTime())
+                .device(has(r, "model") ? new Device(optText(r, "model"), optText(r, "model"), null, "Withings") : null)
+                .put("date", day.toString())
+                .quantity("steps", optNumber(r, "steps"), "{steps}")
+                .quantity("distance", optNumber(r, "distance"), "m")
+                .quantity("active_energy", optNumber(r, "calories"), "kcal")
+                .quantity("total_energy", optNumber(r, "totalcalories"), "kcal")
+                .quantity("active_duration", active, "s")
+                .build();
+    }
+
+    private List<CanonicalEvent> intraday(JsonNode r, MappingContext ctx) {
+        String ts = text(r, "timestamp");
+        long seconds;
+        try {
+            seconds = Long.parseLong(ts);
+        } catch (NumberFormatException e) {
+            throw new MappingException("intraday series key is not a unix time: '" + ts + "'");
+        }
+        OffsetDateTime time = Records.epochSeconds(seconds, null, ctx.zone());
+        Device device = has(r, "model") ? new Device(optText(r, "model"), optText(r, "model"), null, "Withings") : null;
+        List<CanonicalEvent> events = new ArrayList<>();
+        BigDecimal hr = optNumber(r, "heart_rate");
+        if (hr != null && hr.signum() > 0) {
+            EventBuilder b = point(DataType.HEART_RATE, ctx, r, ts, time, device).put("unit", "/min");
+            events.add(new Samples().add(time, hr).applyTo(b).build());
+        }
+        BigDecimal steps = optNumber(r, "steps");
+        BigDecimal duration = optNumber(r, "duration");
+        if (steps != null && steps.signum() > 0) {
+            OffsetDateTime end = duration == null ? time : time.plusSeconds(duration.longValue());
+            events.add(EventBuilder.of(DataType.STEPS, ctx).raw(r).sourceRecordId(ts).interval(time, end)
+                    .device(device).value(steps, "{steps}").build());
+        }
+        BigDecimal spo2 = optNumber(r, "spo2_auto");
+        if (spo2 != null && spo2.signum() > 0) {
+            events.add(point(DataType.OXYGEN_SATURATION, ctx, r, ts, time, device).value(spo2, "%").build());
+        }
+        return events;
+    }
+
+    private CanonicalEvent workout(JsonNode r, MappingContext ctx) {
+        String zone = optText(r, "timezone");
+        OffsetDateTime start = Records.epochSeconds(longValue(r, "startdate"), zone, ctx.zone());
+        OffsetDateTime end = Records.epochSeconds(longValue(r, "enddate"), zone, ctx.zone());
+        int category = r.path("category").asInt(36);
+        JsonNode d = r.path("data");
+        EventBuilder b = EventBuilder.of(DataType.WORKOUT, ctx).raw(r).sourceRecordId(text(r, "id"))
+                .interval(start, end)
+                .put("sport", SPORTS.getOrDefault(category, "other")).put("provider_sport", String.valueOf(category))
+                .quantity("duration", java.time.Duration.between(start, end).toSeconds(), "s")
+                .quantity("distance", optNumber(d, "distance"), "m")
+                .quantity("energy", optNumber(d, "calories"), "kcal");
+        heartRateSummary(b, optNumber(d, "hr_average"), optNumber(d, "hr_max"), optNumber(d, "hr_min"));
+        return b.build();
+    }
+
+    /** Adds {@code heart_rate: {unit, avg, max, min}} when the provider gave at least one non-zero figure. */
+    public static void heartRateSummary(EventBuilder b, BigDecimal avg, BigDecimal max, BigDecimal min) {
+        ObjectNode hr = io.healthbridge.event.EventJson.object();
+        hr.put("unit", "/min");
+        if (avg != null && avg.signum() > 0) {
+            hr.put("avg", avg);
+        }
+        if (max != null && max.signum() > 0) {
+            hr.put("max", max);
+        }
+        if (min != null && min.signum() > 0) {
+            hr.put("min", min);
+        }
+        if (hr.size() > 1) {
+            b.put("heart_rate", hr);
+        }
+    }
+
+    private List<CanonicalEvent> sleep(JsonNode r, MappingContext ctx) {
+        String zone = optText(r, "timezone");
+        OffsetDateTime start = Records.epochSeconds(longValue(r, "startdate"), zone, ctx.zone());
+        OffsetDateTime end = Records.epochSeconds(longValue(r, "enddate"), zone, ctx.zone());
+        String id = text(r, "id");
+        JsonNode d = r.path("data");
+        SleepStages stages = new SleepStages()
+                .add("light", optNumber(d, "lightsleepduration"), "s")
+                .add("deep", optNumber(d, "deepsleepduration"), "s")
+                .add("rem", optNumber(d, "remsleepduration"), "s")
+                .add("awake", optNumber(d, "wakeupduration"), "s");
+        BigDecimal asleep = optNumber(d, "total_sleep_time");
+        BigDecimal efficiency = optNumber(d, "sleep_efficiency"); // a ratio 0..1
+        List<CanonicalEvent> events = new ArrayList<>();
+        events.add(EventBuilder.of(DataType.SLEEP_SESSION, ctx).raw(r).sourceRecordId(id).interval(start, end)
+                .quantity("duration", asleep != null ? asleep : stages.asleepSeconds(), "s")
+                .quantity("time_in_bed", optNumber(d, "total_timeinbed"), "s")
+                .quantity("latency", optNumber(d, "sleep_latency"), "s")
+                .quantity("efficiency", efficiency == null ? null : efficiency.movePointRight(2), "%")
+                .put("awakenings", optNumber(d, "wakeupcount"))
+                .put("score", optNumber(d, "sleep_score"))
+                .put("stages", stages.toJson())
+                .build());
+        BigDecimal rr = optNumber(d, "rr_average");
+        if (rr != null && rr.signum() > 0) {
+            events.add(EventBuilder.of(DataType.RESPIRATORY_RATE, ctx).raw(r).sourceRecordId(id).interval(start, end)
+                    .value(rr, "/min").build());
+        }
+        return events;
+    }
+}
