@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.healthbridge.api.ManagementRoutes;
 import io.healthbridge.config.EnvironmentOverrides;
+import io.healthbridge.config.HealthbridgeBeans;
+import io.healthbridge.event.PublishRoutes;
 import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +33,7 @@ public class HealthbridgeRuntime {
     private final Path routesOverride;
     private RouteFileLoader loader;
     private RouteFileWatcher watcher;
+    private HealthbridgeBeans beans;
     private long startNanos;
 
     /**
@@ -53,7 +56,17 @@ public class HealthbridgeRuntime {
         }
         main.setOverrideProperties(effective);
         main.configure().addRoutesBuilder(new ManagementRoutes());
+        main.configure().addRoutesBuilder(new PublishRoutes());
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                try {
+                    beans = HealthbridgeBeans.bind(m.getCamelContext());
+                } catch (Exception e) {
+                    throw new IllegalStateException("Healthbridge cannot start: " + e.getMessage(), e);
+                }
+            }
+
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
@@ -74,6 +87,9 @@ public class HealthbridgeRuntime {
 
                     @Override
                     public void onContextStopped(CamelContext ctx) {
+                        if (beans != null) {
+                            beans.close();
+                        }
                         LOG.info("Healthbridge stopped");
                     }
                 });

@@ -17,8 +17,10 @@ public final class Json {
     }
 
     public static void respond(Exchange exchange, int status, Object body) throws Exception {
+        String requestId = ApiError.requestId(exchange);
         Message out = exchange.getMessage();
         out.removeHeaders("*");
+        out.setHeader(ApiError.REQUEST_ID, requestId);
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(MAPPER.writeValueAsString(body));

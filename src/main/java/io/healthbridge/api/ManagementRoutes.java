@@ -19,9 +19,23 @@ public class ManagementRoutes extends RouteBuilder {
         from("platform-http:/metrics?httpMethodRestrict=GET").routeId("metrics")
                 .process(new PrometheusScrape());
 
+        EventApi events = new EventApi();
         rest("/api/v1").produces(JSON)
-                .get("/routes").id("api-routes-list").to("direct:api-routes-list");
-        from("direct:api-routes-list").routeId("api-routes-list-impl")
-                .process(new RoutesReport());
+                .get("/routes").id("api-routes-list").to("direct:api-routes-list")
+                .get("/schemas").id("api-schemas-list").to("direct:api-schemas-list")
+                .get("/schemas/{type}").id("api-schemas-get").to("direct:api-schemas-get")
+                .get("/events").id("api-events-list").to("direct:api-events-list")
+                .get("/events/{id}").id("api-events-get").to("direct:api-events-get")
+                .get("/dead-letters").id("api-dead-letters-list").to("direct:api-dead-letters-list")
+                .get("/dead-letters/{id}").id("api-dead-letters-get").to("direct:api-dead-letters-get")
+                .post("/dead-letters/{id}/replay").id("api-dead-letters-replay").to("direct:api-dead-letters-replay");
+        from("direct:api-routes-list").routeId("api-routes-list-impl").process(new RoutesReport());
+        from("direct:api-schemas-list").routeId("api-schemas-list-impl").process(events::listSchemas);
+        from("direct:api-schemas-get").routeId("api-schemas-get-impl").process(events::getSchema);
+        from("direct:api-events-list").routeId("api-events-list-impl").process(events::listEvents);
+        from("direct:api-events-get").routeId("api-events-get-impl").process(events::getEvent);
+        from("direct:api-dead-letters-list").routeId("api-dead-letters-list-impl").process(events::listDeadLetters);
+        from("direct:api-dead-letters-get").routeId("api-dead-letters-get-impl").process(events::getDeadLetter);
+        from("direct:api-dead-letters-replay").routeId("api-dead-letters-replay-impl").process(events::replayDeadLetter);
     }
 }

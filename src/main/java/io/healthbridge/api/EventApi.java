@@ -1,0 +1,200 @@
+package io.healthbridge.api;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.DataType;
+import io.healthbridge.event.DeadLetterReplay;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.event.EventPipeline;
+import io.healthbridge.event.FhirRenderer;
+import io.healthbridge.event.SchemaRegistry;
+import io.healthbridge.store.DeadLetter;
+import io.healthbridge.store.DeadLetterStore;
+import io.healthbridge.store.EventStore;
+import io.healthbridge.store.StoredEvent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+
+/** Handlers of {@code /api/v1/schemas}, {@code /api/v1/events} and {@code /api/v1/dead-letters}. */
+public class EventApi {
+
+    static final int MAX_LIMIT = 500;
+
+    public void listSchemas(Exchange exchange) throws Exception {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (DataType t : DataType.values()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("type", t.eventType());
+            s.put("name", t.schemaName());
+            s.put("unit", t.unit());
+            s.put("loinc", t.loinc() == null ? null : t.loinc().code());
+            s.put("$id", CanonicalEvent.SCHEMA_BASE + t.schemaName() + ".json");
+            s.put("href", "/api/v1/schemas/" + t.schemaName());
+            list.add(s);
+        }
+        Json.respond(exchange, 200, Map.of("schemas", list, "common", "/api/v1/schemas/common"));
+    }
+
+    public void getSchema(Exchange exchange) throws Exception {
+        String name = exchange.getIn().getHeader("type", String.class);
+        String file = "common".equals(name) ? "common"
+                : DataType.fromId(name).or(() -> DataType.fromEventType(name)).map(DataType::schemaName).orElse(null);
+        String text = file == null ? null : SchemaRegistry.schemaText(file);
+        if (text == null) {
+            ApiError.notFound(exchange, "schema '" + name + "'");
+            return;
+        }
+        Json.respond(exchange, 200, EventJson.read(text));
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/schema+json");
+    }
+
+    public void listEvents(Exchange exchange) throws Exception {
+        EventStore store = bean(exchange, "eventStore", EventStore.class);
+        Integer limit = intParam(exchange, "limit", 100, 1, MAX_LIMIT);
+        Integer after = intParam(exchange, "after_seq", 0, 0, Integer.MAX_VALUE);
+        if (limit == null || after == null) {
+            return;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (StoredEvent e : store.after(after, param(exchange, "type"), param(exchange, "user"),
+                param(exchange, "provider"), limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", e.seq());
+            m.put("event", EventJson.read(e.payload()));
+            out.add(m);
+        }
+        Json.respond(exchange, 200, Map.of("events", out, "next_after_seq",
+                out.isEmpty() ? after : out.get(out.size() - 1).get("seq")));
+    }
+
+    public void getEvent(Exchange exchange) throws Exception {
+        EventStore store = bean(exchange, "eventStore", EventStore.class);
+        String id = exchange.getIn().getHeader("id", String.class);
+        Optional<StoredEvent> found = store.get(id);
+        if (found.isEmpty()) {
+            ApiError.notFound(exchange, "event '" + id + "'");
+            return;
+        }
+        JsonNode json = EventJson.read(found.get().payload());
+        String accept = exchange.getIn().getHeader("Accept", "", String.class);
+        if ("fhir".equals(param(exchange, "format")) || accept.contains("application/fhir+json")) {
+            String fhir = FhirRenderer.toJson(CanonicalEvent.fromJson(json));
+            Json.respond(exchange, 200, EventJson.read(fhir));
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/fhir+json");
+            return;
+        }
+        Json.respond(exchange, 200, json);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/cloudevents+json");
+    }
+
+    public void listDeadLetters(Exchange exchange) throws Exception {
+        DeadLetterStore store = bean(exchange, "deadLetterStore", DeadLetterStore.class);
+        Integer limit = intParam(exchange, "limit", 50, 1, MAX_LIMIT);
+        Integer offset = intParam(exchange, "offset", 0, 0, Integer.MAX_VALUE);
+        if (limit == null || offset == null) {
+            return;
+        }
+        String provider = param(exchange, "provider");
+        String status = param(exchange, "status");
+        List<Map<String, Object>> out = store.list(provider, status, limit, offset).stream().map(EventApi::json).toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("dead_letters", out);
+        body.put("total", store.count(provider, status));
+        body.put("limit", limit);
+        body.put("offset", offset);
+        Json.respond(exchange, 200, body);
+    }
+
+    public void getDeadLetter(Exchange exchange) throws Exception {
+        String id = exchange.getIn().getHeader("id", String.class);
+        Optional<DeadLetter> d = bean(exchange, "deadLetterStore", DeadLetterStore.class).get(id);
+        if (d.isEmpty()) {
+            ApiError.notFound(exchange, "dead letter '" + id + "'");
+            return;
+        }
+        Json.respond(exchange, 200, json(d.get()));
+    }
+
+    public void replayDeadLetter(Exchange exchange) throws Exception {
+        String id = exchange.getIn().getHeader("id", String.class);
+        DeadLetterStore store = bean(exchange, "deadLetterStore", DeadLetterStore.class);
+        Optional<DeadLetter> d = store.get(id);
+        if (d.isEmpty()) {
+            ApiError.notFound(exchange, "dead letter '" + id + "'");
+            return;
+        }
+        CamelContext ctx = exchange.getContext();
+        DeadLetterReplay replay = new DeadLetterReplay(bean(exchange, "eventPipeline", EventPipeline.class), store,
+                ctx.createProducerTemplate(), Clock.systemUTC());
+        DeadLetterReplay.Result result = replay.replay(d.get());
+        if (!result.published()) {
+            ApiError.respond(exchange, 422, "VAL_001", "dead letter " + id + " was not replayed: " + result.reason(),
+                    Map.of("id", id));
+            return;
+        }
+        Json.respond(exchange, 200, Map.of("id", id, "status", DeadLetter.REPLAYED, "event_ids", result.eventIds()));
+    }
+
+    static Map<String, Object> json(DeadLetter d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("provider", d.provider());
+        m.put("dataset", d.dataset());
+        m.put("user_id", d.userId());
+        m.put("stage", d.stage());
+        m.put("reason_code", d.reasonCode());
+        m.put("reason", d.reason());
+        m.put("status", d.status());
+        m.put("created_at", d.createdAt().toString());
+        m.put("replayed_at", d.replayedAt() == null ? null : d.replayedAt().toString());
+        m.put("replay_result", d.replayResult());
+        m.put("raw", safeJson(d.raw()));
+        if (d.event() != null) {
+            m.put("event", safeJson(d.event()));
+        }
+        return m;
+    }
+
+    private static Object safeJson(String text) {
+        try {
+            return EventJson.read(text);
+        } catch (RuntimeException e) {
+            return text;
+        }
+    }
+
+    static <T> T bean(Exchange exchange, String name, Class<T> type) {
+        return exchange.getContext().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    static String param(Exchange exchange, String name) {
+        String v = exchange.getIn().getHeader(name, String.class);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /** An integer query parameter within bounds; answers 400 and returns null when it is not one. */
+    static Integer intParam(Exchange exchange, String name, int defaultValue, int min, int max) throws Exception {
+        String v = param(exchange, name);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            ApiError.invalid(exchange, "query parameter '" + name + "' must be a whole number from " + min + " to "
+                                       + max, Map.of("parameter", name, "value", v));
+            return null;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.healthbridge.event;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.store.DeadLetter;
+import io.healthbridge.store.DeadLetterStore;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Replays a dead letter after a fix: maps its provider record again (or takes its event as is when it has no record
+ * kind), validates every event, and publishes them through {@code direct:publish} only when all are valid.
+ */
+public class DeadLetterReplay {
+
+    /** Outcome of one replay. */
+    public record Result(boolean published, List<String> eventIds, String reason) {
+    }
+
+    private final EventPipeline pipeline;
+    private final DeadLetterStore store;
+    private final ProducerTemplate producer;
+    private final Clock clock;
+
+    public DeadLetterReplay(EventPipeline pipeline, DeadLetterStore store, ProducerTemplate producer, Clock clock) {
+        this.pipeline = pipeline;
+        this.store = store;
+        this.producer = producer;
+        this.clock = clock;
+    }
+
+    public Result replay(DeadLetter d) {
+        if (DeadLetter.REPLAYED.equals(d.status())) {
+            return new Result(false, List.of(), "already replayed at " + d.replayedAt());
+        }
+        List<CanonicalEvent> events;
+        try {
+            events = remap(d);
+        } catch (RuntimeException e) {
+            return fail(d, "mapping still fails: " + e.getMessage());
+        }
+        List<String> problems = new ArrayList<>();
+        for (CanonicalEvent e : events) {
+            List<String> errors = pipeline.schemas().validate(e);
+            if (!errors.isEmpty()) {
+                problems.add(e.type() + ": " + String.join("; ", errors));
+            }
+        }
+        if (!problems.isEmpty()) {
+            return fail(d, "events still break their schema: " + String.join(" | ", problems));
+        }
+        List<String> ids = new ArrayList<>();
+        for (CanonicalEvent e : events) {
+            producer.sendBody("direct:publish", e);
+            ids.add(e.id());
+        }
+        store.recordReplay(d.id(), true, "published " + ids.size() + " event(s)", clock.instant());
+        return new Result(true, ids, null);
+    }
+
+    private List<CanonicalEvent> remap(DeadLetter d) {
+        if (d.dataset() == null) {
+            return List.of(CanonicalEvent.fromJson(EventJson.read(d.event() != null ? d.event() : d.raw())));
+        }
+        ProviderMapper mapper = pipeline.mappers().get(d.provider())
+                .orElseThrow(() -> new MappingException("no mapper for provider '" + d.provider() + "'"));
+        MappingContext ctx = new MappingContext(d.provider(), d.userId(), d.providerUserId(), clock.instant(),
+                ZoneId.of("UTC"));
+        return mapper.mapRecord(d.dataset(), EventJson.read(d.raw()), ctx);
+    }
+
+    private Result fail(DeadLetter d, String reason) {
+        store.recordReplay(d.id(), false, reason, clock.instant());
+        return new Result(false, List.of(), reason);
+    }
+}

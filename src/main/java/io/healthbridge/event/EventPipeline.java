@@ -1,0 +1,185 @@
+package io.healthbridge.event;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.provider.MappedRecord;
+import io.healthbridge.provider.MapperRegistry;
+import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.store.DeadLetter;
+import io.healthbridge.store.DeadLetterStore;
+import io.healthbridge.store.EventStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the publish path, called by name from {@code PublishRoutes}: map a provider payload, validate an event,
+ * persist it, count it, and dead-letter what cannot be published.
+ */
+public class EventPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
+
+    public static final String REASON_MAPPING = "mapping_error";
+    public static final String REASON_SCHEMA = "schema_invalid";
+
+    private final MapperRegistry mappers;
+    private final SchemaRegistry schemas;
+    private final EventStore events;
+    private final DeadLetterStore deadLetters;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    public EventPipeline(MapperRegistry mappers, SchemaRegistry schemas, EventStore events, DeadLetterStore deadLetters,
+            MeterRegistry meters, Clock clock) {
+        this.mappers = mappers;
+        this.schemas = schemas;
+        this.events = events;
+        this.deadLetters = deadLetters;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    public MapperRegistry mappers() {
+        return mappers;
+    }
+
+    public SchemaRegistry schemas() {
+        return schemas;
+    }
+
+    public IngestSummary newSummary() {
+        return new IngestSummary();
+    }
+
+    /**
+     * Maps the provider payload in the body (headers name provider, dataset and user) into a list of
+     * {@link CanonicalEvent}s and {@link DeadLetter}s, in record order.
+     */
+    public List<Object> map(Exchange exchange) {
+        String provider = required(exchange, HealthbridgeHeaders.PROVIDER);
+        String dataset = required(exchange, HealthbridgeHeaders.DATASET);
+        String userId = required(exchange, HealthbridgeHeaders.USER_ID);
+        String providerUserId = exchange.getMessage().getHeader(HealthbridgeHeaders.PROVIDER_USER_ID, String.class);
+        String zone = exchange.getMessage().getHeader(HealthbridgeHeaders.ZONE, String.class);
+        ProviderMapper mapper = mappers.get(provider)
+                .orElseThrow(() -> new IllegalArgumentException("no mapper for provider '" + provider + "'"));
+        MappingContext ctx = new MappingContext(provider, userId, providerUserId, clock.instant(),
+                zone == null ? null : ZoneId.of(zone));
+        JsonNode payload = body(exchange);
+        IngestSummary summary = exchange.getProperty(HealthbridgeHeaders.INGEST_SUMMARY, IngestSummary.class);
+        List<Object> items = new ArrayList<>();
+        for (MappedRecord record : mapper.map(dataset, payload, ctx)) {
+            if (summary != null) {
+                summary.countRecord();
+            }
+            if (record.isFailed()) {
+                items.add(deadLetter(provider, dataset, userId, providerUserId, "mapping", REASON_MAPPING,
+                        record.error(), record.raw(), null));
+                continue;
+            }
+            // validated here too, so an invalid event is dead-lettered with the provider record it came from
+            for (CanonicalEvent event : record.events()) {
+                List<String> errors = schemas.validate(event);
+                if (errors.isEmpty()) {
+                    items.add(event);
+                } else {
+                    items.add(deadLetter(provider, dataset, userId, providerUserId, "validation", REASON_SCHEMA,
+                            event.type() + ": " + String.join("; ", errors), record.raw(), event.toJsonString()));
+                }
+            }
+        }
+        return items;
+    }
+
+    private static JsonNode body(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof JsonNode node) {
+            return node;
+        }
+        String text = exchange.getMessage().getBody(String.class);
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty provider payload");
+        }
+        return EventJson.read(text);
+    }
+
+    private static String required(Exchange exchange, String header) {
+        String value = exchange.getMessage().getHeader(header, String.class);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("header " + header + " is required");
+        }
+        return value;
+    }
+
+    /** Throws {@link EventValidationException} when the event breaks its schema. */
+    public CanonicalEvent validate(CanonicalEvent event) {
+        List<String> errors = schemas.validate(event);
+        if (!errors.isEmpty()) {
+            throw new EventValidationException(event, errors);
+        }
+        return event;
+    }
+
+    /** Stores the event (the outbox) and returns its JSON for the bus. */
+    public String persist(CanonicalEvent event, Exchange exchange) {
+        if (events.insert(event)) {
+            meters.counter("healthbridge.events.published", "provider", event.provider(), "type", event.type())
+                    .increment();
+            summary(exchange, IngestSummary::countPublished);
+        } else {
+            // stored by an earlier attempt whose dedup key was rolled back: still one event
+            duplicate(event, exchange);
+        }
+        return event.toJsonString();
+    }
+
+    public void duplicate(CanonicalEvent event, Exchange exchange) {
+        meters.counter("healthbridge.events.duplicate", "provider", event.provider(), "type", event.type()).increment();
+        summary(exchange, IngestSummary::countDuplicate);
+    }
+
+    /** Dead-letters the event that failed validation in this exchange. */
+    public void rejected(Exchange exchange) {
+        EventValidationException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, EventValidationException.class);
+        CanonicalEvent event = e.getEvent();
+        JsonNode data = event.data();
+        record(deadLetter(event.provider(), null, event.subject(), data.path("provenance").path("provider_user_id")
+                .asText(null), "validation", REASON_SCHEMA, String.join("; ", e.getErrors()), event.toJson(),
+                event.toJsonString()), exchange);
+    }
+
+    /** Stores a dead letter coming from the mapping step. */
+    public void deadLetter(DeadLetter deadLetter, Exchange exchange) {
+        record(deadLetter, exchange);
+    }
+
+    private void record(DeadLetter d, Exchange exchange) {
+        deadLetters.add(d);
+        meters.counter("healthbridge.dead.letters", "provider", d.provider(), "reason", d.reasonCode()).increment();
+        summary(exchange, IngestSummary::countDeadLettered);
+        LOG.warn("Dead letter {} ({} {} of user {}): {}", d.id(), d.provider(), d.dataset() == null ? d.stage()
+                : d.dataset(), d.userId(), d.reason());
+    }
+
+    private DeadLetter deadLetter(String provider, String dataset, String userId, String providerUserId, String stage,
+            String code, String reason, JsonNode raw, String event) {
+        return new DeadLetter(UUID.randomUUID().toString(), provider, dataset, userId, providerUserId, stage, code,
+                reason, EventJson.write(raw), event, DeadLetter.OPEN, clock.instant(), null, null);
+    }
+
+    private static void summary(Exchange exchange, java.util.function.Consumer<IngestSummary> step) {
+        IngestSummary s = exchange == null ? null
+                : exchange.getProperty(HealthbridgeHeaders.INGEST_SUMMARY, IngestSummary.class);
+        if (s != null) {
+            step.accept(s);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.healthbridge.provider;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.healthbridge.provider.dexcom.DexcomMapper;
+import io.healthbridge.provider.fitbit.FitbitMapper;
+import io.healthbridge.provider.garmin.GarminMapper;
+import io.healthbridge.provider.oura.OuraMapper;
+import io.healthbridge.provider.polar.PolarMapper;
+import io.healthbridge.provider.strava.StravaMapper;
+import io.healthbridge.provider.whoop.WhoopMapper;
+import io.healthbridge.provider.withings.WithingsMapper;
+
+/** The mapper of each provider, by provider id. */
+public class MapperRegistry {
+
+    private final Map<String, ProviderMapper> mappers = new ConcurrentHashMap<>();
+
+    public static MapperRegistry withBuiltIns() {
+        MapperRegistry r = new MapperRegistry();
+        for (ProviderMapper m : new ProviderMapper[] { new OuraMapper(), new WithingsMapper(), new GarminMapper(),
+                new PolarMapper(), new WhoopMapper(), new StravaMapper(), new DexcomMapper(), new FitbitMapper() }) {
+            r.register(m);
+        }
+        return r;
+    }
+
+    public void register(ProviderMapper mapper) {
+        mappers.put(mapper.provider(), mapper);
+    }
+
+    public Optional<ProviderMapper> get(String provider) {
+        return Optional.ofNullable(mappers.get(provider));
+    }
+
+    public Collection<ProviderMapper> all() {
+        return mappers.values();
+    }
+}

@@ -1,0 +1,26 @@
+package io.healthbridge.store;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.healthbridge.event.CanonicalEvent;
+
+/** Published canonical events in publish order: the outbox deliveries and stream resumes read from. */
+public interface EventStore {
+
+    /** Stores an event; false when an event with that id is already stored. */
+    boolean insert(CanonicalEvent event);
+
+    Optional<StoredEvent> get(String id);
+
+    /**
+     * Events after {@code afterSeq} in publish order.
+     *
+     * @param type     CloudEvents type, or null for all
+     * @param subject  user id, or null for all
+     * @param provider provider id, or null for all
+     */
+    List<StoredEvent> after(long afterSeq, String type, String subject, String provider, int limit);
+
+    long count();
+}
