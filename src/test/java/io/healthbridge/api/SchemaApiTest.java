@@ -1,0 +1,82 @@
+package io.healthbridge.api;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.event.DataType;
+import io.healthbridge.support.RunningHealthbridge;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** /api/v1/schemas and /api/v1/events, FHIR on request, and the error format for what is not there. */
+class SchemaApiTest {
+
+    @TempDir
+    static Path work;
+    static RunningHealthbridge hb;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hb = RunningHealthbridge.start(work);
+    }
+
+    @AfterAll
+    static void stop() {
+        hb.close();
+    }
+
+    @Test
+    void listsEverySchemaAndServesEach() throws Exception {
+        JsonNode list = hb.getJson("/api/v1/schemas").get("schemas");
+        assertThat(list).hasSize(DataType.values().length);
+        JsonNode hr = hb.getJson("/api/v1/schemas/heart_rate");
+        assertThat(hr.get("$schema").asText()).contains("2020-12");
+        assertThat(hr.get("$id").asText()).endsWith("/heart_rate.json");
+        assertThat(hb.getJson("/api/v1/schemas/health.sleep_session").get("title").asText()).isEqualTo("health.sleep_session");
+        assertThat(hb.getJson("/api/v1/schemas/common").has("$defs")).isTrue();
+    }
+
+    @Test
+    void unknownSchemaIs404InTheErrorFormat() throws Exception {
+        HttpResponse<String> r = hb.get("/api/v1/schemas/nope");
+        assertThat(r.statusCode()).isEqualTo(404);
+        JsonNode body = hb.getJson("/api/v1/schemas/nope");
+        assertThat(body.get("error").get("code").asText()).isEqualTo("RES_001");
+        assertThat(body.get("request_id").asText()).isNotBlank();
+        assertThat(r.headers().firstValue("X-Request-ID")).isPresent();
+    }
+
+    @Test
+    void badPagingIs400() throws Exception {
+        HttpResponse<String> r = hb.get("/api/v1/events?limit=abc");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("VAL_001").contains("limit");
+    }
+
+    @Test
+    void anEventIsServedAsCloudEventsOrFhir() throws Exception {
+        String payload = "{\"records\":[{\"recordId\":\"r1\",\"systemTime\":\"2026-11-20T06:00:00Z\","
+                         + "\"displayTime\":\"2026-11-19T22:00:00-08:00\",\"value\":6.1,\"unit\":\"mmol/L\",\"trend\":\"flat\"}]}";
+        hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest", payload, Map.of(
+                HealthbridgeHeaders.PROVIDER, "dexcom", HealthbridgeHeaders.DATASET, "egvs",
+                HealthbridgeHeaders.USER_ID, "u7"));
+        JsonNode event = hb.getJson("/api/v1/events?provider=dexcom").get("events").get(0).get("event");
+        String id = event.get("id").asText();
+        assertThat(event.get("data").get("value").get("value").decimalValue()).isEqualByComparingTo("109.895");
+        assertThat(event.get("data").get("value").get("unit").asText()).isEqualTo("mg/dL");
+
+        HttpResponse<String> ce = hb.get("/api/v1/events/" + id);
+        assertThat(ce.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("cloudevents"));
+        JsonNode fhir = hb.getJson("/api/v1/events/" + id + "?format=fhir");
+        assertThat(fhir.get("resourceType").asText()).isEqualTo("Observation");
+        assertThat(fhir.get("code").get("coding").get(0).get("code").asText()).isEqualTo("2339-0");
+        assertThat(hb.get("/api/v1/events/missing").statusCode()).isEqualTo(404);
+    }
+}
