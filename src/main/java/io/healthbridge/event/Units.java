@@ -11,7 +11,8 @@ import org.fhir.ucum.UcumService;
 
 /**
  * Converts quantities between UCUM units with the FHIR UCUM library (its own unit table, {@code ucum-essence.xml}).
- * Glucose mmol/L to mg/dL needs the molar mass of glucose, which no unit table knows, so it is done here.
+ * Two conversions are done here: glucose mmol/L to mg/dL needs the molar mass of glucose, which no unit table knows,
+ * and the UCUM library does not convert units with an offset (degrees Fahrenheit, kelvin to Celsius).
  */
 public final class Units {
 
@@ -49,6 +50,10 @@ public final class Units {
             // mmol/L * g/mol = mg/L; / 10 = mg/dL
             return value.multiply(GLUCOSE_MOLAR_MASS).divide(BigDecimal.TEN, 10, RoundingMode.HALF_EVEN);
         }
+        BigDecimal temperature = temperature(value, from, to);
+        if (temperature != null) {
+            return temperature;
+        }
         try {
             Decimal result = UCUM.convert(new Decimal(value.toPlainString()), from, to);
             return new BigDecimal(result.asDecimal());
@@ -56,6 +61,25 @@ public final class Units {
             throw new IllegalArgumentException("cannot convert " + value + " " + from + " to " + to + ": "
                                                + e.getMessage(), e);
         }
+    }
+
+    private static BigDecimal temperature(BigDecimal value, String from, String to) {
+        BigDecimal celsius = switch (from) {
+            case "Cel" -> value;
+            case "[degF]" -> value.subtract(new BigDecimal("32")).multiply(new BigDecimal("5"))
+                    .divide(new BigDecimal("9"), 10, RoundingMode.HALF_EVEN);
+            case "K" -> value.subtract(new BigDecimal("273.15"));
+            default -> null;
+        };
+        if (celsius == null || !(to.equals("Cel") || to.equals("[degF]") || to.equals("K"))) {
+            return null;
+        }
+        return switch (to) {
+            case "Cel" -> celsius;
+            case "K" -> celsius.add(new BigDecimal("273.15"));
+            default -> celsius.multiply(new BigDecimal("9")).divide(new BigDecimal("5"), 10, RoundingMode.HALF_EVEN)
+                    .add(new BigDecimal("32"));
+        };
     }
 
     /** Converts and rounds to {@code scale} decimals, trimming trailing zeros. */
