@@ -31,6 +31,7 @@ CREATE TABLE dead_letters (
     dataset          VARCHAR(64),
     user_id          VARCHAR(128),
     provider_user_id VARCHAR(128),
+    zone             VARCHAR(64),
     stage            VARCHAR(32)  NOT NULL,
     reason_code      VARCHAR(64)  NOT NULL,
     reason           TEXT         NOT NULL,

@@ -68,7 +68,7 @@ public class DeadLetterReplay {
         ProviderMapper mapper = pipeline.mappers().get(d.provider())
                 .orElseThrow(() -> new MappingException("no mapper for provider '" + d.provider() + "'"));
         MappingContext ctx = new MappingContext(d.provider(), d.userId(), d.providerUserId(), clock.instant(),
-                ZoneId.of("UTC"));
+                d.zone() == null ? null : ZoneId.of(d.zone()));
         return mapper.mapRecord(d.dataset(), EventJson.read(d.raw()), ctx);
     }
 

@@ -81,8 +81,8 @@ public class EventPipeline {
                 summary.countRecord();
             }
             if (record.isFailed()) {
-                items.add(deadLetter(provider, dataset, userId, providerUserId, "mapping", REASON_MAPPING,
-                        record.error(), record.raw(), null));
+                items.add(deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "mapping",
+                        REASON_MAPPING, record.error(), record.raw(), null));
                 continue;
             }
             // validated here too, so an invalid event is dead-lettered with the provider record it came from
@@ -91,7 +91,8 @@ public class EventPipeline {
                 if (errors.isEmpty()) {
                     items.add(event);
                 } else {
-                    items.add(deadLetter(provider, dataset, userId, providerUserId, "validation", REASON_SCHEMA,
+                    items.add(deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "validation",
+                            REASON_SCHEMA,
                             event.type() + ": " + String.join("; ", errors), record.raw(), event.toJsonString()));
                 }
             }
@@ -152,7 +153,7 @@ public class EventPipeline {
         CanonicalEvent event = e.getEvent();
         JsonNode data = event.data();
         record(deadLetter(event.provider(), null, event.subject(), data.path("provenance").path("provider_user_id")
-                .asText(null), "validation", REASON_SCHEMA, String.join("; ", e.getErrors()), event.toJson(),
+                .asText(null), null, "validation", REASON_SCHEMA, String.join("; ", e.getErrors()), event.toJson(),
                 event.toJsonString()), exchange);
     }
 
@@ -169,9 +170,9 @@ public class EventPipeline {
                 : d.dataset(), d.userId(), d.reason());
     }
 
-    private DeadLetter deadLetter(String provider, String dataset, String userId, String providerUserId, String stage,
-            String code, String reason, JsonNode raw, String event) {
-        return new DeadLetter(UUID.randomUUID().toString(), provider, dataset, userId, providerUserId, stage, code,
+    private DeadLetter deadLetter(String provider, String dataset, String userId, String providerUserId, String zone,
+            String stage, String code, String reason, JsonNode raw, String event) {
+        return new DeadLetter(UUID.randomUUID().toString(), provider, dataset, userId, providerUserId, zone, stage, code,
                 reason, EventJson.write(raw), event, DeadLetter.OPEN, clock.instant(), null, null);
     }
 

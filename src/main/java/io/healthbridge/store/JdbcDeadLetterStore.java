@@ -23,21 +23,22 @@ public class JdbcDeadLetterStore implements DeadLetterStore {
 
     @Override
     public void add(DeadLetter d) {
-        String sql = "INSERT INTO dead_letters (id, provider, dataset, user_id, provider_user_id, stage, reason_code, "
-                     + "reason, raw, event, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO dead_letters (id, provider, dataset, user_id, provider_user_id, zone, stage, "
+                     + "reason_code, reason, raw, event, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, d.id());
             ps.setString(2, d.provider());
             ps.setString(3, d.dataset());
             ps.setString(4, d.userId());
             ps.setString(5, d.providerUserId());
-            ps.setString(6, d.stage());
-            ps.setString(7, d.reasonCode());
-            ps.setString(8, d.reason());
-            ps.setString(9, d.raw());
-            ps.setString(10, d.event());
-            ps.setString(11, d.status());
-            ps.setTimestamp(12, Timestamp.from(d.createdAt()));
+            ps.setString(6, d.zone());
+            ps.setString(7, d.stage());
+            ps.setString(8, d.reasonCode());
+            ps.setString(9, d.reason());
+            ps.setString(10, d.raw());
+            ps.setString(11, d.event());
+            ps.setString(12, d.status());
+            ps.setTimestamp(13, Timestamp.from(d.createdAt()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot store dead letter", e);
@@ -115,7 +116,8 @@ public class JdbcDeadLetterStore implements DeadLetterStore {
                 while (rs.next()) {
                     Timestamp replayed = rs.getTimestamp("replayed_at");
                     out.add(new DeadLetter(rs.getString("id"), rs.getString("provider"), rs.getString("dataset"),
-                            rs.getString("user_id"), rs.getString("provider_user_id"), rs.getString("stage"),
+                            rs.getString("user_id"), rs.getString("provider_user_id"), rs.getString("zone"),
+                            rs.getString("stage"),
                             rs.getString("reason_code"), rs.getString("reason"), rs.getString("raw"),
                             rs.getString("event"), rs.getString("status"), rs.getTimestamp("created_at").toInstant(),
                             replayed == null ? null : replayed.toInstant(), rs.getString("replay_result")));
