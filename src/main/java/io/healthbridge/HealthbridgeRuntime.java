@@ -75,6 +75,7 @@ public class HealthbridgeRuntime {
                     @Override
                     public void onContextStarted(CamelContext ctx) {
                         startRouteFiles(ctx);
+                        beans.afterStart(ctx);
                     }
 
                     @Override

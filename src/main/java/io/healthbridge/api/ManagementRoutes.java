@@ -29,6 +29,19 @@ public class ManagementRoutes extends RouteBuilder {
                 .get("/dead-letters").id("api-dead-letters-list").to("direct:api-dead-letters-list")
                 .get("/dead-letters/{id}").id("api-dead-letters-get").to("direct:api-dead-letters-get")
                 .post("/dead-letters/{id}/replay").id("api-dead-letters-replay").to("direct:api-dead-letters-replay");
+        ConnectionApi connections = new ConnectionApi();
+        rest("/api/v1").produces(JSON)
+                .get("/connections").id("api-connections-list").to("direct:api-connections-list")
+                .get("/connections/{id}").id("api-connections-get").to("direct:api-connections-get")
+                .delete("/connections/{id}").id("api-connections-delete").to("direct:api-connections-delete");
+        rest("/connect")
+                .get("/{provider}").id("connect-start").to("direct:connect-start")
+                .get("/{provider}/callback").id("connect-callback").to("direct:connect-callback");
+        from("direct:api-connections-list").routeId("api-connections-list-impl").process(connections::list);
+        from("direct:api-connections-get").routeId("api-connections-get-impl").process(connections::get);
+        from("direct:api-connections-delete").routeId("api-connections-delete-impl").process(connections::delete);
+        from("direct:connect-start").routeId("connect-start-impl").process(connections::start);
+        from("direct:connect-callback").routeId("connect-callback-impl").process(connections::callback);
         from("direct:api-routes-list").routeId("api-routes-list-impl").process(new RoutesReport());
         from("direct:api-schemas-list").routeId("api-schemas-list-impl").process(events::listSchemas);
         from("direct:api-schemas-get").routeId("api-schemas-get-impl").process(events::getSchema);

@@ -15,7 +15,22 @@ import io.healthbridge.store.JdbcDeadLetterStore;
 import io.healthbridge.store.JdbcEventStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.healthbridge.auth.ConnectFlow;
+import io.healthbridge.auth.ConnectionEvents;
+import io.healthbridge.auth.OAuthClient;
+import io.healthbridge.auth.TokenManager;
+import io.healthbridge.provider.ProviderApi;
+import io.healthbridge.provider.ProviderCaller;
+import io.healthbridge.provider.ProviderPoller;
+import io.healthbridge.provider.ProviderRegistry;
+import io.healthbridge.quota.QuotaGate;
+import io.healthbridge.security.SecretBox;
+import io.healthbridge.simulator.ProviderSimulator;
+import io.healthbridge.store.ConnectionStore;
+import io.healthbridge.store.JdbcConnectionStore;
+import java.time.Duration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.Registry;
@@ -26,7 +41,14 @@ import org.apache.camel.spi.Registry;
  */
 public final class HealthbridgeBeans implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HealthbridgeBeans.class);
+
     private final Database database;
+    private ProviderSimulator simulator;
+    private ConnectFlow connectFlow;
+    private ConnectionStore connections;
+    private ProviderRegistry providers;
+    private ProviderCaller caller;
 
     private HealthbridgeBeans(Database database) {
         this.database = database;
@@ -69,7 +91,77 @@ public final class HealthbridgeBeans implements AutoCloseable {
         JdbcMessageIdRepository ids = new JdbcMessageIdRepository(database.dataSource(), "event-publish");
         ids.setCreateTableIfNotExists(false);
         registry.bind("eventIdRepository", ids);
-        return new HealthbridgeBeans(database);
+        HealthbridgeBeans beans = new HealthbridgeBeans(database);
+        try {
+            beans.bindProviders(context, registry, meters, dataDir, clock);
+        } catch (Exception e) {
+            beans.close();
+            throw e;
+        }
+        return beans;
+    }
+
+    private void bindProviders(CamelContext context, Registry registry, PrometheusMeterRegistry meters, Path dataDir,
+            Clock clock) throws Exception {
+        SecretBox secrets = SecretBox.load(System.getenv("HEALTHBRIDGE_SECRET_KEY"), dataDir);
+        connections = new JdbcConnectionStore(database.dataSource(), secrets, clock);
+        registry.bind("connectionStore", connections);
+
+        if (Boolean.parseBoolean(property(context, "healthbridge.simulator.enabled", "false"))) {
+            simulator = ProviderSimulator.start(property(context, "healthbridge.simulator.host", "127.0.0.1"),
+                    Integer.parseInt(property(context, "healthbridge.simulator.port", "0")), clock);
+            registry.bind("providerSimulator", simulator);
+        }
+        String simulatorBase = simulator == null ? null : "http://127.0.0.1:" + simulator.port();
+        providers = ProviderRegistry.withBuiltIns(
+                (key, def) -> property(context, "healthbridge.providers." + key, def), simulatorBase);
+        registry.bind("providerRegistry", providers);
+
+        ProducerTemplate producer = context.createProducerTemplate();
+        OAuthClient oauth = new OAuthClient(clock);
+        ConnectionEvents events = new ConnectionEvents(producer, clock);
+        TokenManager tokens = new TokenManager(connections, oauth, p -> providers.settings(p).oauth(), events, clock,
+                Duration.ofSeconds(Long.parseLong(property(context, "healthbridge.auth.refresh-skew-seconds", "300"))));
+        QuotaGate quotas = new QuotaGate(clock);
+        caller = new ProviderCaller(quotas, tokens, meters, clock);
+        for (ProviderApi api : providers.all()) {
+            caller.breaker(providers.settings(api.provider())); // state gauges from the start
+        }
+        registry.bind("quotaGate", quotas);
+        registry.bind("tokenManager", tokens);
+        registry.bind("providerCaller", caller);
+        registry.bind("providerPoller", new ProviderPoller(providers, connections, caller, producer, meters, clock));
+        connectFlow = new ConnectFlow(connections, oauth, events, p -> providers.settings(p).oauth(),
+                property(context, "healthbridge.public-url", "http://127.0.0.1:" + property(context,
+                        "camel.server.port", "8080")), clock);
+        registry.bind("connectFlow", connectFlow);
+        registry.bind("oauthClient", oauth);
+    }
+
+    /**
+     * With the simulator on, links the demo users ({@code healthbridge.demo.users}) to every simulated provider
+     * through the real OAuth flow, so a fresh start has data flowing within seconds and no credentials.
+     */
+    public void afterStart(CamelContext context) {
+        String users = property(context, "healthbridge.demo.users", "");
+        if (simulator == null || users.isBlank()) {
+            return;
+        }
+        for (String user : users.split(",")) {
+            String u = user.trim();
+            for (ProviderApi api : providers.all()) {
+                if (!providers.settings(api.provider()).simulated() || connections.find(u, api.provider()).isPresent()) {
+                    continue;
+                }
+                try {
+                    java.net.URI callback = simulator.authorize(connectFlow.start(api.provider(), u));
+                    var q = io.healthbridge.simulator.ProviderSimulator.queryOf(callback);
+                    connectFlow.complete(api.provider(), q.get("code"), q.get("state"), "Europe/Berlin");
+                } catch (RuntimeException e) {
+                    LOG.warn("Demo connection of {} to {} failed: {}", u, api.provider(), e.getMessage());
+                }
+            }
+        }
     }
 
     public static String property(CamelContext context, String key, String defaultValue) {
@@ -78,6 +170,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
 
     @Override
     public void close() {
+        if (simulator != null) {
+            simulator.close();
+        }
         database.close();
     }
 }

@@ -13,14 +13,18 @@ import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.provider.Records;
+import io.healthbridge.provider.googlehealth.GoogleHealthMapper;
 
 import static io.healthbridge.provider.Records.has;
 
 /**
- * Legacy Fitbit Web API heart-rate documents ({@code activities-heart}), for data exported before the API was shut
- * down on 2 Nov 2026. Live Fitbit data comes through the Google Health API.
+ * Fitbit data: live through the Google Health API v4 (its data types as datasets, see {@link GoogleHealthMapper}),
+ * and legacy Fitbit Web API heart-rate documents ({@code activities_heart}) exported before that API was shut down on
+ * 2 Nov 2026.
  */
 public class FitbitMapper implements ProviderMapper {
+
+    private final GoogleHealthMapper googleHealth = new GoogleHealthMapper();
 
     public static final String PROVIDER = "fitbit";
 
@@ -31,16 +35,22 @@ public class FitbitMapper implements ProviderMapper {
 
     @Override
     public Set<String> datasets() {
-        return Set.of("activities_heart");
+        Set<String> all = new java.util.HashSet<>(googleHealth.datasets());
+        all.add("activities_heart");
+        return Set.copyOf(all);
     }
 
     @Override
     public List<JsonNode> records(String dataset, JsonNode payload) {
-        return Records.array(payload, "activities-heart");
+        return "activities_heart".equals(dataset) ? Records.array(payload, "activities-heart")
+                : googleHealth.records(payload);
     }
 
     @Override
     public List<CanonicalEvent> mapRecord(String dataset, JsonNode r, MappingContext ctx) {
+        if (!"activities_heart".equals(dataset)) {
+            return googleHealth.mapRecord(dataset, r, ctx);
+        }
         LocalDate day = Records.date(Records.text(r, "dateTime"), "field 'dateTime'");
         OffsetDateTime start = day.atStartOfDay(ctx.zone()).toOffsetDateTime();
         List<CanonicalEvent> events = new ArrayList<>();

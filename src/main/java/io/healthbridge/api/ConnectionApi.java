@@ -1,0 +1,114 @@
+package io.healthbridge.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.healthbridge.auth.ConnectFlow;
+import io.healthbridge.auth.OAuthException;
+import io.healthbridge.provider.ProviderRegistry;
+import io.healthbridge.store.Connection;
+import io.healthbridge.store.ConnectionStore;
+import org.apache.camel.Exchange;
+
+/** {@code /connect/{provider}} (OAuth start and callback) and {@code /api/v1/connections}. */
+public class ConnectionApi {
+
+    public void start(Exchange exchange) throws Exception {
+        String provider = exchange.getIn().getHeader("provider", String.class);
+        String user = EventApi.param(exchange, "user");
+        if (EventApi.bean(exchange, "providerRegistry", ProviderRegistry.class).api(provider).isEmpty()) {
+            ApiError.notFound(exchange, "provider '" + provider + "'");
+            return;
+        }
+        if (user == null || user.length() > 128) {
+            ApiError.respond(exchange, 400, "VAL_002", "query parameter 'user' (the Healthbridge user id) is required",
+                    Map.of("parameter", "user"));
+            return;
+        }
+        var location = EventApi.bean(exchange, "connectFlow", ConnectFlow.class).start(provider, user);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
+        exchange.getMessage().setHeader("Location", location.toString());
+        exchange.getMessage().setBody("");
+    }
+
+    public void callback(Exchange exchange) throws Exception {
+        String provider = exchange.getIn().getHeader("provider", String.class);
+        String error = EventApi.param(exchange, "error");
+        if (error != null) {
+            ApiError.respond(exchange, 400, "AUTH_001", "the provider refused the authorization: " + error,
+                    Map.of("provider", provider));
+            return;
+        }
+        try {
+            Connection c = EventApi.bean(exchange, "connectFlow", ConnectFlow.class).complete(provider,
+                    EventApi.param(exchange, "code"), EventApi.param(exchange, "state"), EventApi.param(exchange, "zone"));
+            Json.respond(exchange, 200, Map.of("connection", json(c, Map.of(), Map.of()), "message",
+                    "Connected " + provider + " for user " + c.userId()));
+        } catch (IllegalArgumentException e) {
+            ApiError.respond(exchange, 400, "VAL_001", "cannot complete the connection: " + e.getMessage(),
+                    Map.of("provider", provider));
+        } catch (OAuthException e) {
+            ApiError.respond(exchange, e.isPermanent() ? 400 : 503, e.isPermanent() ? "AUTH_001" : "SYS_002",
+                    "the code exchange failed: " + e.getMessage(), Map.of("provider", provider));
+        }
+    }
+
+    public void list(Exchange exchange) throws Exception {
+        ConnectionStore store = EventApi.bean(exchange, "connectionStore", ConnectionStore.class);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Connection c : store.list(EventApi.param(exchange, "provider"), EventApi.param(exchange, "user"))) {
+            out.add(json(c, store.cursors(c.id()), store.cursorErrors(c.id())));
+        }
+        Json.respond(exchange, 200, Map.of("connections", out));
+    }
+
+    public void get(Exchange exchange) throws Exception {
+        ConnectionStore store = EventApi.bean(exchange, "connectionStore", ConnectionStore.class);
+        String id = exchange.getIn().getHeader("id", String.class);
+        Optional<Connection> c = store.get(id);
+        if (c.isEmpty()) {
+            ApiError.notFound(exchange, "connection '" + id + "'");
+            return;
+        }
+        Json.respond(exchange, 200, json(c.get(), store.cursors(id), store.cursorErrors(id)));
+    }
+
+    public void delete(Exchange exchange) throws Exception {
+        ConnectionStore store = EventApi.bean(exchange, "connectionStore", ConnectionStore.class);
+        String id = exchange.getIn().getHeader("id", String.class);
+        Optional<Connection> c = store.get(id);
+        if (c.isEmpty()) {
+            ApiError.notFound(exchange, "connection '" + id + "'");
+            return;
+        }
+        boolean atProvider = EventApi.bean(exchange, "connectFlow", ConnectFlow.class).revoke(c.get());
+        Json.respond(exchange, 200, Map.of("id", id, "status", Connection.REVOKED, "revoked_at_provider", atProvider));
+    }
+
+    /** A connection as the API shows it: never its tokens. */
+    static Map<String, Object> json(Connection c, Map<String, String> cursors, Map<String, String> errors) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("user_id", c.userId());
+        m.put("provider", c.provider());
+        m.put("provider_user_id", c.providerUserId());
+        m.put("status", c.status());
+        m.put("scope", c.scope());
+        m.put("created_at", String.valueOf(c.createdAt()));
+        m.put("last_sync_at", c.lastSyncAt() == null ? null : c.lastSyncAt().toString());
+        m.put("last_error", c.lastError());
+        Map<String, Object> sync = new LinkedHashMap<>();
+        cursors.forEach((dataset, cursor) -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("synced_until", cursor == null || cursor.isBlank() ? null : cursor);
+            d.put("last_error", errors.get(dataset));
+            sync.put(dataset, d);
+        });
+        m.put("sync", sync);
+        return m;
+    }
+}

@@ -1,0 +1,41 @@
+package io.healthbridge.provider;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** How to pull one provider's REST API: its endpoints per dataset, time windows, pagination and OAuth defaults. */
+public interface ProviderApi {
+
+    String provider();
+
+    /** Datasets, in the names its {@link ProviderMapper} maps. */
+    List<String> datasets();
+
+    /** Live endpoints and defaults; every one can be overridden in configuration. */
+    ProviderDefaults defaults();
+
+    /** The request for one page of {@code dataset} in {@code window}; {@code pageToken} is null for the first page. */
+    ProviderRequest request(String dataset, TimeWindow window, String pageToken, ZoneId zone);
+
+    /** The payload to ingest and the next page token. */
+    Page page(String dataset, JsonNode body);
+
+    /** Largest window one request may ask for. */
+    Duration maxWindow(String dataset);
+
+    /** How far before the cursor each sync starts again, for records the provider revises (daily totals, re-scored sleep). */
+    default Duration overlap(String dataset) {
+        return Duration.ZERO;
+    }
+
+    /**
+     * The HTTP status this answer stands for: providers that answer every call with 200 and an error code in the body
+     * (Withings) map that code here, so retries, refresh on 401 and rate limits work the same for all.
+     */
+    default int effectiveStatus(int httpStatus, JsonNode body) {
+        return httpStatus;
+    }
+}

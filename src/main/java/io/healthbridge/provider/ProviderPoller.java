@@ -1,0 +1,196 @@
+package io.healthbridge.provider;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.auth.ConnectionRevokedException;
+import io.healthbridge.auth.OAuthException;
+import io.healthbridge.event.IngestSummary;
+import io.healthbridge.quota.QuotaExhaustedException;
+import io.healthbridge.store.Connection;
+import io.healthbridge.store.ConnectionStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One poll of a provider, run by the {@code provider-poll} route template on its schedule: for every active connection
+ * and dataset, fetch what is new since the cursor (in provider-sized windows, every page), ingest it through
+ * {@code direct:ingest}, and only then advance the cursor, so a failure never skips data. An open circuit breaker or
+ * an exhausted quota ends the poll early; the next poll resumes from the cursors.
+ */
+public class ProviderPoller implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderPoller.class);
+
+    /** Route headers set by the template: datasets (comma separated), app and per-user quota overrides. */
+    public static final String DATASETS = "Healthbridge.datasets";
+    public static final String APP_QUOTA = "Healthbridge.appQuota";
+    public static final String USER_QUOTA = "Healthbridge.userQuota";
+
+    private final ProviderRegistry providers;
+    private final ConnectionStore connections;
+    private final ProviderCaller caller;
+    private final ProducerTemplate producer;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    public ProviderPoller(ProviderRegistry providers, ConnectionStore connections, ProviderCaller caller,
+            ProducerTemplate producer, MeterRegistry meters, Clock clock) {
+        this.providers = providers;
+        this.connections = connections;
+        this.caller = caller;
+        this.producer = producer;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    /** Outcome of one poll, as the route's body: per connection and dataset, what was published. */
+    public record PollResult(String provider, int connections, int published, int duplicates, int deadLettered,
+            String stoppedBecause) {
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        String provider = exchange.getMessage().getHeader(HealthbridgeHeaders.PROVIDER, String.class);
+        String datasets = exchange.getMessage().getHeader(DATASETS, String.class);
+        String appQuota = exchange.getMessage().getHeader(APP_QUOTA, String.class);
+        String userQuota = exchange.getMessage().getHeader(USER_QUOTA, String.class);
+        exchange.getMessage().setBody(poll(provider, datasets == null ? null : Arrays.stream(datasets.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList(), appQuota, userQuota));
+    }
+
+    public PollResult poll(String provider, List<String> datasets, String appQuota, String userQuota)
+            throws InterruptedException {
+        ProviderApi api = providers.api(provider)
+                .orElseThrow(() -> new IllegalArgumentException("unknown provider '" + provider + "'"));
+        ProviderSettings settings = withQuotas(providers.settings(provider), appQuota, userQuota);
+        List<String> wanted = datasets == null || datasets.isEmpty() || datasets.equals(List.of("all")) ? api.datasets()
+                : datasets;
+        for (String d : wanted) {
+            if (!api.datasets().contains(d)) {
+                throw new IllegalArgumentException(provider + " has no dataset '" + d + "'; known: " + api.datasets());
+            }
+        }
+        int[] totals = new int[3];
+        int polled = 0;
+        String stopped = null;
+        var breaker = caller.breaker(settings);
+        for (Connection c : connections.list(provider, null)) {
+            if (!c.isActive()) {
+                continue;
+            }
+            if (breaker.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+                stopped = "circuit breaker open";
+                meters.counter("healthbridge.polls.skipped", "provider", provider, "reason", "circuit_open").increment();
+                LOG.info("Poll of {} skipped: circuit breaker open; cursors kept, next poll resumes", provider);
+                break;
+            }
+            polled++;
+            String error = null;
+            try {
+                for (String dataset : wanted) {
+                    try {
+                        IngestSummary s = sync(api, settings, c, dataset);
+                        totals[0] += s.published();
+                        totals[1] += s.duplicates();
+                        totals[2] += s.deadLettered();
+                    } catch (ProviderCallException | OAuthException e) {
+                        error = dataset + ": " + e.getMessage();
+                        connections.recordCursorError(c.id(), dataset, e.getMessage());
+                        LOG.warn("Sync of {} {} for connection {} failed: {}", provider, dataset, c.id(), e.getMessage());
+                    }
+                }
+            } catch (CircuitOpenException e) {
+                stopped = "circuit breaker open";
+                connections.recordSync(c.id(), null, e.getMessage());
+                break;
+            } catch (QuotaExhaustedException e) {
+                stopped = "quota exhausted";
+                meters.counter("healthbridge.polls.skipped", "provider", provider, "reason", "quota").increment();
+                LOG.info("Poll of {} paused: {}; next poll resumes", provider, e.getMessage());
+                break;
+            } catch (ConnectionRevokedException e) {
+                LOG.warn("Connection {} of {} skipped: {}", c.id(), provider, e.getMessage());
+                continue;
+            }
+            connections.recordSync(c.id(), clock.instant(), error);
+        }
+        PollResult result = new PollResult(provider, polled, totals[0], totals[1], totals[2], stopped);
+        if (totals[0] + totals[2] > 0 || stopped != null) {
+            LOG.info("Poll of {}: {} connection(s), {} published, {} duplicate, {} dead-lettered{}", provider, polled,
+                    totals[0], totals[1], totals[2], stopped == null ? "" : ", stopped: " + stopped);
+        }
+        return result;
+    }
+
+    private IngestSummary sync(ProviderApi api, ProviderSettings s, Connection c, String dataset)
+            throws InterruptedException {
+        String cursor = connections.cursors(c.id()).get(dataset);
+        Instant now = clock.instant();
+        Instant from = cursor == null || cursor.isBlank() ? now.minus(s.initialLookback())
+                : Instant.parse(cursor).minus(api.overlap(dataset));
+        ZoneId zone = c.zone() == null ? ZoneId.of("UTC") : ZoneId.of(c.zone());
+        IngestSummary total = new IngestSummary();
+        for (TimeWindow window : new TimeWindow(from, now).chunks(api.maxWindow(dataset))) {
+            String pageToken = null;
+            do {
+                JsonNode body = caller.call(api, s, c, api.request(dataset, window, pageToken, zone));
+                Page page = api.page(dataset, body);
+                IngestSummary part = ingest(c, dataset, page.payload(), zone);
+                for (int i = 0; i < part.published(); i++) {
+                    total.countPublished();
+                }
+                for (int i = 0; i < part.duplicates(); i++) {
+                    total.countDuplicate();
+                }
+                for (int i = 0; i < part.deadLettered(); i++) {
+                    total.countDeadLettered();
+                }
+                pageToken = page.nextPageToken();
+            } while (pageToken != null);
+            // every page of the window is published: only now may the cursor move past it
+            connections.saveCursor(c.id(), dataset, window.to().toString(), clock.instant());
+        }
+        return total;
+    }
+
+    private IngestSummary ingest(Connection c, String dataset, JsonNode payload, ZoneId zone) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put(HealthbridgeHeaders.PROVIDER, c.provider());
+        headers.put(HealthbridgeHeaders.DATASET, dataset);
+        headers.put(HealthbridgeHeaders.USER_ID, c.userId());
+        if (c.providerUserId() != null) {
+            headers.put(HealthbridgeHeaders.PROVIDER_USER_ID, c.providerUserId());
+        }
+        headers.put(HealthbridgeHeaders.ZONE, zone.getId());
+        return producer.requestBodyAndHeaders("direct:ingest", payload, headers, IngestSummary.class);
+    }
+
+    private static ProviderSettings withQuotas(ProviderSettings s, String app, String user) {
+        boolean appSet = app != null && !app.isBlank() && !"default".equals(app);
+        boolean userSet = user != null && !user.isBlank() && !"default".equals(user);
+        if (!appSet && !userSet) {
+            return s;
+        }
+        return new ProviderSettings(s.provider(), s.baseUrl(), s.oauth(), appSet ? app : s.appQuota(),
+                userSet ? user : s.userQuota(), s.breakerMinimumCalls(), s.breakerFailureRate(), s.breakerOpenFor(),
+                s.maxAttempts(), s.initialBackoff(), s.maxBackoff(), s.timeout(), s.quotaMaxWait(), s.initialLookback(),
+                s.simulated());
+    }
+
+    static Duration elapsed(Instant since, Clock clock) {
+        return Duration.between(since, clock.instant());
+    }
+}

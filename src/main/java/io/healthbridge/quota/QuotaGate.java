@@ -1,0 +1,142 @@
+package io.healthbridge.quota;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.local.LocalBucketBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Provider request quotas, applied before every call: one Bucket4j bucket per provider app and one per user, each
+ * with the provider's windows (per minute, per day, …) refilled at the window boundaries of the wall clock, as
+ * providers count them. A 429, a {@code Retry-After} or rate-limit headers saying nothing is left pause the provider
+ * until the time they name.
+ */
+public class QuotaGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuotaGate.class);
+
+    private record Buckets(QuotaSpec spec, Bucket bucket) {
+    }
+
+    private final Clock clock;
+    private final Map<String, Buckets> apps = new ConcurrentHashMap<>();
+    private final Map<String, Buckets> users = new ConcurrentHashMap<>();
+    private final Map<String, QuotaSpec> userSpecs = new ConcurrentHashMap<>();
+    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
+
+    public QuotaGate(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Sets a provider's quotas; unchanged specs keep their buckets (and what they already counted). */
+    public synchronized void configure(String provider, QuotaSpec app, QuotaSpec perUser) {
+        Buckets current = apps.get(provider);
+        if (current == null || !current.spec.equals(app)) {
+            apps.put(provider, new Buckets(app, build(app)));
+            if (current != null) {
+                LOG.info("Quota of {} changed to {}", provider, app.limits());
+            }
+        }
+        QuotaSpec previous = userSpecs.put(provider, perUser);
+        if (previous != null && !previous.equals(perUser)) {
+            users.keySet().removeIf(k -> k.startsWith(provider + "\u0000"));
+        }
+    }
+
+    private Bucket build(QuotaSpec spec) {
+        if (spec.isUnlimited()) {
+            return null;
+        }
+        LocalBucketBuilder b = Bucket.builder();
+        Instant now = clock.instant();
+        for (QuotaSpec.Limit l : spec.limits()) {
+            long windowMillis = l.window().toMillis();
+            Instant nextBoundary = Instant.ofEpochMilli((now.toEpochMilli() / windowMillis + 1) * windowMillis);
+            b.addLimit(Bandwidth.builder().capacity(l.requests())
+                    .refillIntervallyAlignedWithAdaptiveInitialTokens(l.requests(), l.window(), nextBoundary).build());
+        }
+        return b.build();
+    }
+
+    /**
+     * Takes one request from the provider's and the user's quota, waiting up to {@code maxWait} for one.
+     *
+     * @throws QuotaExhaustedException when none comes within {@code maxWait}
+     */
+    public void acquire(String provider, String userId, Duration maxWait) throws InterruptedException {
+        Instant deadline = clock.instant().plus(maxWait);
+        while (true) {
+            Duration wait = tryTake(provider, userId);
+            if (wait.isZero()) {
+                return;
+            }
+            Instant until = clock.instant().plus(wait);
+            if (until.isAfter(deadline)) {
+                throw new QuotaExhaustedException(provider + " quota exhausted for " + wait.toSeconds() + " s", wait);
+            }
+            Thread.sleep(Math.max(1, wait.toMillis()));
+        }
+    }
+
+    private synchronized Duration tryTake(String provider, String userId) {
+        Instant paused = pausedUntil.get(provider);
+        Instant now = clock.instant();
+        if (paused != null && paused.isAfter(now)) {
+            return Duration.between(now, paused);
+        }
+        Bucket app = bucket(apps.get(provider));
+        Bucket user = userBucket(provider, userId);
+        long waitNanos = 0;
+        if (app != null) {
+            waitNanos = Math.max(waitNanos, app.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        }
+        if (user != null) {
+            waitNanos = Math.max(waitNanos, user.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        }
+        if (waitNanos > 0) {
+            return Duration.ofNanos(waitNanos);
+        }
+        if (app != null) {
+            app.tryConsume(1);
+        }
+        if (user != null) {
+            user.tryConsume(1);
+        }
+        return Duration.ZERO;
+    }
+
+    private static Bucket bucket(Buckets b) {
+        return b == null ? null : b.bucket;
+    }
+
+    private Bucket userBucket(String provider, String userId) {
+        QuotaSpec spec = userSpecs.get(provider);
+        if (spec == null || spec.isUnlimited() || userId == null) {
+            return null;
+        }
+        return users.computeIfAbsent(provider + "\u0000" + userId, k -> new Buckets(spec, build(spec))).bucket;
+    }
+
+    /** Pauses every call to the provider until {@code until} (from Retry-After or rate-limit headers). */
+    public void pause(String provider, Instant until) {
+        pausedUntil.merge(provider, until, (a, b) -> a.isAfter(b) ? a : b);
+        LOG.info("Calls to {} paused until {} at the provider's request", provider, until);
+    }
+
+    public Instant pausedUntil(String provider) {
+        return pausedUntil.get(provider);
+    }
+
+    /** Requests left in the tightest window of the provider's app quota, or -1 without a quota. */
+    public long remaining(String provider) {
+        Bucket app = bucket(apps.get(provider));
+        return app == null ? -1 : app.getAvailableTokens();
+    }
+}

@@ -1,0 +1,410 @@
+package io.healthbridge.simulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.healthbridge.event.EventJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Simulated provider APIs on loopback, for development, demos and tests: OAuth (authorize with automatic consent,
+ * token, refresh, revoke), the data endpoints with the providers' paths, parameters, pagination and response shapes,
+ * rate limits with 429 and rate-limit headers, and injected outages, error bursts and latency. Serves Oura, Withings
+ * and Fitbit (Google Health API) under {@code /<provider>}; data comes from {@link SyntheticData}.
+ * <p>
+ * The JDK's HTTP server is used: the simulator must run beside, not inside, the runtime it simulates for.
+ */
+public class ProviderSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
+    public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit");
+
+    /** Per-provider state: tokens, limits, faults, counters. */
+    static final class State {
+        final String provider;
+        final Map<String, String> codes = new ConcurrentHashMap<>();
+        final Map<String, String> challenges = new ConcurrentHashMap<>();
+        final Map<String, String[]> accessTokens = new ConcurrentHashMap<>(); // token -> {user, expiresEpochSecond}
+        final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
+        final boolean rotatesRefreshTokens;
+        volatile long accessTokenLifetime = 3600;
+        volatile long rateLimit;
+        volatile Duration rateWindow = Duration.ofMinutes(1);
+        final Map<Long, AtomicLong> windowCounts = new ConcurrentHashMap<>();
+        final AtomicLong maxInWindow = new AtomicLong();
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong rejected429 = new AtomicLong();
+        final AtomicInteger refreshes = new AtomicInteger();
+        final AtomicInteger failNext = new AtomicInteger();
+        volatile int failStatus = 503;
+        volatile boolean outage;
+        volatile double random429;
+        volatile long latencyMillis;
+
+        State(String provider, boolean rotates) {
+            this.provider = provider;
+            this.rotatesRefreshTokens = rotates;
+        }
+    }
+
+    private final HttpServer server;
+    private final Clock clock;
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final SimulatedApis apis;
+    private final AtomicInteger userSeq = new AtomicInteger();
+
+    private ProviderSimulator(HttpServer server, Clock clock) {
+        this.server = server;
+        this.clock = clock;
+        // Oura and Withings rotate refresh tokens (single use); Google does not
+        states.put("oura", new State("oura", true));
+        states.put("withings", new State("withings", true));
+        states.put("fitbit", new State("fitbit", false));
+        this.apis = new SimulatedApis(clock);
+    }
+
+    public static ProviderSimulator start(String host, int port, Clock clock) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        ProviderSimulator sim = new ProviderSimulator(server, clock);
+        server.createContext("/", sim::handle);
+        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "provider-simulator");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+        LOG.info("Provider simulator (Oura, Withings, Fitbit/Google Health) listening on http://{}:{}", host,
+                sim.port());
+        return sim;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String baseUrl(String provider) {
+        return "http://127.0.0.1:" + port() + "/" + provider;
+    }
+
+    // ---- controls, for tests and demos -------------------------------------------------------------------------
+
+    State state(String provider) {
+        State s = states.get(provider);
+        if (s == null) {
+            throw new IllegalArgumentException("the simulator has no provider " + provider);
+        }
+        return s;
+    }
+
+    /** Every data request answers 503 while on. */
+    public void setOutage(String provider, boolean on) {
+        state(provider).outage = on;
+    }
+
+    /** The next {@code n} data requests answer {@code status}. */
+    public void failNext(String provider, int n, int status) {
+        state(provider).failStatus = status;
+        state(provider).failNext.set(n);
+    }
+
+    /** The app may make {@code requests} data requests per {@code window} (fixed windows); more get 429. */
+    public void setRateLimit(String provider, long requests, Duration window) {
+        state(provider).rateLimit = requests;
+        state(provider).rateWindow = window;
+    }
+
+    /** This share of data requests answers 429 with Retry-After, whatever the count: a 429 storm. */
+    public void setRandom429(String provider, double share) {
+        state(provider).random429 = share;
+    }
+
+    public void setLatency(String provider, Duration latency) {
+        state(provider).latencyMillis = latency.toMillis();
+    }
+
+    public void setAccessTokenLifetime(String provider, Duration lifetime) {
+        state(provider).accessTokenLifetime = lifetime.toSeconds();
+    }
+
+    /** Invalidates every access token now: the next data call gets 401 and must refresh. */
+    public void expireAccessTokens(String provider) {
+        state(provider).accessTokens.clear();
+    }
+
+    public long requests(String provider) {
+        return state(provider).requests.get();
+    }
+
+    public long maxRequestsInAnyWindow(String provider) {
+        return state(provider).maxInWindow.get();
+    }
+
+    public long rejected429(String provider) {
+        return state(provider).rejected429.get();
+    }
+
+    public int refreshes(String provider) {
+        return state(provider).refreshes.get();
+    }
+
+    /** Runs the authorize step as the user's browser would: the redirect the provider answers, with code and state. */
+    public URI authorize(URI authorizeUrl) {
+        Map<String, String> q = query(authorizeUrl.getRawQuery());
+        String provider = authorizeUrl.getPath().split("/")[1];
+        return URI.create(consent(state(provider), q));
+    }
+
+    // ---- HTTP ----------------------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String[] parts = ex.getRequestURI().getPath().split("/", 3);
+            if (parts.length < 3 || !states.containsKey(parts[1])) {
+                send(ex, 404, EventJson.object().put("error", "unknown path"));
+                return;
+            }
+            State s = states.get(parts[1]);
+            String path = "/" + parts[2];
+            Map<String, String> params = query(ex.getRequestURI().getRawQuery());
+            if ("POST".equals(ex.getRequestMethod())) {
+                params.putAll(query(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            }
+            if (path.equals("/oauth/authorize")) {
+                ex.getResponseHeaders().add("Location", consent(s, params));
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
+            if (path.equals("/oauth/token") || path.equals("/v2/oauth2")) {
+                token(ex, s, params);
+                return;
+            }
+            if (path.equals("/oauth/revoke")) {
+                String t = params.get("token");
+                if (t != null) {
+                    s.accessTokens.remove(t);
+                    s.refreshTokens.remove(t);
+                }
+                send(ex, 200, EventJson.object());
+                return;
+            }
+            data(ex, s, path, params);
+        } catch (RuntimeException e) {
+            LOG.warn("Simulator error on {}: {}", ex.getRequestURI(), e.toString());
+            send(ex, 500, EventJson.object().put("error", "simulator: " + e.getMessage()));
+        }
+    }
+
+    private String consent(State s, Map<String, String> q) {
+        String user = q.getOrDefault("login_hint", s.provider + "-user-" + userSeq.incrementAndGet());
+        String code = UUID.randomUUID().toString();
+        s.codes.put(code, user + "\n" + q.getOrDefault("redirect_uri", ""));
+        if (q.containsKey("code_challenge")) {
+            s.challenges.put(code, q.get("code_challenge"));
+        }
+        String redirect = q.getOrDefault("redirect_uri", "");
+        return redirect + (redirect.contains("?") ? "&" : "?") + "code=" + code + "&state="
+               + java.net.URLEncoder.encode(q.getOrDefault("state", ""), StandardCharsets.UTF_8);
+    }
+
+    private void token(HttpExchange ex, State s, Map<String, String> p) throws IOException {
+        boolean withings = s.provider.equals("withings");
+        if (!"healthbridge-sim-client".equals(p.get("client_id")) || !"healthbridge-sim-secret".equals(p.get("client_secret"))) {
+            tokenError(ex, withings, "invalid_client");
+            return;
+        }
+        String user;
+        if ("authorization_code".equals(p.get("grant_type"))) {
+            String entry = s.codes.remove(String.valueOf(p.get("code")));
+            if (entry == null) {
+                tokenError(ex, withings, "invalid_grant");
+                return;
+            }
+            String challenge = s.challenges.remove(p.get("code"));
+            if (challenge != null && !challenge.equals(s256(p.getOrDefault("code_verifier", "")))) {
+                tokenError(ex, withings, "invalid_grant");
+                return;
+            }
+            user = entry.split("\n")[0];
+        } else if ("refresh_token".equals(p.get("grant_type"))) {
+            String rt = p.getOrDefault("refresh_token", "");
+            user = s.rotatesRefreshTokens ? s.refreshTokens.remove(rt) : s.refreshTokens.get(rt);
+            if (user == null) {
+                tokenError(ex, withings, "invalid_grant");
+                return;
+            }
+            s.refreshes.incrementAndGet();
+        } else {
+            tokenError(ex, withings, "unsupported_grant_type");
+            return;
+        }
+        String access = "sim-at-" + UUID.randomUUID();
+        String refresh = s.rotatesRefreshTokens || !"refresh_token".equals(p.get("grant_type"))
+                ? "sim-rt-" + UUID.randomUUID() : p.get("refresh_token");
+        s.accessTokens.put(access, new String[] { user,
+                String.valueOf(clock.instant().getEpochSecond() + s.accessTokenLifetime) });
+        s.refreshTokens.put(refresh, user);
+        ObjectNode t = EventJson.object();
+        t.put("access_token", access);
+        t.put("token_type", "Bearer");
+        t.put("expires_in", s.accessTokenLifetime);
+        t.put("refresh_token", refresh);
+        t.put("scope", p.getOrDefault("scope", "all"));
+        if (withings) {
+            t.put("userid", user);
+            ObjectNode wrapped = EventJson.object();
+            wrapped.put("status", 0);
+            wrapped.set("body", t);
+            send(ex, 200, wrapped);
+        } else {
+            t.put("user_id", user);
+            send(ex, 200, t);
+        }
+    }
+
+    private static void tokenError(HttpExchange ex, boolean withings, String error) throws IOException {
+        if (withings) {
+            send(ex, 200, EventJson.object().put("status", 401).put("error", error));
+        } else {
+            send(ex, 400, EventJson.object().put("error", error));
+        }
+    }
+
+    private void data(HttpExchange ex, State s, String path, Map<String, String> params) throws IOException {
+        boolean withings = s.provider.equals("withings");
+        s.requests.incrementAndGet();
+        if (s.latencyMillis > 0) {
+            sleep(s.latencyMillis);
+        }
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String[] token = auth == null || !auth.startsWith("Bearer ") ? null : s.accessTokens.get(auth.substring(7));
+        if (token == null || Long.parseLong(token[1]) <= clock.instant().getEpochSecond()) {
+            if (withings) {
+                send(ex, 200, EventJson.object().put("status", 401).put("error", "invalid_token"));
+            } else {
+                send(ex, 401, EventJson.object().put("error", "invalid_token"));
+            }
+            return;
+        }
+        // rate limit: fixed windows aligned to the epoch, like the providers count
+        long window = s.rateWindow.toSeconds();
+        long index = clock.instant().getEpochSecond() / window;
+        long resetAt = (index + 1) * window;
+        if (s.random429 > 0 && Math.random() < s.random429 || s.rateLimit > 0
+                && s.windowCounts.computeIfAbsent(index, k -> new AtomicLong()).get() >= s.rateLimit) {
+            s.rejected429.incrementAndGet();
+            long retry = Math.max(1, resetAt - clock.instant().getEpochSecond());
+            ex.getResponseHeaders().add("Retry-After", String.valueOf(Math.min(retry, s.random429 > 0 ? 1 : retry)));
+            rateHeaders(ex, s, 0, resetAt);
+            if (withings) {
+                send(ex, 200, EventJson.object().put("status", 601).put("error", "too many requests"));
+            } else {
+                send(ex, 429, EventJson.object().put("error", "rate_limited"));
+            }
+            return;
+        }
+        long count = s.windowCounts.computeIfAbsent(index, k -> new AtomicLong()).incrementAndGet();
+        s.maxInWindow.accumulateAndGet(count, Math::max);
+        s.windowCounts.keySet().removeIf(k -> k < index - 2);
+        if (s.outage || s.failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            send(ex, s.outage ? 503 : s.failStatus, EventJson.object().put("error", "simulated failure"));
+            return;
+        }
+        if (s.rateLimit > 0) {
+            rateHeaders(ex, s, s.rateLimit - count, resetAt);
+        }
+        JsonNode body = apis.answer(s.provider, path, params, token[0]);
+        if (body == null) {
+            send(ex, 404, EventJson.object().put("error", "no such endpoint " + path));
+            return;
+        }
+        send(ex, 200, body);
+    }
+
+    private static void rateHeaders(HttpExchange ex, State s, long remaining, long resetAt) {
+        ex.getResponseHeaders().add("X-RateLimit-Limit", String.valueOf(s.rateLimit));
+        ex.getResponseHeaders().add("X-RateLimit-Remaining", String.valueOf(Math.max(0, remaining)));
+        ex.getResponseHeaders().add("X-RateLimit-Reset", String.valueOf(resetAt));
+    }
+
+    /** The decoded query parameters of a URI. */
+    public static Map<String, String> queryOf(URI uri) {
+        return query(uri.getRawQuery());
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isBlank()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    private static String s256(String verifier) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = EventJson.write(body).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String read(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

@@ -1,0 +1,478 @@
+package io.healthbridge.simulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.healthbridge.event.EventJson;
+
+/** The data endpoints of the simulated providers, rendering {@link SyntheticData} in each provider's shapes. */
+final class SimulatedApis {
+
+    /** Page sizes are small on purpose, so every sync exercises pagination. */
+    static final int PAGE = 50;
+    private static final Pattern FILTER = Pattern.compile("start_time >= \"([^\"]+)\" AND start_time < \"([^\"]+)\"");
+
+    private final Clock clock;
+
+    SimulatedApis(Clock clock) {
+        this.clock = clock;
+    }
+
+    JsonNode answer(String provider, String path, Map<String, String> p, String user) {
+        return switch (provider) {
+            case "oura" -> oura(path, p, user);
+            case "withings" -> withings(path, p, user);
+            case "fitbit" -> googleHealth(path, p, user);
+            default -> null;
+        };
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    // ---- Oura v2 ----------------------------------------------------------------------------------------------
+
+    private JsonNode oura(String path, Map<String, String> p, String user) {
+        if (!path.startsWith("/v2/usercollection/")) {
+            return null;
+        }
+        String collection = path.substring("/v2/usercollection/".length());
+        List<ObjectNode> items = new ArrayList<>();
+        if (collection.equals("heartrate")) {
+            Instant from = Instant.parse(p.get("start_datetime"));
+            Instant to = min(Instant.parse(p.get("end_datetime")), now());
+            for (long[] s : SyntheticData.heartRate(user, from, to)) {
+                ObjectNode o = EventJson.object();
+                o.put("bpm", s[1]);
+                o.put("source", OffsetDateTime.ofInstant(Instant.ofEpochSecond(s[0]), SyntheticData.OFFSET).getHour() < 7 ? "rest" : "awake");
+                o.put("timestamp", local(Instant.ofEpochSecond(s[0])));
+                items.add(o);
+            }
+            return page(items, p.get("next_token"), "data", "next_token");
+        }
+        LocalDate start = LocalDate.parse(p.get("start_date"));
+        LocalDate end = LocalDate.parse(p.get("end_date"));
+        for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
+            switch (collection) {
+                case "sleep" -> {
+                    SyntheticData.Night n = SyntheticData.night(user, d);
+                    if (n.end().toInstant().isBefore(now())) {
+                        items.add(ouraSleep(user, n));
+                    }
+                }
+                case "daily_activity" -> {
+                    if (d.atStartOfDay().atOffset(SyntheticData.OFFSET).toInstant().isBefore(now())) {
+                        SyntheticData.Day day = SyntheticData.day(user, d);
+                        ObjectNode o = EventJson.object();
+                        o.put("id", user + "-a-" + d);
+                        o.put("day", d.toString());
+                        o.put("timestamp", d.atTime(4, 0).atOffset(SyntheticData.OFFSET).toString());
+                        o.put("steps", day.steps());
+                        o.put("active_calories", day.activeKcal());
+                        o.put("total_calories", day.totalKcal());
+                        o.put("equivalent_walking_distance", day.distanceMeters());
+                        o.put("high_activity_time", day.activeSeconds() / 5);
+                        o.put("medium_activity_time", day.activeSeconds() / 3);
+                        o.put("low_activity_time", day.activeSeconds() - day.activeSeconds() / 5 - day.activeSeconds() / 3);
+                        items.add(o);
+                    }
+                }
+                case "daily_spo2" -> {
+                    if (SyntheticData.night(user, d).end().toInstant().isBefore(now())) {
+                        ObjectNode o = EventJson.object();
+                        o.put("id", user + "-s-" + d);
+                        o.put("day", d.toString());
+                        o.putObject("spo2_percentage").put("average", SyntheticData.spo2(user, d) + 0.4);
+                        items.add(o);
+                    }
+                }
+                case "workout" -> {
+                    SyntheticData.Workout w = SyntheticData.workout(user, d);
+                    if (w != null && w.end().toInstant().isBefore(now())) {
+                        ObjectNode o = EventJson.object();
+                        o.put("id", w.id());
+                        o.put("activity", w.sport());
+                        o.put("calories", w.kcal());
+                        o.put("distance", w.distanceMeters());
+                        o.put("day", d.toString());
+                        o.put("start_datetime", w.start().toString());
+                        o.put("end_datetime", w.end().toString());
+                        o.put("intensity", "moderate");
+                        o.put("source", "autodetected");
+                        items.add(o);
+                    }
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return page(items, p.get("next_token"), "data", "next_token");
+    }
+
+    private static ObjectNode ouraSleep(String user, SyntheticData.Night n) {
+        ObjectNode o = EventJson.object();
+        o.put("id", user + "-sleep-" + n.day());
+        o.put("day", n.day().toString());
+        o.put("type", "long_sleep");
+        o.put("bedtime_start", n.start().toString());
+        o.put("bedtime_end", n.end().toString());
+        o.put("total_sleep_duration", n.asleep());
+        o.put("deep_sleep_duration", n.seconds("deep"));
+        o.put("light_sleep_duration", n.seconds("light"));
+        o.put("rem_sleep_duration", n.seconds("rem"));
+        o.put("awake_time", n.seconds("awake"));
+        o.put("time_in_bed", Duration.between(n.start(), n.end()).toSeconds());
+        o.put("efficiency", Math.round(100.0 * n.asleep() / Duration.between(n.start(), n.end()).toSeconds()));
+        o.put("latency", 600);
+        o.put("average_hrv", n.hrv());
+        o.put("average_breath", Math.round(n.breath() * 1000) / 1000.0);
+        o.put("lowest_heart_rate", n.lowestHr());
+        StringBuilder phases = new StringBuilder();
+        for (OffsetDateTime t = n.start(); t.isBefore(n.end()); t = t.plusMinutes(5)) {
+            OffsetDateTime at = t;
+            String stage = n.stages().stream().filter(s -> !at.isBefore(s.start()) && at.isBefore(s.end()))
+                    .map(SyntheticData.Stage::stage).findFirst().orElse("awake");
+            phases.append(switch (stage) {
+                case "deep" -> '1';
+                case "light" -> '2';
+                case "rem" -> '3';
+                default -> '4';
+            });
+        }
+        o.put("sleep_phase_5_min", phases.toString());
+        ObjectNode hr = o.putObject("heart_rate");
+        hr.put("interval", 300.0);
+        hr.put("timestamp", n.start().toString());
+        ArrayNode items = hr.putArray("items");
+        for (OffsetDateTime t = n.start(); t.isBefore(n.end()); t = t.plusMinutes(5)) {
+            items.add(SyntheticData.heartRateAt(user, t.toEpochSecond()));
+        }
+        return o;
+    }
+
+    // ---- Withings -------------------------------------------------------------------------------------------
+
+    private JsonNode withings(String path, Map<String, String> p, String user) {
+        String action = p.getOrDefault("action", "");
+        List<ObjectNode> items = new ArrayList<>();
+        ObjectNode body = EventJson.object();
+        switch (path + "#" + action) {
+            case "/measure#getmeas" -> {
+                Instant from = Instant.ofEpochSecond(Long.parseLong(p.get("startdate")));
+                Instant to = min(Instant.ofEpochSecond(Long.parseLong(p.get("enddate"))), now());
+                for (LocalDate d : SyntheticData.days(from, to)) {
+                    Instant at = d.atTime(7, 10).atOffset(SyntheticData.OFFSET).toInstant();
+                    if (at.isBefore(from) || !at.isBefore(to)) {
+                        continue;
+                    }
+                    ObjectNode g = EventJson.object();
+                    g.put("grpid", d.toEpochDay());
+                    g.put("attrib", 0);
+                    g.put("date", at.getEpochSecond());
+                    g.put("created", at.getEpochSecond());
+                    g.put("modified", at.getEpochSecond());
+                    g.put("category", 1);
+                    g.put("model", "Body Cardio");
+                    ArrayNode m = g.putArray("measures");
+                    m.addObject().put("value", Math.round(SyntheticData.weight(user, d) * 1000)).put("type", 1).put("unit", -3);
+                    m.addObject().put("value", Math.round(SyntheticData.bodyFat(user, d) * 10)).put("type", 6).put("unit", -1);
+                    if (d.toEpochDay() % 3 == 0) {
+                        m.addObject().put("value", 78).put("type", 9).put("unit", 0);
+                        m.addObject().put("value", 121).put("type", 10).put("unit", 0);
+                        m.addObject().put("value", SyntheticData.day(user, d).restingHr() + 6).put("type", 11).put("unit", 0);
+                    }
+                    items.add(g);
+                }
+                body.put("timezone", "Europe/Paris");
+                return withingsPage(body, items, p, "measuregrps");
+            }
+            case "/v2/measure#getactivity" -> {
+                for (LocalDate d = LocalDate.parse(p.get("startdateymd")); !d.isAfter(LocalDate.parse(p.get("enddateymd"))); d = d.plusDays(1)) {
+                    if (!d.atStartOfDay().atOffset(SyntheticData.OFFSET).toInstant().isBefore(now())) {
+                        continue;
+                    }
+                    SyntheticData.Day day = SyntheticData.day(user, d);
+                    ObjectNode a = EventJson.object();
+                    a.put("date", d.toString());
+                    a.put("timezone", "Europe/Paris");
+                    a.put("model", "Pulse HR");
+                    a.put("steps", day.steps());
+                    a.put("distance", day.distanceMeters());
+                    a.put("calories", day.activeKcal());
+                    a.put("totalcalories", day.totalKcal());
+                    a.put("soft", day.activeSeconds() / 2);
+                    a.put("moderate", day.activeSeconds() / 3);
+                    a.put("intense", day.activeSeconds() - day.activeSeconds() / 2 - day.activeSeconds() / 3);
+                    items.add(a);
+                }
+                return withingsPage(body, items, p, "activities");
+            }
+            case "/v2/measure#getintradayactivity" -> {
+                Instant from = Instant.ofEpochSecond(Long.parseLong(p.get("startdate")));
+                Instant to = min(Instant.ofEpochSecond(Long.parseLong(p.get("enddate"))), now());
+                ObjectNode series = body.putObject("series");
+                for (long[] s : SyntheticData.heartRate(user, from, to)) {
+                    ObjectNode e = series.putObject(String.valueOf(s[0]));
+                    e.put("heart_rate", s[1]);
+                    e.put("steps", (int) (SyntheticData.noise(user, s[0]) * 120));
+                    e.put("duration", 300);
+                    e.put("model", "ScanWatch");
+                }
+                return EventJson.object().put("status", 0).set("body", body);
+            }
+            case "/v2/measure#getworkouts" -> {
+                for (LocalDate d = LocalDate.parse(p.get("startdateymd")); !d.isAfter(LocalDate.parse(p.get("enddateymd"))); d = d.plusDays(1)) {
+                    SyntheticData.Workout w = SyntheticData.workout(user, d);
+                    if (w == null || !w.end().toInstant().isBefore(now())) {
+                        continue;
+                    }
+                    ObjectNode s = EventJson.object();
+                    s.put("id", Math.abs(w.id().hashCode()));
+                    s.put("category", w.sport().equals("running") ? 2 : 6);
+                    s.put("timezone", "Europe/Paris");
+                    s.put("startdate", w.start().toEpochSecond());
+                    s.put("enddate", w.end().toEpochSecond());
+                    s.put("date", d.toString());
+                    ObjectNode data = s.putObject("data");
+                    data.put("calories", w.kcal());
+                    data.put("distance", w.distanceMeters());
+                    data.put("hr_average", w.avgHr());
+                    data.put("hr_max", w.maxHr());
+                    items.add(s);
+                }
+                return withingsPage(body, items, p, "series");
+            }
+            case "/v2/sleep#getsummary" -> {
+                for (LocalDate d = LocalDate.parse(p.get("startdateymd")); !d.isAfter(LocalDate.parse(p.get("enddateymd"))); d = d.plusDays(1)) {
+                    SyntheticData.Night n = SyntheticData.night(user, d);
+                    if (!n.end().toInstant().isBefore(now())) {
+                        continue;
+                    }
+                    ObjectNode s = EventJson.object();
+                    s.put("id", d.toEpochDay());
+                    s.put("timezone", "Europe/Paris");
+                    s.put("startdate", n.start().toEpochSecond());
+                    s.put("enddate", n.end().toEpochSecond());
+                    s.put("date", d.toString());
+                    ObjectNode data = s.putObject("data");
+                    data.put("total_sleep_time", n.asleep());
+                    data.put("total_timeinbed", Duration.between(n.start(), n.end()).toSeconds());
+                    data.put("lightsleepduration", n.seconds("light"));
+                    data.put("deepsleepduration", n.seconds("deep"));
+                    data.put("remsleepduration", n.seconds("rem"));
+                    data.put("wakeupduration", n.seconds("awake"));
+                    data.put("wakeupcount", 2);
+                    data.put("sleep_efficiency", Math.round(100.0 * n.asleep() / Duration.between(n.start(), n.end()).toSeconds()) / 100.0);
+                    data.put("rr_average", Math.round(n.breath()));
+                    items.add(s);
+                }
+                return withingsPage(body, items, p, "series");
+            }
+            default -> {
+                return EventJson.object().put("status", 2554).put("error", "unknown action " + action);
+            }
+        }
+    }
+
+    private static JsonNode withingsPage(ObjectNode body, List<ObjectNode> items, Map<String, String> p, String field) {
+        int offset = Integer.parseInt(p.getOrDefault("offset", "0"));
+        ArrayNode arr = body.putArray(field);
+        items.stream().skip(offset).limit(PAGE).forEach(arr::add);
+        boolean more = offset + PAGE < items.size();
+        body.put("more", more ? 1 : 0);
+        body.put("offset", more ? offset + PAGE : 0);
+        return EventJson.object().put("status", 0).set("body", body);
+    }
+
+    // ---- Google Health v4 --------------------------------------------------------------------------------------
+
+    private JsonNode googleHealth(String path, Map<String, String> p, String user) {
+        Matcher m = Pattern.compile("/v4/users/me/dataTypes/([a-z-]+)/dataPoints").matcher(path);
+        if (!m.matches()) {
+            return null;
+        }
+        String type = m.group(1);
+        Matcher f = FILTER.matcher(p.getOrDefault("filter", ""));
+        if (!f.matches()) {
+            return EventJson.object().put("error", "filter must be start_time >= \"…\" AND start_time < \"…\"");
+        }
+        Instant from = Instant.parse(f.group(1));
+        Instant to = min(Instant.parse(f.group(2)), now());
+        List<ObjectNode> points = new ArrayList<>();
+        String device = "Pixel Watch 3";
+        switch (type) {
+            case "heart-rate" -> {
+                for (long[] s : SyntheticData.heartRate(user, from, to)) {
+                    ObjectNode d = sample(user, type, Instant.ofEpochSecond(s[0]), device);
+                    d.putObject("heartRate").put("beatsPerMinute", s[1]);
+                    points.add(d);
+                }
+            }
+            case "steps", "distance" -> {
+                for (long[] s : SyntheticData.heartRate(user, from, to)) {
+                    if (s[0] % 900 != 0) {
+                        continue;
+                    }
+                    Instant a = Instant.ofEpochSecond(s[0]);
+                    if (a.plusSeconds(900).isAfter(now())) {
+                        continue;
+                    }
+                    ObjectNode d = interval(user, type, a, a.plusSeconds(900), device);
+                    int steps = (int) (SyntheticData.noise(user, s[0]) * 400);
+                    if (type.equals("steps")) {
+                        d.putObject("steps").put("count", String.valueOf(steps));
+                    } else {
+                        d.putObject("distance").put("meters", Math.round(steps * 0.76 * 10) / 10.0);
+                    }
+                    points.add(d);
+                }
+            }
+            default -> {
+                for (LocalDate day : SyntheticData.days(from, to)) {
+                    Instant morning = day.atTime(7, 10).atOffset(SyntheticData.OFFSET).toInstant();
+                    boolean morningIn = !morning.isBefore(from) && morning.isBefore(to);
+                    switch (type) {
+                        case "weight" -> {
+                            if (morningIn) {
+                                points.add(withValue(sample(user, type, morning, "Aria Air"), "weight", "weightGrams",
+                                        Math.round(SyntheticData.weight(user, day) * 1000)));
+                            }
+                        }
+                        case "body-fat" -> {
+                            if (morningIn) {
+                                points.add(withValue(sample(user, type, morning, "Aria Air"), "bodyFat", "percentage",
+                                        SyntheticData.bodyFat(user, day)));
+                            }
+                        }
+                        case "oxygen-saturation" -> {
+                            if (morningIn) {
+                                points.add(withValue(sample(user, type, morning.minusSeconds(3600), device),
+                                        "oxygenSaturation", "percentage", SyntheticData.spo2(user, day)));
+                            }
+                        }
+                        case "heart-rate-variability" -> {
+                            if (morningIn) {
+                                points.add(withValue(sample(user, type, morning.minusSeconds(3600), device),
+                                        "heartRateVariability", "rootMeanSquareOfSuccessiveDifferencesMilliseconds",
+                                        SyntheticData.night(user, day).hrv()));
+                            }
+                        }
+                        case "daily-resting-heart-rate" -> {
+                            Instant dayStart = day.atStartOfDay().atOffset(SyntheticData.OFFSET).toInstant();
+                            if (!dayStart.isBefore(from) && dayStart.isBefore(to)) {
+                                ObjectNode d = EventJson.object();
+                                d.put("name", "users/me/dataTypes/" + type + "/dataPoints/" + user + "-" + day);
+                                d.putObject("date").put("year", day.getYear()).put("month", day.getMonthValue())
+                                        .put("day", day.getDayOfMonth());
+                                d.putObject("dailyRestingHeartRate").put("beatsPerMinute",
+                                        SyntheticData.day(user, day).restingHr());
+                                points.add(d);
+                            }
+                        }
+                        case "sleep" -> {
+                            SyntheticData.Night n = SyntheticData.night(user, day);
+                            Instant s = n.start().toInstant();
+                            if (!s.isBefore(from) && s.isBefore(to) && n.end().toInstant().isBefore(now())) {
+                                ObjectNode d = interval(user, type, s, n.end().toInstant(), device);
+                                ArrayNode stages = d.putObject("sleep").putArray("stages");
+                                for (SyntheticData.Stage st : n.stages()) {
+                                    stages.addObject().put("type", st.stage().toUpperCase())
+                                            .put("startTime", st.start().toInstant().toString())
+                                            .put("endTime", st.end().toInstant().toString());
+                                }
+                                points.add(d);
+                            }
+                        }
+                        case "exercise" -> {
+                            SyntheticData.Workout w = SyntheticData.workout(user, day);
+                            if (w != null && !w.start().toInstant().isBefore(from) && w.start().toInstant().isBefore(to)
+                                && w.end().toInstant().isBefore(now())) {
+                                ObjectNode d = interval(user, type, w.start().toInstant(), w.end().toInstant(), device);
+                                d.putObject("exercise").put("exerciseType", w.sport().toUpperCase())
+                                        .put("displayName", w.sport().equals("running") ? "Run" : "Ride")
+                                        .put("distanceMeters", w.distanceMeters()).put("caloriesKcal", w.kcal());
+                                points.add(d);
+                            }
+                        }
+                        default -> {
+                            return EventJson.object().put("error", "INVALID_PARENT_DATA_TYPE_COLLECTION");
+                        }
+                    }
+                }
+            }
+        }
+        int size = Math.min(1000, Math.max(1, Integer.parseInt(p.getOrDefault("pageSize", String.valueOf(PAGE)))));
+        return page(points, p.get("pageToken"), "dataPoints", "nextPageToken", size);
+    }
+
+    private static ObjectNode sample(String user, String type, Instant t, String device) {
+        ObjectNode d = EventJson.object();
+        d.put("name", "users/me/dataTypes/" + type + "/dataPoints/" + user + "-" + t.getEpochSecond());
+        d.putObject("dataSource").putObject("device").put("displayName", device);
+        d.putObject("sampleTime").put("physicalTime", t.toString())
+                .put("utcOffset", SyntheticData.OFFSET.getTotalSeconds() + "s");
+        return d;
+    }
+
+    private static ObjectNode interval(String user, String type, Instant a, Instant b, String device) {
+        ObjectNode d = EventJson.object();
+        d.put("name", "users/me/dataTypes/" + type + "/dataPoints/" + user + "-" + a.getEpochSecond());
+        d.putObject("dataSource").putObject("device").put("displayName", device);
+        String off = SyntheticData.OFFSET.getTotalSeconds() + "s";
+        d.putObject("interval").put("startTime", a.toString()).put("startUtcOffset", off)
+                .put("endTime", b.toString()).put("endUtcOffset", off);
+        return d;
+    }
+
+    private static ObjectNode withValue(ObjectNode d, String field, String key, Number value) {
+        ObjectNode v = d.putObject(field);
+        if (value instanceof Double dv) {
+            v.put(key, dv);
+        } else {
+            v.put(key, value.longValue());
+        }
+        return d;
+    }
+
+    // ---- shared -----------------------------------------------------------------------------------------------
+
+    private static JsonNode page(List<ObjectNode> items, String token, String field, String nextField) {
+        return page(items, token, field, nextField, PAGE);
+    }
+
+    private static JsonNode page(List<ObjectNode> items, String token, String field, String nextField, int size) {
+        int offset = token == null || token.isBlank() ? 0 : Integer.parseInt(new String(
+                java.util.Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8));
+        ObjectNode out = EventJson.object();
+        ArrayNode arr = out.putArray(field);
+        items.stream().skip(offset).limit(size).forEach(arr::add);
+        if (offset + size < items.size()) {
+            out.put(nextField, java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(String.valueOf(offset + size).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } else {
+            out.putNull(nextField);
+        }
+        return out;
+    }
+
+    private static String local(Instant t) {
+        return OffsetDateTime.ofInstant(t, SyntheticData.OFFSET).toString();
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}
