@@ -63,6 +63,7 @@ public class ProviderSimulator implements AutoCloseable {
         volatile boolean outage;
         volatile double random429;
         volatile long latencyMillis;
+        volatile boolean sendRateHeaders = true;
 
         State(String provider, boolean rotates) {
             this.provider = provider;
@@ -141,6 +142,11 @@ public class ProviderSimulator implements AutoCloseable {
         state(provider).random429 = share;
     }
 
+    /** Whether answers carry X-RateLimit-* headers (some providers send none). */
+    public void setRateLimitHeaders(String provider, boolean on) {
+        state(provider).sendRateHeaders = on;
+    }
+
     public void setLatency(String provider, Duration latency) {
         state(provider).latencyMillis = latency.toMillis();
     }
@@ -154,10 +160,17 @@ public class ProviderSimulator implements AutoCloseable {
         state(provider).accessTokens.clear();
     }
 
+    /** The user revoked the app at the provider: every token and refresh token stops working. */
+    public void revokeGrants(String provider) {
+        state(provider).accessTokens.clear();
+        state(provider).refreshTokens.clear();
+    }
+
     public long requests(String provider) {
         return state(provider).requests.get();
     }
 
+    /** The most requests received in one rate-limit window, rejected ones included. */
     public long maxRequestsInAnyWindow(String provider) {
         return state(provider).maxInWindow.get();
     }
@@ -308,15 +321,18 @@ public class ProviderSimulator implements AutoCloseable {
             }
             return;
         }
-        // rate limit: fixed windows aligned to the epoch, like the providers count
+        // rate limit: fixed windows aligned to the epoch, like the providers count; every request counts,
+        // the rejected ones too, so maxInWindow is what the client sent
         long window = s.rateWindow.toSeconds();
         long index = clock.instant().getEpochSecond() / window;
         long resetAt = (index + 1) * window;
-        if (s.random429 > 0 && Math.random() < s.random429 || s.rateLimit > 0
-                && s.windowCounts.computeIfAbsent(index, k -> new AtomicLong()).get() >= s.rateLimit) {
+        long count = s.windowCounts.computeIfAbsent(index, k -> new AtomicLong()).incrementAndGet();
+        s.maxInWindow.accumulateAndGet(count, Math::max);
+        s.windowCounts.keySet().removeIf(k -> k < index - 2);
+        if (s.random429 > 0 && Math.random() < s.random429 || s.rateLimit > 0 && count > s.rateLimit) {
             s.rejected429.incrementAndGet();
             long retry = Math.max(1, resetAt - clock.instant().getEpochSecond());
-            ex.getResponseHeaders().add("Retry-After", String.valueOf(Math.min(retry, s.random429 > 0 ? 1 : retry)));
+            ex.getResponseHeaders().add("Retry-After", String.valueOf(retry));
             rateHeaders(ex, s, 0, resetAt);
             if (withings) {
                 send(ex, 200, EventJson.object().put("status", 601).put("error", "too many requests"));
@@ -325,9 +341,6 @@ public class ProviderSimulator implements AutoCloseable {
             }
             return;
         }
-        long count = s.windowCounts.computeIfAbsent(index, k -> new AtomicLong()).incrementAndGet();
-        s.maxInWindow.accumulateAndGet(count, Math::max);
-        s.windowCounts.keySet().removeIf(k -> k < index - 2);
         if (s.outage || s.failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             send(ex, s.outage ? 503 : s.failStatus, EventJson.object().put("error", "simulated failure"));
             return;
@@ -344,6 +357,9 @@ public class ProviderSimulator implements AutoCloseable {
     }
 
     private static void rateHeaders(HttpExchange ex, State s, long remaining, long resetAt) {
+        if (!s.sendRateHeaders) {
+            return;
+        }
         ex.getResponseHeaders().add("X-RateLimit-Limit", String.valueOf(s.rateLimit));
         ex.getResponseHeaders().add("X-RateLimit-Remaining", String.valueOf(Math.max(0, remaining)));
         ex.getResponseHeaders().add("X-RateLimit-Reset", String.valueOf(resetAt));
