@@ -1,0 +1,88 @@
+package io.healthbridge;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.healthbridge.support.Routes;
+import io.healthbridge.support.RunningHealthbridge;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The README's run command on the packaged jar, with the shipped application.properties and routes/ copied into a
+ * fresh working directory: /health is UP, demo data flows from the simulator, a YAML route dropped in answers, and a
+ * broken file beside it changes nothing that was running.
+ */
+class PackagedJarIT {
+
+    @TempDir
+    Path work;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    String get(int port, String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "HTTP " + r.statusCode();
+        } catch (Exception e) {
+            return "unreachable";
+        }
+    }
+
+    @Test
+    void theShippedRuntimeStartsServesAndHotReloads() throws Exception {
+        Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
+        try (Stream<Path> files = Files.walk(Path.of("routes"))) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                Path target = work.resolve(p.toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(p, target);
+            }
+        }
+        int port = RunningHealthbridge.freePort();
+        int simPort = RunningHealthbridge.freePort();
+        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("healthbridge.jar", "target/healthbridge.jar")))
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("out.log").toFile());
+        pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
+        pb.environment().put("HEALTHBRIDGE_PUBLIC_URL", "http://127.0.0.1:" + port);
+        pb.environment().put("HEALTHBRIDGE_SIMULATOR_PORT", String.valueOf(simPort));
+        pb.environment().put("HEALTHBRIDGE_POLL_PERIOD_MS", "2000");
+        Process process = pb.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> get(port, "/health").contains("\"status\":\"UP\""));
+            assertThat(get(port, "/api/v1/ping")).contains("\"pong\": true");
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(port, "/api/v1/events?type=health.heart_rate&limit=1")
+                    .contains("\"type\":\"health.heart_rate\""));
+
+            Files.writeString(work.resolve("routes/hello.camel.yaml"), Routes.yamlConstant("hello", "/hello", "hi"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> get(port, "/hello").equals("hi"));
+            Files.writeString(work.resolve("routes/broken.camel.yaml"), "- route: [\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> get(port, "/api/v1/routes").contains("\"rejected\""));
+            assertThat(get(port, "/hello")).isEqualTo("hi");
+            assertThat(get(port, "/api/v1/ping")).contains("pong");
+            assertThat(get(port, "/health")).contains("\"status\":\"UP\"");
+            String log = Files.readString(work.resolve("out.log"));
+            assertThat(log).contains("Route file broken.camel.yaml rejected").doesNotContain("sim-at-")
+                    .doesNotContain("sim-rt-");
+        } finally {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
