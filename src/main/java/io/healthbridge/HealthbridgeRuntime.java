@@ -9,6 +9,7 @@ import io.healthbridge.api.ManagementRoutes;
 import io.healthbridge.config.EnvironmentOverrides;
 import io.healthbridge.config.HealthbridgeBeans;
 import io.healthbridge.event.PublishRoutes;
+import io.healthbridge.delivery.webhook.WebhookRoutes;
 import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,6 +58,7 @@ public class HealthbridgeRuntime {
         main.setOverrideProperties(effective);
         main.configure().addRoutesBuilder(new ManagementRoutes());
         main.configure().addRoutesBuilder(new PublishRoutes());
+        main.configure().addRoutesBuilder(new WebhookRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {

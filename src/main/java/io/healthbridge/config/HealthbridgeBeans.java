@@ -29,6 +29,10 @@ import io.healthbridge.simulator.ProviderSimulator;
 import io.healthbridge.store.ConnectionStore;
 import io.healthbridge.store.JdbcConnectionStore;
 import java.time.Duration;
+import io.healthbridge.delivery.webhook.TargetPolicy;
+import io.healthbridge.delivery.webhook.WebhookApi;
+import io.healthbridge.delivery.webhook.WebhookDispatcher;
+import io.healthbridge.delivery.webhook.WebhookStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -49,6 +53,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
     private ConnectionStore connections;
     private ProviderRegistry providers;
     private ProviderCaller caller;
+    private java.util.concurrent.ExecutorService dispatchExecutor;
 
     private HealthbridgeBeans(Database database) {
         this.database = database;
@@ -136,6 +141,63 @@ public final class HealthbridgeBeans implements AutoCloseable {
                         "camel.server.port", "8080")), clock);
         registry.bind("connectFlow", connectFlow);
         registry.bind("oauthClient", oauth);
+
+        WebhookStore webhooks = new WebhookStore(database.dataSource(), secrets, clock);
+        TargetPolicy targets = new TargetPolicy(property(context, "healthbridge.webhooks.allowed-targets", ""));
+        WebhookDispatcher.Settings ws = new WebhookDispatcher.Settings(
+                durations(property(context, "healthbridge.webhooks.retry-schedule", "0s,5s,5m,30m,2h,5h,10h,10h")),
+                Duration.ofMillis(Long.parseLong(property(context, "healthbridge.webhooks.timeout-ms", "15000"))),
+                durations(property(context, "healthbridge.webhooks.disable-after", "5d")).get(0),
+                Integer.parseInt(property(context, "healthbridge.webhooks.max-concurrency-per-endpoint", "4")),
+                durations(property(context, "healthbridge.webhooks.secret-rotation-overlap", "24h")).get(0),
+                durations(property(context, "healthbridge.webhooks.breaker-open", "30s")).get(0));
+        dispatchExecutor = java.util.concurrent.Executors.newFixedThreadPool(
+                Integer.parseInt(property(context, "healthbridge.webhooks.threads", "16")), r -> {
+                    Thread t = new Thread(r, "webhook-sender");
+                    t.setDaemon(true);
+                    return t;
+                });
+        WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, events(registry), targets, ws, meters, clock,
+                dispatchExecutor);
+        dispatcher.initCursor();
+        registry.bind("webhookStore", webhooks);
+        registry.bind("webhookDispatcher", dispatcher);
+        registry.bind("webhookApi", new WebhookApi(webhooks, events(registry), targets, dispatcher));
+    }
+
+    private static io.healthbridge.store.EventStore events(Registry registry) {
+        return registry.lookupByNameAndType("eventStore", io.healthbridge.store.EventStore.class);
+    }
+
+    /** {@code 0s,5s,5m,30m,2h,5h,10h,10h}: durations with unit ms, s, m, h or d. */
+    static java.util.List<Duration> durations(String text) {
+        java.util.List<Duration> out = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim().toLowerCase(java.util.Locale.ROOT);
+            if (p.isEmpty()) {
+                continue;
+            }
+            try {
+                if (p.endsWith("ms")) {
+                    out.add(Duration.ofMillis(Long.parseLong(p.substring(0, p.length() - 2))));
+                    continue;
+                }
+                long n = Long.parseLong(p.substring(0, p.length() - 1));
+                out.add(switch (p.charAt(p.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    default -> throw new NumberFormatException();
+                });
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + part.trim() + "' is not a duration such as 5s, 30m, 2h or 5d");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("'" + text + "' names no duration");
+        }
+        return out;
     }
 
     /**
@@ -170,6 +232,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dispatchExecutor != null) {
+            dispatchExecutor.shutdownNow();
+        }
         if (simulator != null) {
             simulator.close();
         }

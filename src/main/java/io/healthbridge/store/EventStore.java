@@ -23,4 +23,7 @@ public interface EventStore {
     List<StoredEvent> after(long afterSeq, String type, String subject, String provider, int limit);
 
     long count();
+
+    /** Position of the newest stored event, 0 when there is none. */
+    long latestSeq();
 }

@@ -92,6 +92,18 @@ public class JdbcEventStore implements EventStore {
         }
     }
 
+    @Override
+    public long latestSeq() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM events");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the newest event", e);
+        }
+    }
+
     private List<StoredEvent> query(String sql, List<Object> args, int limit) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.size(); i++) {

@@ -1,0 +1,307 @@
+package io.healthbridge.delivery.webhook;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.event.FhirRenderer;
+import io.healthbridge.store.EventStore;
+import io.healthbridge.store.StoredEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable webhook delivery, driven by the {@code webhook-dispatch} route: {@link #fanOut()} turns every event stored
+ * in the outbox into one delivery per matching endpoint; {@link #dispatchDue()} sends the due ones, each on its own
+ * claim, with a concurrency bound and a circuit breaker per endpoint, and keeps every attempt and the next one in the
+ * store, so a restart resumes where it stopped (at least once).
+ */
+public class WebhookDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    static final String CURSOR = "webhook-fanout";
+
+    /** Tunables, from {@code healthbridge.webhooks.*}. */
+    public record Settings(List<Duration> retrySchedule, Duration timeout, Duration disableAfter, int maxConcurrency,
+            Duration secretOverlap, Duration breakerOpenFor) {
+    }
+
+    private final WebhookStore store;
+    private final EventStore events;
+    private final TargetPolicy targets;
+    private final Settings settings;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final ExecutorService executor;
+    private final HttpClient http;
+    private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+    public WebhookDispatcher(WebhookStore store, EventStore events, TargetPolicy targets, Settings settings,
+            MeterRegistry meters, Clock clock, ExecutorService executor) {
+        this.store = store;
+        this.events = events;
+        this.targets = targets;
+        this.settings = settings;
+        this.meters = meters;
+        this.clock = clock;
+        this.executor = executor;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(executor)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** One round: fan out new events, release dead claims, send what is due. Called by the route's timer. */
+    public synchronized void run() {
+        fanOut();
+        store.releaseExpiredClaims();
+        dispatchDue();
+    }
+
+    /**
+     * On the very first start of a store, the fan-out begins after the newest event already stored: endpoints get what
+     * is published from then on, older events through replay. Called before any route runs.
+     */
+    public void initCursor() {
+        if (store.cursor(CURSOR) < 0) {
+            store.saveCursor(CURSOR, events.latestSeq());
+        }
+    }
+
+    /** New outbox events become deliveries; the cursor moves only after their deliveries are stored. */
+    public int fanOut() {
+        long cursor = store.cursor(CURSOR);
+        if (cursor < 0) {
+            initCursor();
+            cursor = store.cursor(CURSOR);
+        }
+        List<WebhookEndpoint> endpoints = store.enabled();
+        int created = 0;
+        List<StoredEvent> batch = events.after(cursor, null, null, null, 500);
+        for (StoredEvent e : batch) {
+            for (WebhookEndpoint ep : endpoints) {
+                if (ep.matches(e.type(), e.subject()) && store.addDelivery(ep.id(), e.id(), e.type(), null)) {
+                    created++;
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            store.saveCursor(CURSOR, batch.get(batch.size() - 1).seq());
+        }
+        return created;
+    }
+
+    public void dispatchDue() {
+        Map<String, Optional<WebhookEndpoint>> endpoints = new HashMap<>();
+        for (WebhookDelivery d : store.due(200)) {
+            Optional<WebhookEndpoint> ep = endpoints.computeIfAbsent(d.endpointId(), store::get);
+            if (ep.isEmpty() || !ep.get().enabled()) {
+                store.abandonPending(d.endpointId(), "endpoint deleted or disabled");
+                continue;
+            }
+            CircuitBreaker breaker = breaker(ep.get().id());
+            if (breaker.getState() == CircuitBreaker.State.OPEN) {
+                continue; // due again once the breaker half-opens; one dead endpoint never slows the others
+            }
+            Semaphore slots = inFlight.computeIfAbsent(d.endpointId(), k -> new Semaphore(settings.maxConcurrency()));
+            if (!slots.tryAcquire()) {
+                continue;
+            }
+            if (!store.claim(d.id(), clock.instant().plus(settings.timeout().multipliedBy(2)))) {
+                slots.release();
+                continue;
+            }
+            executor.execute(() -> {
+                try {
+                    attempt(ep.get(), d);
+                } catch (RuntimeException e) {
+                    LOG.error("Webhook delivery {} failed unexpectedly: {}", d.id(), e.toString());
+                    store.postpone(d.id(), clock.instant().plusSeconds(30));
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+    }
+
+    /** Sends one attempt and records its outcome. */
+    void attempt(WebhookEndpoint ep, WebhookDelivery d) {
+        String refused = targets.problem(ep.url());
+        if (refused != null) {
+            handleFailure(ep, d, null, "target refused: " + refused, 0, null, false);
+            return;
+        }
+        byte[] body;
+        try {
+            body = body(ep, d);
+        } catch (RuntimeException e) {
+            store.recordAttempt(d, WebhookDelivery.ABANDONED, null, null, "event cannot be rendered: " + e.getMessage(), 0, null);
+            return;
+        }
+        long timestamp = clock.instant().getEpochSecond();
+        Map<String, String> headers = WebhookSigner.headers(d.eventId(), timestamp, body, ep.secret(),
+                ep.activePreviousSecret(clock.instant()));
+        CircuitBreaker breaker = breaker(ep.id());
+        long start = System.nanoTime();
+        try {
+            HttpResponse<String> r = http.send(request(ep, headers, body), HttpResponse.BodyHandlers.ofString());
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            int code = r.statusCode();
+            if (code / 100 == 2) {
+                breaker.onSuccess(ms, TimeUnit.MILLISECONDS);
+                handleSuccess(ep, d, code, ms, excerpt(r.body()));
+            } else if (code == 410) {
+                breaker.onSuccess(ms, TimeUnit.MILLISECONDS);
+                disable(ep, "endpoint answered 410 Gone");
+                store.recordAttempt(d, WebhookDelivery.ABANDONED, null, code, "410 Gone: endpoint disabled", ms, excerpt(r.body()));
+                count("gone");
+            } else {
+                breaker.onError(ms, TimeUnit.MILLISECONDS, new IOException("HTTP " + code));
+                Duration retryAfter = code == 429 || code == 503 ? retryAfter(r) : null;
+                handleFailure(ep, d, code, "HTTP " + code, ms, retryAfter, true);
+                meters.counter("healthbridge.webhook.attempts", "outcome", code / 100 == 3 ? "redirect"
+                        : code / 100 == 4 ? "client_error" : "server_error").increment();
+                return;
+            }
+        } catch (HttpTimeoutException e) {
+            breaker.onError(0, TimeUnit.MILLISECONDS, e);
+            handleFailure(ep, d, null, "timed out after " + settings.timeout().toMillis() + " ms",
+                    (System.nanoTime() - start) / 1_000_000, null, true);
+            count("timeout");
+        } catch (IOException e) {
+            breaker.onError(0, TimeUnit.MILLISECONDS, e);
+            handleFailure(ep, d, null, "connection failed: " + e.getMessage(), (System.nanoTime() - start) / 1_000_000,
+                    null, true);
+            count("connection_error");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            store.postpone(d.id(), clock.instant());
+        }
+    }
+
+    private byte[] body(WebhookEndpoint ep, WebhookDelivery d) {
+        String json = d.payload();
+        if (json == null) {
+            StoredEvent e = events.get(d.eventId()).orElseThrow(() -> new IllegalStateException("event not in the store"));
+            json = e.payload();
+            if (WebhookEndpoint.FHIR.equals(ep.format()) && e.type().startsWith("health.")) {
+                json = FhirRenderer.toJson(CanonicalEvent.fromJson(EventJson.read(json)));
+            }
+        }
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private HttpRequest request(WebhookEndpoint ep, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ep.url())).timeout(settings.timeout())
+                .header("Content-Type", WebhookEndpoint.FHIR.equals(ep.format()) ? "application/fhir+json"
+                        : "application/cloudevents+json")
+                .header("User-Agent", "Healthbridge-Webhooks/1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return b.build();
+    }
+
+    private void handleSuccess(WebhookEndpoint ep, WebhookDelivery d, int code, long ms, String excerpt) {
+        store.recordAttempt(d, WebhookDelivery.DELIVERED, null, code, null, ms, excerpt);
+        if (ep.failingSince() != null) {
+            store.save(copy(ep, ep.enabled(), ep.disabledReason(), null));
+        }
+        count("delivered");
+        meters.timer("healthbridge.webhook.latency").record(Duration.ofMillis(ms));
+    }
+
+    private void handleFailure(WebhookEndpoint ep, WebhookDelivery d, Integer code, String error, long ms,
+            Duration retryAfter, boolean endpointFault) {
+        int attempt = d.attempts() + 1;
+        Instant next = nextAttempt(attempt, retryAfter);
+        store.recordAttempt(d, next == null ? WebhookDelivery.FAILED : WebhookDelivery.PENDING, next, code, error, ms, null);
+        if (!endpointFault) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant failingSince = ep.failingSince() == null ? now : ep.failingSince();
+        if (ep.failingSince() == null) {
+            store.save(copy(ep, ep.enabled(), ep.disabledReason(), now));
+        } else if (Duration.between(failingSince, now).compareTo(settings.disableAfter()) > 0) {
+            disable(ep, "every delivery failed for more than " + settings.disableAfter());
+        }
+    }
+
+    /** The time of attempt {@code attempt + 1} from the retry schedule with ±20 % jitter, or null when it ran out. */
+    Instant nextAttempt(int attemptsMade, Duration retryAfter) {
+        List<Duration> schedule = settings.retrySchedule();
+        if (attemptsMade >= schedule.size()) {
+            return null;
+        }
+        long base = schedule.get(attemptsMade).toMillis();
+        long jittered = base == 0 ? 0 : (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
+        if (retryAfter != null) {
+            jittered = Math.max(jittered, retryAfter.toMillis());
+        }
+        return clock.instant().plusMillis(jittered);
+    }
+
+    private void disable(WebhookEndpoint ep, String reason) {
+        store.save(copy(ep, false, reason, ep.failingSince()));
+        store.abandonPending(ep.id(), "endpoint disabled: " + reason);
+        meters.counter("healthbridge.webhook.endpoints.disabled").increment();
+        LOG.warn("Webhook endpoint {} ({}) disabled: {}", ep.id(), ep.url(), reason);
+    }
+
+    private static WebhookEndpoint copy(WebhookEndpoint e, boolean enabled, String reason, Instant failingSince) {
+        return new WebhookEndpoint(e.id(), e.url(), e.description(), e.eventTypes(), e.userIds(), e.format(), enabled,
+                e.secret(), e.previousSecret(), e.previousSecretUntil(), reason, failingSince, e.createdAt(), e.updatedAt());
+    }
+
+    private CircuitBreaker breaker(String endpointId) {
+        return breakers.computeIfAbsent(endpointId, id -> CircuitBreaker.of("webhook-" + id, CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(10)
+                .minimumNumberOfCalls(5).failureRateThreshold(80).waitDurationInOpenState(settings.breakerOpenFor())
+                .permittedNumberOfCallsInHalfOpenState(1).automaticTransitionFromOpenToHalfOpenEnabled(true).build()));
+    }
+
+    private Duration retryAfter(HttpResponse<?> r) {
+        return r.headers().firstValue("Retry-After").map(v -> {
+            try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }).orElse(null);
+    }
+
+    private void count(String outcome) {
+        meters.counter("healthbridge.webhook.attempts", "outcome", outcome).increment();
+    }
+
+    static String excerpt(String body) {
+        if (body == null) {
+            return null;
+        }
+        return body.length() > 500 ? body.substring(0, 500) : body;
+    }
+}

@@ -1,0 +1,272 @@
+package io.healthbridge.delivery.webhook;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.security.SecretBox;
+import io.healthbridge.store.StoreException;
+
+/** Webhook endpoints (secrets encrypted), deliveries, attempts and the fan-out's outbox cursor, over JDBC. */
+public class WebhookStore {
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+
+    private final DataSource dataSource;
+    private final SecretBox secrets;
+    private final Clock clock;
+
+    public WebhookStore(DataSource dataSource, SecretBox secrets, Clock clock) {
+        this.dataSource = dataSource;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    // ---- endpoints ----
+
+    public WebhookEndpoint create(String url, String description, List<String> types, List<String> users, String format,
+            boolean enabled, String secret) {
+        String id = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        update("INSERT INTO webhook_endpoints (id, url, description, event_types, user_ids, format, enabled, secret, "
+               + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, url, description, json(types),
+                users == null ? null : json(users), format, enabled, secrets.encrypt(secret), ts(now), ts(now));
+        return get(id).orElseThrow();
+    }
+
+    public void save(WebhookEndpoint e) {
+        update("UPDATE webhook_endpoints SET url = ?, description = ?, event_types = ?, user_ids = ?, format = ?, "
+               + "enabled = ?, disabled_reason = ?, failing_since = ?, updated_at = ? WHERE id = ?", e.url(), e.description(),
+                json(e.eventTypes()), e.userIds() == null ? null : json(e.userIds()), e.format(), e.enabled(),
+                e.disabledReason(), ts(e.failingSince()), ts(clock.instant()), e.id());
+    }
+
+    public void rotateSecret(String id, String newSecret, String previous, Instant previousUntil) {
+        update("UPDATE webhook_endpoints SET secret = ?, previous_secret = ?, previous_secret_until = ?, updated_at = ? "
+               + "WHERE id = ?", secrets.encrypt(newSecret), secrets.encrypt(previous), ts(previousUntil),
+                ts(clock.instant()), id);
+    }
+
+    public Optional<WebhookEndpoint> get(String id) {
+        return endpoints("SELECT * FROM webhook_endpoints WHERE id = ?", id).stream().findFirst();
+    }
+
+    public List<WebhookEndpoint> list() {
+        return endpoints("SELECT * FROM webhook_endpoints ORDER BY created_at, id");
+    }
+
+    public List<WebhookEndpoint> enabled() {
+        return endpoints("SELECT * FROM webhook_endpoints WHERE enabled = TRUE ORDER BY created_at, id");
+    }
+
+    public boolean delete(String id) {
+        update("UPDATE webhook_deliveries SET status = 'abandoned', last_error = 'endpoint deleted', next_attempt_at = NULL "
+               + "WHERE endpoint_id = ? AND status IN ('pending', 'sending')", id);
+        return update("DELETE FROM webhook_endpoints WHERE id = ?", id) == 1;
+    }
+
+    // ---- deliveries ----
+
+    /** Adds a delivery due now; false when this endpoint already has one for the event. */
+    public boolean addDelivery(String endpointId, String eventId, String eventType, String payload) {
+        Instant now = clock.instant();
+        try {
+            update("INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, attempts, "
+                   + "next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+                    UUID.randomUUID().toString(), endpointId, eventId, eventType, payload, ts(now), ts(now), ts(now));
+            return true;
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Makes an existing delivery of the event due again (replay); false when there is none. */
+    public boolean requeue(String endpointId, String eventId) {
+        return update("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+                      + "WHERE endpoint_id = ? AND event_id = ? AND status <> 'sending'", ts(clock.instant()),
+                ts(clock.instant()), endpointId, eventId) == 1;
+    }
+
+    public List<WebhookDelivery> due(int limit) {
+        return deliveries("SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? "
+                          + "ORDER BY next_attempt_at, created_at", limit, 0, ts(clock.instant()));
+    }
+
+    /** Claims a due delivery until {@code leaseUntil}; false when another dispatcher claimed it first. */
+    public boolean claim(String id, Instant leaseUntil) {
+        return update("UPDATE webhook_deliveries SET status = 'sending', next_attempt_at = ?, updated_at = ? "
+                      + "WHERE id = ? AND status = 'pending'", ts(leaseUntil), ts(clock.instant()), id) == 1;
+    }
+
+    /** Claims whose lease ran out (the sender died) are due again: at-least-once. */
+    public int releaseExpiredClaims() {
+        return update("UPDATE webhook_deliveries SET status = 'pending' WHERE status = 'sending' AND next_attempt_at < ?",
+                ts(clock.instant()));
+    }
+
+    /** Postpones a claimed delivery without counting an attempt (endpoint breaker open, concurrency bound). */
+    public void postpone(String id, Instant next) {
+        update("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                ts(next), ts(clock.instant()), id);
+    }
+
+    public void recordAttempt(WebhookDelivery d, String status, Instant next, Integer code, String error, long latencyMs,
+            String excerpt) {
+        Instant now = clock.instant();
+        update("UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, "
+               + "last_status_code = ?, last_error = ?, last_latency_ms = ?, updated_at = ? WHERE id = ?",
+                status, ts(next), code, error, latencyMs, ts(now), d.id());
+        update("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempted_at, status_code, latency_ms, error, "
+               + "response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), d.id(),
+                d.endpointId(), ts(now), code, latencyMs, error, excerpt);
+    }
+
+    public int retryFailed(String endpointId) {
+        return update("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+                      + "WHERE endpoint_id = ? AND status = 'failed'", ts(clock.instant()), ts(clock.instant()), endpointId);
+    }
+
+    /** Every delivery of an endpoint still in flight stops: the endpoint is disabled. */
+    public void abandonPending(String endpointId, String reason) {
+        update("UPDATE webhook_deliveries SET status = 'abandoned', last_error = ?, next_attempt_at = NULL "
+               + "WHERE endpoint_id = ? AND status IN ('pending', 'sending')", reason, endpointId);
+    }
+
+    public List<WebhookDelivery> deliveries(String endpointId, String status, int limit, int offset) {
+        return status == null
+                ? deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY created_at DESC, id",
+                        limit, offset, endpointId)
+                : deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND status = ? "
+                             + "ORDER BY created_at DESC, id", limit, offset, endpointId, status);
+    }
+
+    public long countDeliveries(String endpointId, String status) {
+        String sql = "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = ?" + (status == null ? "" : " AND status = ?");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, endpointId);
+            if (status != null) {
+                ps.setString(2, status);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot count deliveries", e);
+        }
+    }
+
+    // ---- outbox cursor ----
+
+    public long cursor(String name) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM outbox_cursors WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the outbox cursor", e);
+        }
+    }
+
+    public void saveCursor(String name, long seq) {
+        if (update("UPDATE outbox_cursors SET last_seq = ? WHERE name = ?", seq, name) == 0) {
+            update("INSERT INTO outbox_cursors (name, last_seq) VALUES (?, ?)", name, seq);
+        }
+    }
+
+    // ---- JDBC ----
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("webhook store update failed", e);
+        }
+    }
+
+    private List<WebhookEndpoint> endpoints(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<WebhookEndpoint> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String users = rs.getString("user_ids");
+                    out.add(new WebhookEndpoint(rs.getString("id"), rs.getString("url"), rs.getString("description"),
+                            EventJson.MAPPER.readValue(rs.getString("event_types"), STRINGS),
+                            users == null ? null : EventJson.MAPPER.readValue(users, STRINGS), rs.getString("format"),
+                            rs.getBoolean("enabled"), secrets.decrypt(rs.getString("secret")),
+                            secrets.decrypt(rs.getString("previous_secret")), instant(rs.getTimestamp("previous_secret_until")),
+                            rs.getString("disabled_reason"), instant(rs.getTimestamp("failing_since")),
+                            instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at"))));
+                }
+            }
+            return out;
+        } catch (SQLException | java.io.IOException e) {
+            throw new StoreException("cannot read webhook endpoints", e instanceof SQLException s ? s : new SQLException(e));
+        }
+    }
+
+    private List<WebhookDelivery> deliveries(String sql, int limit, int offset, Object... args) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql + " LIMIT " + limit + " OFFSET " + offset)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<WebhookDelivery> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int code = rs.getInt("last_status_code");
+                    Integer lastCode = rs.wasNull() ? null : code;
+                    long lat = rs.getLong("last_latency_ms");
+                    Long latency = rs.wasNull() ? null : lat;
+                    out.add(new WebhookDelivery(rs.getString("id"), rs.getString("endpoint_id"), rs.getString("event_id"),
+                            rs.getString("event_type"), rs.getString("payload"), rs.getString("status"),
+                            rs.getInt("attempts"), instant(rs.getTimestamp("next_attempt_at")), lastCode,
+                            rs.getString("last_error"), latency, instant(rs.getTimestamp("created_at")),
+                            instant(rs.getTimestamp("updated_at"))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read deliveries", e);
+        }
+    }
+
+    private static String json(List<String> list) {
+        try {
+            return EventJson.MAPPER.writeValueAsString(list);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}
