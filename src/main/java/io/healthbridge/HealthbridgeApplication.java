@@ -12,6 +12,17 @@ public final class HealthbridgeApplication {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
+        if (args.length > 0 && args[0].equals("create-api-key")) {
+            String cfg = env.get("HEALTHBRIDGE_CONFIG");
+            for (int i = 1; i < args.length - 1; i++) {
+                if (args[i].equals("--config") || args[i].equals("-c")) {
+                    cfg = args[i + 1];
+                }
+            }
+            Path cfgPath = cfg != null ? Path.of(cfg)
+                    : Files.isReadable(Path.of("application.properties")) ? Path.of("application.properties") : null;
+            System.exit(io.healthbridge.config.ApiKeyCommand.run(args, cfgPath));
+        }
         String config = env.getOrDefault("HEALTHBRIDGE_CONFIG", null);
         String routes = env.getOrDefault("HEALTHBRIDGE_ROUTES_DIR", null);
         for (int i = 0; i < args.length; i++) {
@@ -63,6 +74,7 @@ public final class HealthbridgeApplication {
     private static String usage() {
         return """
                 usage: java -jar healthbridge.jar [--config FILE] [--routes DIR]
+                       java -jar healthbridge.jar create-api-key --name NAME --scopes read|admin [--config FILE]
                   --config FILE  properties file (default ./application.properties; env HEALTHBRIDGE_CONFIG)
                   --routes DIR   route files folder (default ./routes; env HEALTHBRIDGE_ROUTES_DIR)
                 Every healthbridge.* and camel.* key can be overridden by an environment variable:

@@ -76,4 +76,27 @@ class CommandLineRuntimeTest {
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(out).contains("nope.properties does not exist");
     }
+
+    @Test
+    void createApiKeyPrintsAKeyTheRuntimeAccepts() throws Exception {
+        Path config = work.resolve("cli.properties");
+        Files.writeString(config, "healthbridge.data.dir = " + work.resolve("data") + "\n");
+        Process p = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                HealthbridgeApplication.class.getName(), "create-api-key", "--name", "ops", "--scopes", "read",
+                "--config", config.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(0);
+        String key = out.substring(out.lastIndexOf('\n') + 1);
+        assertThat(key).startsWith("hbk_");
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("healthbridge.data.dir", work.resolve("data").toString());
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work.resolve("rt"), props)) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(hb.uri("/api/v1/routes"))
+                    .header("X-API-Key", key).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+    }
 }

@@ -30,11 +30,12 @@ class PackagedJarIT {
     Path work;
 
     final HttpClient http = HttpClient.newHttpClient();
+    static final String ADMIN = "hbk_packaged-jar-admin";
 
     String get(int port, String path) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("X-API-Key", ADMIN).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : "HTTP " + r.statusCode();
         } catch (Exception e) {
             return "unreachable";
@@ -60,6 +61,7 @@ class PackagedJarIT {
         pb.environment().put("HEALTHBRIDGE_PUBLIC_URL", "http://127.0.0.1:" + port);
         pb.environment().put("HEALTHBRIDGE_SIMULATOR_PORT", String.valueOf(simPort));
         pb.environment().put("HEALTHBRIDGE_POLL_PERIOD_MS", "2000");
+        pb.environment().put("HEALTHBRIDGE_ADMIN_API_KEY", ADMIN);
         Process process = pb.start();
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))

@@ -9,6 +9,7 @@ public class ManagementRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        interceptFrom("rest*").process(new ApiAuth());
         HealthReport health = new HealthReport();
         from("platform-http:/health?httpMethodRestrict=GET&produces=application/json").routeId("health")
                 .process(exchange -> health.report(exchange, HealthReport.Kind.ALL));
@@ -42,6 +43,14 @@ public class ManagementRoutes extends RouteBuilder {
         from("direct:api-connections-delete").routeId("api-connections-delete-impl").process(connections::delete);
         from("direct:connect-start").routeId("connect-start-impl").process(connections::start);
         from("direct:connect-callback").routeId("connect-callback-impl").process(connections::callback);
+        KeysApi keys = new KeysApi();
+        rest("/api/v1/keys").produces(JSON)
+                .post().id("api-keys-create").to("direct:api-keys-create")
+                .get().id("api-keys-list").to("direct:api-keys-list")
+                .delete("/{id}").id("api-keys-revoke").to("direct:api-keys-revoke");
+        from("direct:api-keys-create").routeId("api-keys-create-impl").process(keys::create);
+        from("direct:api-keys-list").routeId("api-keys-list-impl").process(keys::list);
+        from("direct:api-keys-revoke").routeId("api-keys-revoke-impl").process(keys::revoke);
         from("direct:api-routes-list").routeId("api-routes-list-impl").process(new RoutesReport());
         from("direct:api-schemas-list").routeId("api-schemas-list-impl").process(events::listSchemas);
         from("direct:api-schemas-get").routeId("api-schemas-get-impl").process(events::getSchema);

@@ -24,6 +24,7 @@ import io.healthbridge.provider.ProviderCaller;
 import io.healthbridge.provider.ProviderPoller;
 import io.healthbridge.provider.ProviderRegistry;
 import io.healthbridge.quota.QuotaGate;
+import io.healthbridge.security.ApiKeys;
 import io.healthbridge.security.SecretBox;
 import io.healthbridge.simulator.ProviderSimulator;
 import io.healthbridge.store.ConnectionStore;
@@ -109,6 +110,13 @@ public final class HealthbridgeBeans implements AutoCloseable {
     private void bindProviders(CamelContext context, Registry registry, PrometheusMeterRegistry meters, Path dataDir,
             Clock clock) throws Exception {
         SecretBox secrets = SecretBox.load(System.getenv("HEALTHBRIDGE_SECRET_KEY"), dataDir);
+        String adminKey = System.getenv("HEALTHBRIDGE_ADMIN_API_KEY");
+        if (adminKey == null || adminKey.isBlank()) {
+            adminKey = property(context, "healthbridge.api.admin-key", "");
+        }
+        ApiKeys apiKeys = new ApiKeys(database.dataSource(), adminKey, clock);
+        registry.bind("apiKeys", apiKeys);
+        initialAdminKey(apiKeys, dataDir);
         connections = new JdbcConnectionStore(database.dataSource(), secrets, clock);
         registry.bind("connectionStore", connections);
 
@@ -198,6 +206,25 @@ public final class HealthbridgeBeans implements AutoCloseable {
             throw new IllegalArgumentException("'" + text + "' names no duration");
         }
         return out;
+    }
+
+    /**
+     * Without a bootstrap key and with no key in the store, an admin key is created once and written to
+     * {@code data/initial-admin-api-key} (owner-only), never to the log: the API is never open by default.
+     */
+    private static void initialAdminKey(ApiKeys keys, Path dataDir) throws java.io.IOException {
+        if (keys.hasBootstrapKey() || !keys.isEmpty()) {
+            return;
+        }
+        Path file = dataDir.resolve("initial-admin-api-key");
+        Files.writeString(file, keys.create("initial admin", java.util.Set.of(ApiKeys.ADMIN)) + "\n");
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+        LOG.warn("No HEALTHBRIDGE_ADMIN_API_KEY set: created an admin API key and wrote it to {} (shown nowhere else)",
+                file);
     }
 
     /**

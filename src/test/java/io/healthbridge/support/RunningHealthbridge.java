@@ -19,6 +19,8 @@ import io.healthbridge.HealthbridgeRuntime;
 public final class RunningHealthbridge implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The bootstrap admin key every test runtime has; {@link #send} sends it unless the request has its own. */
+    public static final String ADMIN_KEY = "hbk_test-admin-key-0123456789";
 
     private final HealthbridgeRuntime runtime;
     private final int port;
@@ -53,6 +55,7 @@ public final class RunningHealthbridge implements AutoCloseable {
         p.setProperty("healthbridge.simulator.enabled", "false");
         p.setProperty("healthbridge.simulator.port", "0");
         p.setProperty("healthbridge.demo.users", "");
+        p.setProperty("healthbridge.api.admin-key", ADMIN_KEY);
         p.putAll(extra);
         HealthbridgeRuntime runtime = new HealthbridgeRuntime(null, null, p);
         runtime.start();
@@ -90,7 +93,11 @@ public final class RunningHealthbridge implements AutoCloseable {
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest r = request.timeout(Duration.ofSeconds(10)).build();
+        if (r.headers().firstValue("Authorization").isEmpty() && r.headers().firstValue("X-API-Key").isEmpty()) {
+            r = HttpRequest.newBuilder(r, (name, value) -> true).header("Authorization", "Bearer " + ADMIN_KEY).build();
+        }
+        return http.send(r, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Body of a GET, or null when the path does not answer 200. */

@@ -7,6 +7,7 @@ public class WebhookRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
         WebhookApi api = getContext().getRegistry().lookupByNameAndType("webhookApi", WebhookApi.class);
         rest("/api/v1/webhooks").produces("application/json")
                 .post().id("api-webhooks-create").to("direct:api-webhooks-create")
