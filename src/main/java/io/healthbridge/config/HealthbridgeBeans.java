@@ -31,6 +31,7 @@ import io.healthbridge.store.ConnectionStore;
 import io.healthbridge.store.JdbcConnectionStore;
 import java.time.Duration;
 import io.healthbridge.delivery.webhook.TargetPolicy;
+import io.healthbridge.delivery.websocket.WebSocketHub;
 import io.healthbridge.delivery.webhook.WebhookApi;
 import io.healthbridge.delivery.webhook.WebhookDispatcher;
 import io.healthbridge.delivery.webhook.WebhookStore;
@@ -168,6 +169,11 @@ public final class HealthbridgeBeans implements AutoCloseable {
         WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, events(registry), targets, ws, meters, clock,
                 dispatchExecutor);
         dispatcher.initCursor();
+        WebSocketHub hub = new WebSocketHub(apiKeys, events(registry), meters,
+                Integer.parseInt(property(context, "healthbridge.websocket.max-buffer-bytes", "1048576")),
+                Long.parseLong(property(context, "healthbridge.websocket.ping-interval-ms", "30000")));
+        registry.lookupByNameAndType("eventHub", io.healthbridge.event.EventHub.class).addListener(hub::onEvent);
+        registry.bind("webSocketHub", hub);
         registry.bind("webhookStore", webhooks);
         registry.bind("webhookDispatcher", dispatcher);
         registry.bind("webhookApi", new WebhookApi(webhooks, events(registry), targets, dispatcher));
@@ -232,6 +238,15 @@ public final class HealthbridgeBeans implements AutoCloseable {
      * through the real OAuth flow, so a fresh start has data flowing within seconds and no credentials.
      */
     public void afterStart(CamelContext context) {
+        // the router is registered under a name carrying the server port
+        int port = Integer.parseInt(property(context, "camel.server.port", "8080"));
+        var router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
+                org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router != null) {
+            context.getRegistry().lookupByNameAndType("webSocketHub", WebSocketHub.class).attach(router, router.vertx());
+        } else {
+            LOG.warn("No HTTP server router on port {}: the WebSocket stream {} is not served", port, WebSocketHub.PATH);
+        }
         String users = property(context, "healthbridge.demo.users", "");
         if (simulator == null || users.isBlank()) {
             return;

@@ -1,0 +1,281 @@
+package io.healthbridge.delivery.websocket;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.security.ApiKeys;
+import io.healthbridge.store.EventStore;
+import io.healthbridge.store.StoredEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /ws/events}: canonical events as JSON text frames to authenticated WebSocket clients, each with its own
+ * filter ({@code subscribe}), resumable from the store after a given event id ({@code resume}). Attached to the
+ * platform-http Vert.x router itself, not to a Camel route, so clients stay connected when route files reload. A
+ * client that cannot keep up is closed with code 4000 once its send buffer is full; nobody else waits for it.
+ */
+public class WebSocketHub {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketHub.class);
+    public static final String PATH = "/ws/events";
+    /** Close code for a client whose send buffer overflowed. */
+    public static final short SLOW_CLIENT = 4000;
+
+    private final ApiKeys keys;
+    private final EventStore events;
+    private final MeterRegistry meters;
+    private final int maxBufferBytes;
+    private final long pingMillis;
+    private final Map<ServerWebSocket, Client> clients = new ConcurrentHashMap<>();
+    private final AtomicInteger connected = new AtomicInteger();
+
+    /** One connected client and its filter; null types means not subscribed yet. */
+    static final class Client {
+        final ServerWebSocket ws;
+        volatile List<Pattern> types;
+        volatile Set<String> users;
+        volatile boolean replaying;
+        final List<CanonicalEvent> held = new ArrayList<>();
+
+        Client(ServerWebSocket ws) {
+            this.ws = ws;
+        }
+
+        boolean wants(CanonicalEvent e) {
+            List<Pattern> t = types;
+            Set<String> u = users;
+            return t != null && t.stream().anyMatch(p -> p.matcher(e.type()).matches())
+                   && (u == null || u.isEmpty() || u.contains(e.subject()));
+        }
+
+        boolean wants(StoredEvent e) {
+            List<Pattern> t = types;
+            Set<String> u = users;
+            return t != null && t.stream().anyMatch(p -> p.matcher(e.type()).matches())
+                   && (u == null || u.isEmpty() || u.contains(e.subject()));
+        }
+    }
+
+    public WebSocketHub(ApiKeys keys, EventStore events, MeterRegistry meters, int maxBufferBytes, long pingMillis) {
+        this.keys = keys;
+        this.events = events;
+        this.meters = meters;
+        this.maxBufferBytes = maxBufferBytes;
+        this.pingMillis = pingMillis;
+        meters.gauge("healthbridge.websocket.clients", connected);
+    }
+
+    /** Attaches {@code /ws/events} to the HTTP server's router. */
+    public void attach(Router router, Vertx vertx) {
+        router.route(PATH).order(-1000).handler(ctx -> upgrade(ctx, vertx));
+        LOG.info("WebSocket event stream on {}", PATH);
+    }
+
+    private void upgrade(RoutingContext ctx, Vertx vertx) {
+        String auth = ctx.request().getHeader("Authorization");
+        String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
+                : ctx.request().getParam("api_key");
+        Optional<ApiKeys.Principal> principal = Optional.empty();
+        try {
+            principal = keys.authenticate(key);
+        } catch (RuntimeException e) {
+            LOG.warn("WebSocket authentication failed: {}", e.getMessage());
+        }
+        if (principal.isEmpty()) {
+            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":{\"code\":\"AUTH_001\",\"message\":\"an API key is required: Authorization: Bearer <key> or ?api_key=<key>\",\"details\":{}}}");
+            return;
+        }
+        ctx.request().toWebSocket().onSuccess(ws -> open(ws, vertx)).onFailure(e ->
+                LOG.debug("WebSocket upgrade failed: {}", e.getMessage()));
+    }
+
+    private void open(ServerWebSocket ws, Vertx vertx) {
+        ws.setWriteQueueMaxSize(maxBufferBytes);
+        Client client = new Client(ws);
+        clients.put(ws, client);
+        connected.incrementAndGet();
+        long timer = vertx.setPeriodic(pingMillis, id -> {
+            if (!ws.isClosed()) {
+                ws.writePing(Buffer.buffer("hb"));
+            }
+        });
+        ws.textMessageHandler(text -> onMessage(client, text));
+        ws.closeHandler(v -> {
+            vertx.cancelTimer(timer);
+            if (clients.remove(ws) != null) {
+                connected.decrementAndGet();
+            }
+        });
+        control(client, "healthbridge.ws.connected", EventJson.object().put("message",
+                "send {\"action\":\"subscribe\",\"types\":[\"health.*\"]} to receive events"));
+    }
+
+    void onMessage(Client client, String text) {
+        JsonNode msg;
+        try {
+            msg = EventJson.read(text);
+        } catch (RuntimeException e) {
+            error(client, "message is not JSON");
+            return;
+        }
+        String action = msg.path("action").asText("");
+        switch (action) {
+            case "subscribe" -> subscribe(client, msg);
+            case "unsubscribe" -> {
+                client.types = null;
+                control(client, "healthbridge.ws.unsubscribed", EventJson.object());
+            }
+            case "resume" -> resume(client, msg.path("after").asText(null));
+            default -> error(client, "unknown action '" + action + "': use subscribe, unsubscribe or resume");
+        }
+    }
+
+    private void subscribe(Client client, JsonNode msg) {
+        List<Pattern> patterns = new ArrayList<>();
+        JsonNode types = msg.get("types");
+        if (types != null && !types.isArray()) {
+            error(client, "types must be a list");
+            return;
+        }
+        if (types == null || types.isEmpty()) {
+            patterns.add(Pattern.compile(".*"));
+        } else {
+            for (JsonNode t : types) {
+                if (!t.isTextual() || t.asText().length() > 100) {
+                    error(client, "types must be strings such as health.sleep_*");
+                    return;
+                }
+                patterns.add(Pattern.compile(Pattern.quote(t.asText()).replace("*", "\\E.*\\Q")));
+            }
+        }
+        Set<String> users = new HashSet<>();
+        JsonNode u = msg.get("users");
+        if (u != null && !u.isNull()) {
+            if (!u.isArray()) {
+                error(client, "users must be a list");
+                return;
+            }
+            u.forEach(x -> users.add(x.asText()));
+        }
+        client.users = users;
+        client.types = patterns;
+        ObjectNode ack = EventJson.object();
+        ack.set("types", types == null ? EventJson.MAPPER.createArrayNode().add("*") : types);
+        ack.set("users", EventJson.MAPPER.valueToTree(users));
+        control(client, "healthbridge.ws.subscribed", ack);
+    }
+
+    /** Sends what the client missed after {@code afterId} (matching its filter), then continues live. */
+    private void resume(Client client, String afterId) {
+        if (client.types == null) {
+            error(client, "subscribe before resume");
+            return;
+        }
+        Optional<StoredEvent> from = afterId == null ? Optional.empty() : events.get(afterId);
+        if (from.isEmpty()) {
+            error(client, "unknown event id to resume after: " + afterId);
+            return;
+        }
+        synchronized (client) {
+            client.replaying = true;
+        }
+        Set<String> sent = new HashSet<>();
+        long seq = from.get().seq();
+        int count = 0;
+        List<StoredEvent> batch;
+        do {
+            batch = events.after(seq, null, null, null, 500);
+            for (StoredEvent e : batch) {
+                if (client.wants(e)) {
+                    if (!write(client, e.payload())) {
+                        return;
+                    }
+                    sent.add(e.id());
+                    count++;
+                }
+            }
+            seq = batch.isEmpty() ? seq : batch.get(batch.size() - 1).seq();
+        } while (batch.size() == 500);
+        List<CanonicalEvent> held;
+        synchronized (client) {
+            held = new ArrayList<>(client.held);
+            client.held.clear();
+            client.replaying = false;
+        }
+        for (CanonicalEvent e : held) {
+            if (!sent.contains(e.id())) {
+                write(client, e.toJsonString());
+            }
+        }
+        control(client, "healthbridge.ws.resumed", EventJson.object().put("replayed", count));
+    }
+
+    /** EventHub listener: every published event to every client that wants it. */
+    public void onEvent(CanonicalEvent event) {
+        String json = null;
+        for (Client c : clients.values()) {
+            if (!c.wants(event)) {
+                continue;
+            }
+            synchronized (c) {
+                if (c.replaying) {
+                    c.held.add(event);
+                    continue;
+                }
+            }
+            if (json == null) {
+                json = event.toJsonString();
+            }
+            write(c, json);
+        }
+    }
+
+    /** Writes a frame; a client whose buffer is full is closed and false returned. */
+    private boolean write(Client c, String json) {
+        if (c.ws.isClosed()) {
+            return false;
+        }
+        if (c.ws.writeQueueFull()) {
+            LOG.warn("WebSocket client {} too slow: send buffer of {} bytes full, closing", c.ws.remoteAddress(),
+                    maxBufferBytes);
+            meters.counter("healthbridge.websocket.slow.closed").increment();
+            c.ws.close(SLOW_CLIENT, "slow consumer: send buffer full");
+            return false;
+        }
+        c.ws.writeTextMessage(json);
+        meters.counter("healthbridge.websocket.frames").increment();
+        return true;
+    }
+
+    private void control(Client c, String type, ObjectNode body) {
+        body.put("type", type);
+        write(c, EventJson.write(body));
+    }
+
+    private void error(Client c, String message) {
+        control(c, "healthbridge.ws.error", EventJson.object().put("message", message));
+    }
+
+    public int clientCount() {
+        return connected.get();
+    }
+}
