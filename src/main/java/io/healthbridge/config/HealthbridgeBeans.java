@@ -168,6 +168,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 });
         WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, events(registry), targets, ws, meters, clock,
                 dispatchExecutor);
+        dispatcher.setAnnouncer(e -> producer.sendBody("direct:publish", e));
         dispatcher.initCursor();
         WebSocketHub hub = new WebSocketHub(apiKeys, events(registry), meters,
                 Integer.parseInt(property(context, "healthbridge.websocket.max-buffer-bytes", "1048576")),

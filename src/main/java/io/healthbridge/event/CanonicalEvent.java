@@ -22,7 +22,7 @@ public record CanonicalEvent(String id, DataType dataType, String subject, Strin
     }
 
     public String source() {
-        return "healthbridge/providers/" + provider();
+        return dataType == DataType.WEBHOOK_DISABLED ? "healthbridge/webhooks" : "healthbridge/providers/" + provider();
     }
 
     public String key() {

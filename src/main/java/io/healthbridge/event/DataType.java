@@ -29,7 +29,9 @@ public enum DataType {
     DAILY_ACTIVITY("daily_activity", "{steps}", null),
     CONNECTION_CREATED("connection.created", null, null),
     CONNECTION_REVOKED("connection.revoked", null, null),
-    CONNECTION_ERROR("connection.error", null, null);
+    CONNECTION_ERROR("connection.error", null, null),
+    /** A webhook endpoint was disabled (410 Gone, or failing for too long); subject is the endpoint id. */
+    WEBHOOK_DISABLED("webhook.disabled", null, null);
 
     public static final Loinc SYSTOLIC = new Loinc("8480-6", "Systolic blood pressure");
     public static final Loinc DIASTOLIC = new Loinc("8462-4", "Diastolic blood pressure");
@@ -67,8 +69,9 @@ public enum DataType {
         return loinc;
     }
 
+    /** Lifecycle events of Healthbridge itself rather than health measurements. */
     public boolean isConnectionEvent() {
-        return id.startsWith("connection.");
+        return id.startsWith("connection.") || id.startsWith("webhook.");
     }
 
     /** File name of the JSON schema under {@code schemas/}. */

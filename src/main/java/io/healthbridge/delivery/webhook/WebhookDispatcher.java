@@ -57,6 +57,7 @@ public class WebhookDispatcher {
     private final HttpClient http;
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<CanonicalEvent> announcer;
 
     public WebhookDispatcher(WebhookStore store, EventStore events, TargetPolicy targets, Settings settings,
             MeterRegistry meters, Clock clock, ExecutorService executor) {
@@ -266,10 +267,33 @@ public class WebhookDispatcher {
     }
 
     private void disable(WebhookEndpoint ep, String reason) {
-        store.save(copy(ep, false, reason, ep.failingSince()));
+        if (!store.disableIfEnabled(ep.id(), reason)) {
+            return; // another attempt already disabled it
+        }
         store.abandonPending(ep.id(), "endpoint disabled: " + reason);
+        if (announcer != null) {
+            try {
+                announcer.accept(disabledEvent(ep, reason));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not publish the disabling of webhook endpoint {}: {}", ep.id(), e.getMessage());
+            }
+        }
         meters.counter("healthbridge.webhook.endpoints.disabled").increment();
         LOG.warn("Webhook endpoint {} ({}) disabled: {}", ep.id(), ep.url(), reason);
+    }
+
+    /** {@code healthbridge.webhook.disabled}, subject the endpoint id. */
+    CanonicalEvent disabledEvent(WebhookEndpoint ep, String reason) {
+        io.healthbridge.event.MappingContext ctx = new io.healthbridge.event.MappingContext("healthbridge", ep.id(), null,
+                clock.instant(), null);
+        return io.healthbridge.event.EventBuilder.of(io.healthbridge.event.DataType.WEBHOOK_DISABLED, ctx)
+                .sourceRecordId(ep.id()).at(clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                .put("endpoint_id", ep.id()).put("url", ep.url()).put("reason", reason).build();
+    }
+
+    /** Where lifecycle events go ({@code direct:publish}); set once the context runs. */
+    public void setAnnouncer(java.util.function.Consumer<CanonicalEvent> announcer) {
+        this.announcer = announcer;
     }
 
     private static WebhookEndpoint copy(WebhookEndpoint e, boolean enabled, String reason, Instant failingSince) {

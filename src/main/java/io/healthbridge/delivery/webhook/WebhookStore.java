@@ -53,6 +53,12 @@ public class WebhookStore {
                 e.disabledReason(), ts(e.failingSince()), ts(clock.instant()), e.id());
     }
 
+    /** Disables an endpoint; true only for the caller that made the change (concurrent failures race here). */
+    public boolean disableIfEnabled(String id, String reason) {
+        return update("UPDATE webhook_endpoints SET enabled = FALSE, disabled_reason = ?, updated_at = ? "
+                      + "WHERE id = ? AND enabled = TRUE", reason, ts(clock.instant()), id) == 1;
+    }
+
     public void rotateSecret(String id, String newSecret, String previous, Instant previousUntil) {
         update("UPDATE webhook_endpoints SET secret = ?, previous_secret = ?, previous_secret_until = ?, updated_at = ? "
                + "WHERE id = ?", secrets.encrypt(newSecret), secrets.encrypt(previous), ts(previousUntil),

@@ -95,6 +95,10 @@ class WebhookDeliveryTest {
             assertThat(receiver.requests).hasSize(sent);
             assertThat(hb.getJson("/api/v1/webhooks/" + id + "/deliveries").get("deliveries").findValuesAsText("status"))
                     .doesNotContain("pending", "delivered");
+            JsonNode disabled = hb.getJson("/api/v1/events?type=healthbridge.webhook.disabled").get("events");
+            assertThat(disabled).hasSize(1);
+            assertThat(disabled.get(0).get("event").get("subject").asText()).isEqualTo(id);
+            assertThat(disabled.get(0).get("event").get("source").asText()).isEqualTo("healthbridge/webhooks");
         }
     }
 
