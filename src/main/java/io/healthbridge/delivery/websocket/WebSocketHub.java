@@ -109,10 +109,7 @@ public class WebSocketHub {
     }
 
     private void open(ServerWebSocket ws, Vertx vertx) {
-        ws.setWriteQueueMaxSize(maxBufferBytes);
-        Client client = new Client(ws);
-        clients.put(ws, client);
-        connected.incrementAndGet();
+        Client client = add(ws);
         long timer = vertx.setPeriodic(pingMillis, id -> {
             if (!ws.isClosed()) {
                 ws.writePing(Buffer.buffer("hb"));
@@ -127,6 +124,15 @@ public class WebSocketHub {
         });
         control(client, "healthbridge.ws.connected", EventJson.object().put("message",
                 "send {\"action\":\"subscribe\",\"types\":[\"health.*\"]} to receive events"));
+    }
+
+    /** Registers an upgraded socket as a client (not yet subscribed). */
+    Client add(ServerWebSocket ws) {
+        ws.setWriteQueueMaxSize(maxBufferBytes);
+        Client client = new Client(ws);
+        clients.put(ws, client);
+        connected.incrementAndGet();
+        return client;
     }
 
     void onMessage(Client client, String text) {

@@ -21,7 +21,7 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class Receiver implements AutoCloseable {
 
-    record Request(String id, String timestamp, String signature, String contentType, String body) {
+    record Request(String id, String timestamp, String signature, String contentType, String body, int answered) {
     }
 
     final HttpServer server;
@@ -41,10 +41,10 @@ final class Receiver implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        int code = failFirst.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : status;
         requests.add(new Request(ex.getRequestHeaders().getFirst("webhook-id"),
                 ex.getRequestHeaders().getFirst("webhook-timestamp"), ex.getRequestHeaders().getFirst("webhook-signature"),
-                ex.getRequestHeaders().getFirst("Content-Type"), body));
-        int code = failFirst.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : status;
+                ex.getRequestHeaders().getFirst("Content-Type"), body, code));
         byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(code, out.length);
         ex.getResponseBody().write(out);
