@@ -73,6 +73,18 @@ final class Receiver implements AutoCloseable {
         return false;
     }
 
+    /** The official Standard Webhooks library's verification (com.standardwebhooks:standardwebhooks). */
+    static boolean officialLibraryVerifies(Request r, String secret) {
+        try {
+            new com.standardwebhooks.Webhook(secret).verify(r.body(), java.util.Map.of(
+                    "webhook-id", List.of(r.id()), "webhook-timestamp", List.of(r.timestamp()),
+                    "webhook-signature", List.of(r.signature())));
+            return true;
+        } catch (com.standardwebhooks.exceptions.WebhookVerificationException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);

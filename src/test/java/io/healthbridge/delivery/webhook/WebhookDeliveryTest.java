@@ -38,6 +38,7 @@ class WebhookDeliveryTest {
             Set<String> types = new HashSet<>();
             for (Receiver.Request r : receiver.requests) {
                 assertThat(Receiver.verifies(r, secret)).as("signature of " + r.id()).isTrue();
+                assertThat(Receiver.officialLibraryVerifies(r, secret)).as("official library on " + r.id()).isTrue();
                 JsonNode event = EventJson.read(r.body());
                 assertThat(event.get("id").asText()).isEqualTo(r.id());
                 assertThat(event.get("subject").asText()).isEqualTo("u1");
@@ -118,6 +119,9 @@ class WebhookDeliveryTest {
             assertThat(r.signature().split(" ")).hasSize(2);
             assertThat(Receiver.verifies(r, newSecret)).isTrue();
             assertThat(Receiver.verifies(r, oldSecret)).isTrue();
+            assertThat(Receiver.officialLibraryVerifies(r, newSecret)).isTrue();
+            assertThat(Receiver.officialLibraryVerifies(r, oldSecret)).isTrue();
+            assertThat(Receiver.officialLibraryVerifies(r, WebhookSigner.newSecret())).isFalse();
         }
     }
 
