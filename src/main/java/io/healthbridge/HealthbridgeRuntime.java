@@ -59,6 +59,7 @@ public class HealthbridgeRuntime {
         main.configure().addRoutesBuilder(new ManagementRoutes());
         main.configure().addRoutesBuilder(new PublishRoutes());
         main.configure().addRoutesBuilder(new WebhookRoutes());
+        main.configure().addRoutesBuilder(new io.healthbridge.push.PushRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {

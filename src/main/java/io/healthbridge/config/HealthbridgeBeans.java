@@ -144,7 +144,13 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("quotaGate", quotas);
         registry.bind("tokenManager", tokens);
         registry.bind("providerCaller", caller);
-        registry.bind("providerPoller", new ProviderPoller(providers, connections, caller, producer, meters, clock));
+        ProviderPoller poller = new ProviderPoller(providers, connections, caller, producer, meters, clock);
+        registry.bind("providerPoller", poller);
+        io.healthbridge.push.PushInbox inbox = new io.healthbridge.push.PushInbox(database.dataSource(), clock);
+        registry.bind("pushInbox", inbox);
+        registry.bind("pushReceiver", new io.healthbridge.push.PushReceiver(connections, providers, inbox,
+                (key, def) -> property(context, "healthbridge.providers." + key, def), meters, clock));
+        registry.bind("pushProcessor", new io.healthbridge.push.PushProcessor(inbox, connections, poller, meters, clock));
         connectFlow = new ConnectFlow(connections, oauth, events, p -> providers.settings(p).oauth(),
                 property(context, "healthbridge.public-url", "http://127.0.0.1:" + property(context,
                         "camel.server.port", "8080")), clock);

@@ -135,6 +135,22 @@ public class ProviderPoller implements Processor {
         return result;
     }
 
+    /**
+     * Syncs one dataset of one connection now (a push notification said there is new data), through the same quota,
+     * breaker, retries and cursor as polling.
+     */
+    public IngestSummary syncNow(Connection c, String dataset) throws InterruptedException {
+        ProviderApi api = providers.api(c.provider())
+                .orElseThrow(() -> new IllegalArgumentException("unknown provider '" + c.provider() + "'"));
+        ProviderSettings settings = providers.settings(c.provider());
+        if (caller.breaker(settings).getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+            throw new CircuitOpenException(c.provider());
+        }
+        IngestSummary s = sync(api, settings, c, dataset);
+        connections.recordSync(c.id(), clock.instant(), null);
+        return s;
+    }
+
     private IngestSummary sync(ProviderApi api, ProviderSettings s, Connection c, String dataset)
             throws InterruptedException {
         String cursor = connections.cursors(c.id()).get(dataset);

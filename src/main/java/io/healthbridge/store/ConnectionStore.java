@@ -16,6 +16,9 @@ public interface ConnectionStore {
 
     Optional<Connection> find(String userId, String provider);
 
+    /** The active connection of a provider account (push notifications name the provider's user id). */
+    Optional<Connection> findByProviderUser(String provider, String providerUserId);
+
     /** {@code provider} and {@code userId} filter when not null. */
     List<Connection> list(String provider, String userId);
 

@@ -64,6 +64,12 @@ public class JdbcConnectionStore implements ConnectionStore {
     }
 
     @Override
+    public Optional<io.healthbridge.store.Connection> findByProviderUser(String provider, String providerUserId) {
+        return select("SELECT * FROM connections WHERE provider = ? AND provider_user_id = ? AND status = 'active'",
+                provider, providerUserId).stream().findFirst();
+    }
+
+    @Override
     public List<io.healthbridge.store.Connection> list(String provider, String userId) {
         StringBuilder sql = new StringBuilder("SELECT * FROM connections WHERE 1 = 1");
         List<Object> args = new ArrayList<>();

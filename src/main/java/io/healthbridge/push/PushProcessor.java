@@ -1,0 +1,65 @@
+package io.healthbridge.push;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.healthbridge.provider.ProviderPoller;
+import io.healthbridge.store.Connection;
+import io.healthbridge.store.ConnectionStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes stored push notifications ({@code push-process} route): each one syncs the datasets it names for its
+ * connection now, through the poller's quota, breaker, retries and cursors. A failure is retried with backoff (2 s,
+ * 4 s, … up to 5 minutes) and given up after 12 attempts, the notification kept with its last error.
+ */
+public class PushProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushProcessor.class);
+    static final int MAX_ATTEMPTS = 12;
+
+    private final PushInbox inbox;
+    private final ConnectionStore connections;
+    private final ProviderPoller poller;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    public PushProcessor(PushInbox inbox, ConnectionStore connections, ProviderPoller poller, MeterRegistry meters,
+            Clock clock) {
+        this.inbox = inbox;
+        this.connections = connections;
+        this.poller = poller;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    public synchronized void run() throws InterruptedException {
+        for (PushInbox.Notification n : inbox.due(20)) {
+            Connection c = connections.get(n.connectionId()).orElse(null);
+            if (c == null || !c.isActive()) {
+                inbox.failed(n.id(), "connection gone or not active", null);
+                continue;
+            }
+            try {
+                int published = 0;
+                for (String dataset : n.datasets()) {
+                    published += poller.syncNow(c, dataset).published();
+                }
+                inbox.processed(n.id());
+                meters.counter("healthbridge.push.processed", "provider", n.provider()).increment();
+                LOG.info("Push notification {} from {} processed: {} event(s) published", n.id(), n.provider(), published);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                int attempt = n.attempts() + 1;
+                var next = attempt >= MAX_ATTEMPTS ? null
+                        : clock.instant().plus(Duration.ofSeconds(Math.min(300, 1L << Math.min(attempt, 9))));
+                inbox.failed(n.id(), e.getMessage(), next);
+                LOG.warn("Push notification {} from {} failed (attempt {}): {}", n.id(), n.provider(), attempt,
+                        e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.healthbridge.push;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.api.ApiError;
+import io.healthbridge.api.Json;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.provider.ProviderRegistry;
+import io.healthbridge.store.Connection;
+import io.healthbridge.store.ConnectionStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /providers/{provider}/webhook}: answers the provider's verification handshake, verifies each notification as
+ * the provider specifies, stores it in the {@link PushInbox} and acknowledges at once; {@link PushProcessor} fetches
+ * afterwards. A bad signature or a stale timestamp answers 401, an unknown user 404; the reason is logged, nothing is
+ * stored.
+ */
+public class PushReceiver implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushReceiver.class);
+
+    /** Withings {@code appli} codes to the datasets that carry them. */
+    static final Map<Integer, List<String>> WITHINGS_APPLI = Map.of(
+            1, List.of("getmeas"), 2, List.of("getmeas"), 4, List.of("getmeas"),
+            16, List.of("getactivity", "getworkouts", "getintradayactivity"), 44, List.of("sleep_summary"));
+
+    private final ConnectionStore connections;
+    private final ProviderRegistry providers;
+    private final PushInbox inbox;
+    private final BiFunction<String, String, String> property;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    /** @param property reads {@code healthbridge.providers.<provider>.<key>} with a default */
+    public PushReceiver(ConnectionStore connections, ProviderRegistry providers, PushInbox inbox,
+            BiFunction<String, String, String> property, MeterRegistry meters, Clock clock) {
+        this.connections = connections;
+        this.providers = providers;
+        this.inbox = inbox;
+        this.property = property;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        String provider = exchange.getIn().getHeader("provider", String.class);
+        String method = exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        body = body == null ? new byte[0] : body;
+        try {
+            switch (provider == null ? "" : provider) {
+                case "oura" -> oura(exchange, method, body);
+                case "withings" -> withings(exchange, method, body);
+                case "fitbit" -> googleHealth(exchange, method, body);
+                default -> throw new PushVerifier.Refused(404, "no push endpoint for provider '" + provider + "'");
+            }
+        } catch (PushVerifier.Refused r) {
+            LOG.warn("Push notification to {} refused ({}): {}", provider, r.status(), r.getMessage());
+            meters.counter("healthbridge.push.refused", "provider", String.valueOf(provider)).increment();
+            ApiError.respond(exchange, r.status(), r.status() == 404 ? "RES_001" : "AUTH_001", r.getMessage(), Map.of());
+        }
+    }
+
+    private String setting(String provider, String key) {
+        return property.apply(provider + "." + key, "");
+    }
+
+    private void oura(Exchange exchange, String method, byte[] body) throws Exception {
+        if ("GET".equals(method)) {
+            String token = exchange.getIn().getHeader("verification_token", String.class);
+            String expected = setting("oura", "webhook.verification-token");
+            if (expected.isBlank() || token == null || !PushVerifier.equal(expected, token)) {
+                throw new PushVerifier.Refused(401, "verification_token does not match");
+            }
+            Json.respond(exchange, 200, Map.of("challenge", String.valueOf(exchange.getIn().getHeader("challenge"))));
+            return;
+        }
+        PushVerifier.oura(exchange.getIn().getHeader("x-oura-signature", String.class),
+                exchange.getIn().getHeader("x-oura-timestamp", String.class), body,
+                providers.settings("oura").oauth().clientSecret(), clock);
+        JsonNode n = json(body);
+        String dataType = n.path("data_type").asText("");
+        if ("delete".equals(n.path("event_type").asText())) {
+            acknowledge(exchange, "deletions are not mirrored");
+            return;
+        }
+        List<String> datasets = providers.api("oura").orElseThrow().datasets().contains(dataType) ? List.of(dataType)
+                : List.of();
+        accept(exchange, "oura", connection("oura", n.path("user_id").asText(null)), datasets, body);
+    }
+
+    private void withings(Exchange exchange, String method, byte[] body) throws Exception {
+        if ("HEAD".equals(method) || "GET".equals(method)) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            exchange.getMessage().setBody("");
+            return;
+        }
+        // Withings signs nothing: an optional shared token in the callback URL, and the user must be known
+        String token = setting("withings", "webhook.token");
+        if (!token.isBlank()) {
+            String given = exchange.getIn().getHeader("token", String.class);
+            if (given == null || !PushVerifier.equal(token, given)) {
+                throw new PushVerifier.Refused(401, "callback token does not match");
+            }
+        }
+        // platform-http turns a form body into headers; read the fields from whichever holds them
+        Map<String, String> form = form(body);
+        for (String field : List.of("userid", "appli", "startdate", "enddate")) {
+            if (!form.containsKey(field) && exchange.getIn().getHeader(field) != null) {
+                form.put(field, exchange.getIn().getHeader(field, String.class));
+            }
+        }
+        if (body.length == 0) {
+            body = EventJson.write(EventJson.object(form)).getBytes(StandardCharsets.UTF_8);
+        }
+        String userid = form.get("userid");
+        int appli;
+        try {
+            appli = Integer.parseInt(form.getOrDefault("appli", ""));
+        } catch (NumberFormatException e) {
+            throw new PushVerifier.Refused(400, "appli is missing or not a number");
+        }
+        accept(exchange, "withings", connection("withings", userid), WITHINGS_APPLI.getOrDefault(appli, List.of()), body);
+    }
+
+    private void googleHealth(Exchange exchange, String method, byte[] body) throws Exception {
+        if (!"POST".equals(method)) {
+            throw new PushVerifier.Refused(405, "notifications are POSTed");
+        }
+        PushVerifier.googleHealth(exchange.getIn().getHeader("Authorization", String.class),
+                Optional.ofNullable(exchange.getIn().getHeader("X-HEALTHAPI-SIGNATURE", String.class))
+                        .orElse(exchange.getIn().getHeader("GOOGLE-HEALTH-API-SIGNATURE", String.class)),
+                body, setting("fitbit", "webhook.authorization"), setting("fitbit", "webhook.public-key"));
+        JsonNode n = json(body);
+        String user = n.path("healthUserId").asText(n.path("userId").asText(null));
+        if (user == null) {
+            acknowledge(exchange, "endpoint verification");
+            return;
+        }
+        String dataType = n.path("dataType").asText("");
+        List<String> datasets = providers.api("fitbit").orElseThrow().datasets().contains(dataType) ? List.of(dataType)
+                : List.of();
+        accept(exchange, "fitbit", connection("fitbit", user), datasets, body);
+    }
+
+    private Connection connection(String provider, String providerUserId) throws PushVerifier.Refused {
+        if (providerUserId == null || providerUserId.isBlank()) {
+            throw new PushVerifier.Refused(400, "the notification names no user");
+        }
+        return connections.findByProviderUser(provider, providerUserId)
+                .orElseThrow(() -> new PushVerifier.Refused(404, "no active connection for " + provider + " user "
+                                                                 + providerUserId));
+    }
+
+    private void accept(Exchange exchange, String provider, Connection c, List<String> datasets, byte[] body)
+            throws Exception {
+        if (datasets.isEmpty()) {
+            acknowledge(exchange, "no dataset Healthbridge syncs");
+            return;
+        }
+        String id = inbox.add(provider, c.id(), datasets, new String(body, StandardCharsets.UTF_8));
+        meters.counter("healthbridge.push.accepted", "provider", provider).increment();
+        Json.respond(exchange, 200, Map.of("accepted", id));
+    }
+
+    private static void acknowledge(Exchange exchange, String why) throws Exception {
+        Json.respond(exchange, 200, Map.of("ignored", why));
+    }
+
+    private static JsonNode json(byte[] body) throws PushVerifier.Refused {
+        try {
+            return EventJson.read(new String(body, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new PushVerifier.Refused(400, "the notification is not JSON");
+        }
+    }
+
+    static Map<String, String> form(byte[] body) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+}

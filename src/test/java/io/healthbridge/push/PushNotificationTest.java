@@ -1,0 +1,171 @@
+package io.healthbridge.push;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Properties;
+
+import io.healthbridge.simulator.ProviderSimulator;
+import io.healthbridge.support.RunningHealthbridge;
+import io.healthbridge.support.SimulatedProviders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Push notifications: each provider's handshake, correctly signed notifications fetch new data through the poller,
+ * forged, stale or unknown ones are refused with nothing stored, and accepted ones survive a provider outage.
+ */
+class PushNotificationTest {
+
+    @TempDir
+    static Path work;
+    static RunningHealthbridge hb;
+    static KeyPair google;
+    static final String OURA_SECRET = "healthbridge-sim-secret";
+
+    @BeforeAll
+    static void start() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        google = g.generateKeyPair();
+        Properties p = SimulatedProviders.settings("pia");
+        p.setProperty("healthbridge.providers.oura.webhook.verification-token", "vt-123");
+        p.setProperty("healthbridge.providers.fitbit.webhook.authorization", "gh-secret");
+        p.setProperty("healthbridge.providers.fitbit.webhook.public-key", "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getEncoder().encodeToString(google.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----");
+        p.setProperty("healthbridge.push.poll-interval-ms", "200");
+        hb = RunningHealthbridge.start(work, p);
+        await().until(() -> hb.getJson("/api/v1/connections?user=pia").get("connections").size() == 3);
+    }
+
+    @AfterAll
+    static void stop() {
+        hb.close();
+    }
+
+    static PushInbox inbox() {
+        return hb.runtime().context().getRegistry().lookupByNameAndType("pushInbox", PushInbox.class);
+    }
+
+    static long stored() {
+        return inbox().count("pending") + inbox().count("processed") + inbox().count("failed");
+    }
+
+    static HttpResponse<String> oura(String body, long timestamp, String secret) throws Exception {
+        String sig = HexFormat.of().withUpperCase().formatHex(PushVerifier.hmac(secret,
+                (timestamp + body).getBytes(StandardCharsets.UTF_8)));
+        return hb.send(HttpRequest.newBuilder(hb.uri("/providers/oura/webhook")).header("x-oura-timestamp",
+                String.valueOf(timestamp)).header("x-oura-signature", sig).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    static String ouraNotification(String dataType, String user) {
+        return "{\"event_type\":\"create\",\"data_type\":\"" + dataType + "\",\"object_id\":\"o-1\",\"user_id\":\""
+               + user + "\",\"event_time\":\"" + Instant.now() + "\"}";
+    }
+
+    static int events(String type, String provider) throws Exception {
+        return hb.getJson("/api/v1/events?user=pia&limit=500&provider=" + provider + "&type=" + type).get("events").size();
+    }
+
+    @Test
+    void ouraHandshakeEchoesTheChallengeOnlyForTheRightToken() throws Exception {
+        HttpResponse<String> ok = hb.get("/providers/oura/webhook?verification_token=vt-123&challenge=xyz");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("{\"challenge\":\"xyz\"}");
+        assertThat(hb.get("/providers/oura/webhook?verification_token=nope&challenge=xyz").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aSignedOuraNotificationFetchesTheNewData() throws Exception {
+        HttpResponse<String> r = oura(ouraNotification("workout", "pia"), Instant.now().getEpochSecond(), OURA_SECRET);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("accepted");
+        await().atMost(Duration.ofSeconds(15)).until(() -> events("health.workout", "oura") > 0);
+    }
+
+    @Test
+    void forgedStaleAndUnknownNotificationsAreRefusedAndNothingStored() throws Exception {
+        long before = stored();
+        assertThat(oura(ouraNotification("sleep", "pia"), Instant.now().getEpochSecond(), "wrong-secret").statusCode())
+                .isEqualTo(401);
+        assertThat(oura(ouraNotification("sleep", "pia"), Instant.now().minusSeconds(600).getEpochSecond(), OURA_SECRET)
+                .statusCode()).isEqualTo(401);
+        assertThat(oura(ouraNotification("sleep", "stranger"), Instant.now().getEpochSecond(), OURA_SECRET).statusCode())
+                .isEqualTo(404);
+        HttpResponse<String> tampered = hb.send(HttpRequest.newBuilder(hb.uri("/providers/oura/webhook"))
+                .header("x-oura-timestamp", String.valueOf(Instant.now().getEpochSecond()))
+                .header("x-oura-signature", "00").POST(HttpRequest.BodyPublishers.ofString(ouraNotification("sleep", "pia"))));
+        assertThat(tampered.statusCode()).isEqualTo(401);
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    @Test
+    void withingsAnswersHeadAndAFormNotificationFetchesMeasures() throws Exception {
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/withings/webhook"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+        long now = Instant.now().getEpochSecond();
+        HttpResponse<String> r = hb.send(HttpRequest.newBuilder(hb.uri("/providers/withings/webhook"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("userid=pia&appli=1&startdate=" + (now - 86400) + "&enddate=" + now)));
+        assertThat(r.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> events("health.body_weight", "withings") > 0);
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/withings/webhook"))
+                .POST(HttpRequest.BodyPublishers.ofString("userid=nobody&appli=1"))).statusCode()).isEqualTo(404);
+    }
+
+    static String sign(String body) throws Exception {
+        Signature ecdsa = Signature.getInstance("SHA256withECDSA");
+        ecdsa.initSign(google.getPrivate());
+        ecdsa.update(body.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(ecdsa.sign());
+    }
+
+    @Test
+    void googleHealthNeedsTheSubscriberSecretAndAValidSignature() throws Exception {
+        String body = "{\"healthUserId\":\"pia\",\"dataType\":\"weight\"}";
+        HttpRequest.Builder wrongSecret = HttpRequest.newBuilder(hb.uri("/providers/fitbit/webhook"))
+                .header("Authorization", "nope").header("X-HEALTHAPI-SIGNATURE", sign(body))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        assertThat(hb.send(wrongSecret).statusCode()).isEqualTo(401);
+        HttpRequest.Builder badSignature = HttpRequest.newBuilder(hb.uri("/providers/fitbit/webhook"))
+                .header("Authorization", "gh-secret").header("X-HEALTHAPI-SIGNATURE", sign(body + " "))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        assertThat(hb.send(badSignature).statusCode()).isEqualTo(401);
+        HttpRequest.Builder good = HttpRequest.newBuilder(hb.uri("/providers/fitbit/webhook"))
+                .header("Authorization", "gh-secret").header("X-HEALTHAPI-SIGNATURE", sign(body))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        assertThat(hb.send(good).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> events("health.body_weight", "fitbit") > 0);
+    }
+
+    @Test
+    void anAcceptedNotificationSurvivesAProviderOutage() throws Exception {
+        ProviderSimulator sim = SimulatedProviders.simulator(hb);
+        sim.setOutage("oura", true);
+        try {
+            assertThat(oura(ouraNotification("daily_spo2", "pia"), Instant.now().getEpochSecond(), OURA_SECRET)
+                    .statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sim.requests("oura") > 0 && inbox().count("pending") > 0);
+            assertThat(events("health.oxygen_saturation", "oura")).isZero();
+        } finally {
+            sim.setOutage("oura", false);
+        }
+        hb.runtime().context().getRegistry().lookupByNameAndType("providerCaller",
+                io.healthbridge.provider.ProviderCaller.class).existingBreaker("oura").ifPresent(b -> b.transitionToClosedState());
+        await().atMost(Duration.ofSeconds(20)).until(() -> events("health.oxygen_saturation", "oura") > 0);
+    }
+}
