@@ -20,6 +20,7 @@ import io.healthbridge.auth.ConnectionEvents;
 import io.healthbridge.auth.OAuthClient;
 import io.healthbridge.auth.TokenManager;
 import io.healthbridge.provider.ProviderApi;
+import io.healthbridge.provider.declarative.DeclarativeProvider;
 import io.healthbridge.provider.ProviderCaller;
 import io.healthbridge.provider.ProviderPoller;
 import io.healthbridge.provider.ProviderRegistry;
@@ -130,6 +131,10 @@ public final class HealthbridgeBeans implements AutoCloseable {
         providers = ProviderRegistry.withBuiltIns(
                 (key, def) -> property(context, "healthbridge.providers." + key, def), simulatorBase);
         registry.bind("providerRegistry", providers);
+        var declared = (java.util.function.Supplier<java.util.Collection<DeclarativeProvider>>) () ->
+                context.getRegistry().findByType(DeclarativeProvider.class);
+        providers.setDeclared(declared);
+        registry.lookupByNameAndType("mapperRegistry", io.healthbridge.provider.MapperRegistry.class).setDeclared(declared);
 
         ProducerTemplate producer = context.createProducerTemplate();
         OAuthClient oauth = new OAuthClient(clock);

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.healthbridge.provider.dexcom.DexcomMapper;
 import io.healthbridge.provider.fitbit.FitbitMapper;
 import io.healthbridge.provider.garmin.GarminMapper;
 import io.healthbridge.provider.oura.OuraMapper;
@@ -18,11 +17,18 @@ import io.healthbridge.provider.withings.WithingsMapper;
 public class MapperRegistry {
 
     private final Map<String, ProviderMapper> mappers = new ConcurrentHashMap<>();
+    private java.util.function.Supplier<Collection<io.healthbridge.provider.declarative.DeclarativeProvider>> declared =
+            java.util.List::of;
+
+    /** Where providers declared in route files are found; their mappers are used when no Java mapper exists. */
+    public void setDeclared(java.util.function.Supplier<Collection<io.healthbridge.provider.declarative.DeclarativeProvider>> d) {
+        this.declared = d;
+    }
 
     public static MapperRegistry withBuiltIns() {
         MapperRegistry r = new MapperRegistry();
         for (ProviderMapper m : new ProviderMapper[] { new OuraMapper(), new WithingsMapper(), new GarminMapper(),
-                new PolarMapper(), new WhoopMapper(), new StravaMapper(), new DexcomMapper(), new FitbitMapper() }) {
+                new PolarMapper(), new WhoopMapper(), new StravaMapper(), new FitbitMapper() }) {
             r.register(m);
         }
         return r;
@@ -33,7 +39,12 @@ public class MapperRegistry {
     }
 
     public Optional<ProviderMapper> get(String provider) {
-        return Optional.ofNullable(mappers.get(provider));
+        ProviderMapper m = mappers.get(provider);
+        if (m != null) {
+            return Optional.of(m);
+        }
+        return declared.get().stream().filter(d -> provider.equals(d.getProvider())).findFirst()
+                .map(io.healthbridge.provider.declarative.DeclarativeProvider::mapper);
     }
 
     public Collection<ProviderMapper> all() {

@@ -32,15 +32,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Simulated provider APIs on loopback, for development, demos and tests: OAuth (authorize with automatic consent,
  * token, refresh, revoke), the data endpoints with the providers' paths, parameters, pagination and response shapes,
- * rate limits with 429 and rate-limit headers, and injected outages, error bursts and latency. Serves Oura, Withings
- * and Fitbit (Google Health API) under {@code /<provider>}; data comes from {@link SyntheticData}.
+ * rate limits with 429 and rate-limit headers, and injected outages, error bursts and latency. Serves Oura, Withings,
+ * Fitbit (Google Health API) and Dexcom under {@code /<provider>}; data comes from {@link SyntheticData}.
  * <p>
  * The JDK's HTTP server is used: the simulator must run beside, not inside, the runtime it simulates for.
  */
 public class ProviderSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
-    public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit");
+    public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit", "dexcom");
 
     /** Per-provider state: tokens, limits, faults, counters. */
     static final class State {
@@ -84,6 +84,7 @@ public class ProviderSimulator implements AutoCloseable {
         states.put("oura", new State("oura", true));
         states.put("withings", new State("withings", true));
         states.put("fitbit", new State("fitbit", false));
+        states.put("dexcom", new State("dexcom", true));
         this.apis = new SimulatedApis(clock);
     }
 

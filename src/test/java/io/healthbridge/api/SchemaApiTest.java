@@ -24,6 +24,9 @@ class SchemaApiTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // Dexcom is a declarative provider: it exists through its route file
+        java.nio.file.Files.createDirectories(work.resolve("routes"));
+        java.nio.file.Files.copy(Path.of("routes/providers/dexcom.camel.yaml"), work.resolve("routes/dexcom.camel.yaml"));
         hb = RunningHealthbridge.start(work);
     }
 

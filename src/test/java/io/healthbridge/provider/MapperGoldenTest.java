@@ -19,7 +19,6 @@ import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.SchemaRegistry;
-import io.healthbridge.provider.dexcom.DexcomMapper;
 import io.healthbridge.provider.fitbit.FitbitMapper;
 import io.healthbridge.provider.garmin.GarminMapper;
 import io.healthbridge.provider.oura.OuraMapper;
@@ -47,8 +46,9 @@ class MapperGoldenTest {
             Instant.parse("2026-11-24T10:00:00Z"), ZoneId.of("Europe/Berlin"));
     static final SchemaRegistry SCHEMAS = new SchemaRegistry();
 
+    /** Dexcom is declared in its route file alone (JSONata mapping): the same golden output from it. */
     static final Map<String, ProviderMapper> MAPPERS = Map.of(
-            "dexcom", new DexcomMapper(), "fitbit", new FitbitMapper(), "garmin", new GarminMapper(),
+            "dexcom", declared("routes/providers/dexcom.camel.yaml"), "fitbit", new FitbitMapper(), "garmin", new GarminMapper(),
             "oura", new OuraMapper(), "polar", new PolarMapper(), "strava", new StravaMapper(),
             "whoop", new WhoopMapper(), "withings", new WithingsMapper());
 
@@ -107,6 +107,14 @@ class MapperGoldenTest {
             Map.entry("strava/heart-rate.json", "a distance stream without time or activity start"),
             Map.entry("whoop/webhook.json", "a push notification: an id to fetch"),
             Map.entry("withings/token-response.json", "an OAuth token answer"));
+
+    static ProviderMapper declared(String file) {
+        try {
+            return io.healthbridge.provider.declarative.RouteFileProviders.load(Path.of(file)).mapper();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     static Stream<Arguments> samples() {
         return DATASETS.entrySet().stream().sorted(Map.Entry.comparingByKey())

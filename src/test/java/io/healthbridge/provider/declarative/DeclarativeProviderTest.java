@@ -1,0 +1,75 @@
+package io.healthbridge.provider.declarative;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.auth.ConnectFlow;
+import io.healthbridge.simulator.ProviderSimulator;
+import io.healthbridge.support.RunningHealthbridge;
+import io.healthbridge.support.SimulatedProviders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Dexcom exists only as routes/providers/dexcom.camel.yaml: it connects, polls and publishes from that file; a
+ * broken JSONata mapping dead-letters records with the reason; the fixed file, hot-reloaded, replays them.
+ */
+class DeclarativeProviderTest {
+
+    @TempDir
+    Path work;
+
+    static String shipped() throws Exception {
+        return Files.readString(Path.of("routes/providers/dexcom.camel.yaml"))
+                .replace("\"{{healthbridge.poll.period-ms}}\"", "\"500\"");
+    }
+
+    static void connect(RunningHealthbridge hb, String user) {
+        ConnectFlow flow = hb.runtime().context().getRegistry().lookupByNameAndType("connectFlow", ConnectFlow.class);
+        URI callback = SimulatedProviders.simulator(hb).authorize(flow.start("dexcom", user));
+        Map<String, String> q = ProviderSimulator.queryOf(callback);
+        flow.complete("dexcom", q.get("code"), q.get("state"), "Europe/Berlin");
+    }
+
+    @Test
+    void aProviderFromOneYamlFileConnectsPollsAndPublishes() throws Exception {
+        Files.createDirectories(work.resolve("routes/providers"));
+        Files.writeString(work.resolve("routes/providers/dexcom.camel.yaml"), shipped());
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, SimulatedProviders.settings("dex"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> hb.getJson(
+                    "/api/v1/events?provider=dexcom&user=dex&type=health.blood_glucose&limit=5").get("events").size() == 5);
+            JsonNode e = hb.getJson("/api/v1/events?provider=dexcom&user=dex&type=health.blood_glucose&limit=1").get("events").get(0).get("event");
+            assertThat(e.get("data").get("value").get("unit").asText()).isEqualTo("mg/dL");
+            assertThat(e.get("data").get("provenance").get("device").get("manufacturer").asText()).isEqualTo("Dexcom");
+            assertThat(e.get("time").asText()).endsWith("+01:00");
+
+            // a broken mapping: every record of a new user is dead-lettered with the reason
+            hb.writeRoute("providers/dexcom.camel.yaml", shipped().replace("\"value\": value,", "\"value\": \"high\","));
+            await().atMost(Duration.ofSeconds(5)).until(() -> "ok".equals(hb.getJson("/api/v1/routes").get("files")
+                    .findValues("result").get(0).asText()) && hb.getJson("/api/v1/routes").toString().contains("dexcom-poll"));
+            Thread.sleep(1000);
+            connect(hb, "dex2");
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    hb.getJson("/api/v1/dead-letters?provider=dexcom").get("total").asInt() > 0);
+            JsonNode dl = hb.getJson("/api/v1/dead-letters?provider=dexcom&limit=1").get("dead_letters").get(0);
+            assertThat(dl.get("reason").asText()).contains("not a number").contains("high");
+            assertThat(hb.getJson("/api/v1/events?provider=dexcom&user=dex2&type=health.blood_glucose").get("events")).isEmpty();
+
+            // the fix is live within a second; the dead letters replay through the fixed mapping
+            hb.writeRoute("providers/dexcom.camel.yaml", shipped());
+            Thread.sleep(1500);
+            var replay = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/dead-letters/" + dl.get("id").asText() + "/replay"))
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+            assertThat(hb.getJson("/api/v1/events?provider=dexcom&user=dex2&type=health.blood_glucose").get("events")).isNotEmpty();
+        }
+    }
+}
