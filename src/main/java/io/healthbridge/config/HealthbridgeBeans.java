@@ -156,6 +156,11 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("pushReceiver", new io.healthbridge.push.PushReceiver(connections, providers, inbox,
                 (key, def) -> property(context, "healthbridge.providers." + key, def), meters, clock));
         registry.bind("pushProcessor", new io.healthbridge.push.PushProcessor(inbox, connections, poller, meters, clock));
+        io.healthbridge.backfill.BackfillStore backfills = new io.healthbridge.backfill.BackfillStore(database.dataSource(), clock);
+        io.healthbridge.backfill.BackfillRunner backfillRunner = new io.healthbridge.backfill.BackfillRunner(backfills,
+                connections, providers, poller, clock);
+        registry.bind("backfillRunner", backfillRunner);
+        registry.bind("backfillApi", new io.healthbridge.backfill.BackfillApi(backfills, backfillRunner, connections));
         connectFlow = new ConnectFlow(connections, oauth, events, p -> providers.settings(p).oauth(),
                 property(context, "healthbridge.public-url", "http://127.0.0.1:" + property(context,
                         "camel.server.port", "8080")), clock);

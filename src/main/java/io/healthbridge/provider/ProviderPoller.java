@@ -160,26 +160,47 @@ public class ProviderPoller implements Processor {
         ZoneId zone = c.zone() == null ? ZoneId.of("UTC") : ZoneId.of(c.zone());
         IngestSummary total = new IngestSummary();
         for (TimeWindow window : new TimeWindow(from, now).chunks(api.maxWindow(dataset))) {
-            String pageToken = null;
-            do {
-                JsonNode body = caller.call(api, s, c, api.request(dataset, window, pageToken, zone));
-                Page page = api.page(dataset, body);
-                IngestSummary part = ingest(c, dataset, page.payload(), zone);
-                for (int i = 0; i < part.published(); i++) {
-                    total.countPublished();
-                }
-                for (int i = 0; i < part.duplicates(); i++) {
-                    total.countDuplicate();
-                }
-                for (int i = 0; i < part.deadLettered(); i++) {
-                    total.countDeadLettered();
-                }
-                pageToken = page.nextPageToken();
-            } while (pageToken != null);
+            add(total, fetch(api, s, c, dataset, window, zone));
             // every page of the window is published: only now may the cursor move past it
             connections.saveCursor(c.id(), dataset, window.to().toString(), clock.instant());
         }
         return total;
+    }
+
+    /**
+     * Fetches and publishes one window of a dataset, every page, without touching the cursor (backfills), through the
+     * same quota, breaker and retries.
+     */
+    public IngestSummary fetchWindow(Connection c, String dataset, TimeWindow window) throws InterruptedException {
+        ProviderApi api = providers.api(c.provider())
+                .orElseThrow(() -> new IllegalArgumentException("unknown provider '" + c.provider() + "'"));
+        return fetch(api, providers.settings(c.provider()), c, dataset, window,
+                c.zone() == null ? ZoneId.of("UTC") : ZoneId.of(c.zone()));
+    }
+
+    private IngestSummary fetch(ProviderApi api, ProviderSettings s, Connection c, String dataset, TimeWindow window,
+            ZoneId zone) throws InterruptedException {
+        IngestSummary total = new IngestSummary();
+        String pageToken = null;
+        do {
+            JsonNode body = caller.call(api, s, c, api.request(dataset, window, pageToken, zone));
+            Page page = api.page(dataset, body);
+            add(total, ingest(c, dataset, page.payload(), zone));
+            pageToken = page.nextPageToken();
+        } while (pageToken != null);
+        return total;
+    }
+
+    private static void add(IngestSummary total, IngestSummary part) {
+        for (int i = 0; i < part.published(); i++) {
+            total.countPublished();
+        }
+        for (int i = 0; i < part.duplicates(); i++) {
+            total.countDuplicate();
+        }
+        for (int i = 0; i < part.deadLettered(); i++) {
+            total.countDeadLettered();
+        }
     }
 
     private IngestSummary ingest(Connection c, String dataset, JsonNode payload, ZoneId zone) {
