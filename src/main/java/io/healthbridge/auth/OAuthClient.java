@@ -121,6 +121,9 @@ public class OAuthClient {
         var tokens = ok.getTokens();
         long lifetime = tokens.getAccessToken().getLifetime();
         Object user = ok.getCustomParameters().get("user_id");
+        if (user == null && ok.getCustomParameters().get("athlete") instanceof Map<?, ?> athlete) {
+            user = athlete.get("id"); // Strava names the athlete in the token answer
+        }
         return new TokenSet(tokens.getAccessToken().getValue(),
                 tokens.getRefreshToken() == null ? null : tokens.getRefreshToken().getValue(),
                 lifetime > 0 ? clock.instant().plusSeconds(lifetime) : null,

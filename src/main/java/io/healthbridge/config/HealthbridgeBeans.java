@@ -153,8 +153,10 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("providerPoller", poller);
         io.healthbridge.push.PushInbox inbox = new io.healthbridge.push.PushInbox(database.dataSource(), clock);
         registry.bind("pushInbox", inbox);
-        registry.bind("pushReceiver", new io.healthbridge.push.PushReceiver(connections, providers, inbox,
-                (key, def) -> property(context, "healthbridge.providers." + key, def), meters, clock));
+        io.healthbridge.push.PushReceiver receiver = new io.healthbridge.push.PushReceiver(connections, providers, inbox,
+                (key, def) -> property(context, "healthbridge.providers." + key, def), meters, clock);
+        receiver.setOnRevoked(events::revoked);
+        registry.bind("pushReceiver", receiver);
         registry.bind("pushProcessor", new io.healthbridge.push.PushProcessor(inbox, connections, poller, meters, clock));
         io.healthbridge.backfill.BackfillStore backfills = new io.healthbridge.backfill.BackfillStore(database.dataSource(), clock);
         io.healthbridge.backfill.BackfillRunner backfillRunner = new io.healthbridge.backfill.BackfillRunner(backfills,

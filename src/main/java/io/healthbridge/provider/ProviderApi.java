@@ -23,6 +23,11 @@ public interface ProviderApi {
     /** The payload to ingest and the next page token. */
     Page page(String dataset, JsonNode body);
 
+    /** The same, for APIs that page by number and need the current page to name the next one. */
+    default Page page(String dataset, JsonNode body, String currentPageToken) {
+        return page(dataset, body);
+    }
+
     /** Largest window one request may ask for. */
     Duration maxWindow(String dataset);
 

@@ -236,6 +236,28 @@ public class ProviderCaller {
      * reset as epoch seconds), {@code Fitbit-Rate-Limit-*} and {@code RateLimit-*} (reset in seconds).
      */
     private void honourRateLimitHeaders(String provider, HttpResponse<?> r) {
+        // Strava: "15-minute,daily" limits and usage; a used-up window pauses until it turns (:00/:15/:30/:45, midnight UTC)
+        for (String prefix : new String[] { "X-ReadRateLimit-", "X-RateLimit-" }) {
+            Optional<String> limit = r.headers().firstValue(prefix + "Limit");
+            Optional<String> usage = r.headers().firstValue(prefix + "Usage");
+            if (limit.isPresent() && usage.isPresent() && limit.get().contains(",")) {
+                try {
+                    String[] l = limit.get().split(",");
+                    String[] u = usage.get().split(",");
+                    Instant now = clock.instant();
+                    if (Long.parseLong(u[1].trim()) >= Long.parseLong(l[1].trim())) {
+                        quotas.pause(provider, now.atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(1)
+                                .atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+                    } else if (Long.parseLong(u[0].trim()) >= Long.parseLong(l[0].trim())) {
+                        long quarter = 900;
+                        quotas.pause(provider, Instant.ofEpochSecond((now.getEpochSecond() / quarter + 1) * quarter));
+                    }
+                } catch (RuntimeException e) {
+                    // a header we do not understand is ignored, the quota still applies
+                }
+                return;
+            }
+        }
         for (String prefix : new String[] { "X-RateLimit-", "Fitbit-Rate-Limit-", "RateLimit-" }) {
             Optional<String> remaining = r.headers().firstValue(prefix + "Remaining");
             Optional<String> reset = r.headers().firstValue(prefix + "Reset");

@@ -184,7 +184,7 @@ public class ProviderPoller implements Processor {
         String pageToken = null;
         do {
             JsonNode body = caller.call(api, s, c, api.request(dataset, window, pageToken, zone));
-            Page page = api.page(dataset, body);
+            Page page = api.page(dataset, body, pageToken);
             add(total, ingest(c, dataset, page.payload(), zone));
             pageToken = page.nextPageToken();
         } while (pageToken != null);

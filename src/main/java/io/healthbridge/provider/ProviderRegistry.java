@@ -28,7 +28,8 @@ public class ProviderRegistry {
         ProviderRegistry r = new ProviderRegistry();
         r.property = property;
         r.simulatorBaseUrl = simulatorBaseUrl;
-        for (ProviderApi api : new ProviderApi[] { new OuraApi(), new WithingsApi(), new GoogleHealthApi() }) {
+        for (ProviderApi api : new ProviderApi[] { new OuraApi(), new WithingsApi(), new GoogleHealthApi(),
+                new io.healthbridge.provider.whoop.WhoopApi(), new io.healthbridge.provider.strava.StravaApi() }) {
             String p = api.provider();
             r.register(api, ProviderSettings.resolve(api, (key, def) -> property.apply(p + "." + key, def),
                     simulatorBaseUrl == null ? null : simulatorBaseUrl + "/" + p));

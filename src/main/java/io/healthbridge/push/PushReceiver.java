@@ -43,6 +43,7 @@ public class PushReceiver implements Processor {
     private final BiFunction<String, String, String> property;
     private final MeterRegistry meters;
     private final Clock clock;
+    private java.util.function.BiConsumer<Connection, String> onRevoked;
 
     /** @param property reads {@code healthbridge.providers.<provider>.<key>} with a default */
     public PushReceiver(ConnectionStore connections, ProviderRegistry providers, PushInbox inbox,
@@ -66,6 +67,8 @@ public class PushReceiver implements Processor {
                 case "oura" -> oura(exchange, method, body);
                 case "withings" -> withings(exchange, method, body);
                 case "fitbit" -> googleHealth(exchange, method, body);
+                case "whoop" -> whoop(exchange, method, body);
+                case "strava" -> strava(exchange, method, body);
                 default -> throw new PushVerifier.Refused(404, "no push endpoint for provider '" + provider + "'");
             }
         } catch (PushVerifier.Refused r) {
@@ -155,6 +158,67 @@ public class PushReceiver implements Processor {
         List<String> datasets = providers.api("fitbit").orElseThrow().datasets().contains(dataType) ? List.of(dataType)
                 : List.of();
         accept(exchange, "fitbit", connection("fitbit", user), datasets, body);
+    }
+
+    private void whoop(Exchange exchange, String method, byte[] body) throws Exception {
+        if (!"POST".equals(method)) {
+            throw new PushVerifier.Refused(405, "notifications are POSTed");
+        }
+        PushVerifier.whoop(exchange.getIn().getHeader("X-WHOOP-Signature", String.class),
+                exchange.getIn().getHeader("X-WHOOP-Signature-Timestamp", String.class), body,
+                providers.settings("whoop").oauth().clientSecret(), clock);
+        JsonNode n = json(body);
+        String type = n.path("type").asText("");
+        if (type.endsWith(".deleted")) {
+            acknowledge(exchange, "deletions are not mirrored");
+            return;
+        }
+        List<String> datasets = switch (type) {
+            case "sleep.updated" -> List.of("sleep");
+            case "recovery.updated" -> List.of("recovery");
+            case "workout.updated" -> List.of("workout");
+            default -> List.of();
+        };
+        accept(exchange, "whoop", connection("whoop", n.path("user_id").asText(null)), datasets, body);
+    }
+
+    /**
+     * Strava: the {@code hub.challenge} echo for the subscription's {@code hub.verify_token}; events are not signed, so
+     * the subscription id must be ours and the owner a connected athlete. An athlete's deauthorization revokes the
+     * connection.
+     */
+    private void strava(Exchange exchange, String method, byte[] body) throws Exception {
+        if ("GET".equals(method)) {
+            String expected = setting("strava", "webhook.verify-token");
+            String token = exchange.getIn().getHeader("hub.verify_token", String.class);
+            if (expected.isBlank() || token == null || !PushVerifier.equal(expected, token)) {
+                throw new PushVerifier.Refused(401, "hub.verify_token does not match");
+            }
+            Json.respond(exchange, 200, Map.of("hub.challenge", String.valueOf(exchange.getIn().getHeader("hub.challenge"))));
+            return;
+        }
+        JsonNode n = json(body);
+        String subscription = setting("strava", "webhook.subscription-id");
+        if (subscription.isBlank() || !PushVerifier.equal(subscription, n.path("subscription_id").asText(""))) {
+            throw new PushVerifier.Refused(401, "subscription_id is not this app's push subscription");
+        }
+        Connection c = connection("strava", n.path("owner_id").asText(null));
+        if ("athlete".equals(n.path("object_type").asText()) && "false".equals(n.path("updates").path("authorized").asText())) {
+            connections.setStatus(c.id(), Connection.REVOKED, "the athlete deauthorized the app at Strava");
+            if (onRevoked != null) {
+                onRevoked.accept(c, "the athlete deauthorized the app at Strava");
+            }
+            acknowledge(exchange, "connection revoked");
+            return;
+        }
+        boolean activity = "activity".equals(n.path("object_type").asText())
+                           && !"delete".equals(n.path("aspect_type").asText());
+        accept(exchange, "strava", c, activity ? List.of("activities") : List.of(), body);
+    }
+
+    /** Called when a provider tells that a user revoked access (publishes {@code connection.revoked}). */
+    public void setOnRevoked(java.util.function.BiConsumer<Connection, String> onRevoked) {
+        this.onRevoked = onRevoked;
     }
 
     private Connection connection(String provider, String providerUserId) throws PushVerifier.Refused {

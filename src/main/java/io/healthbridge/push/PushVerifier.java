@@ -58,6 +58,22 @@ public final class PushVerifier {
         }
     }
 
+    /**
+     * WHOOP: {@code X-WHOOP-Signature} = base64 HMAC-SHA256(client secret, {@code X-WHOOP-Signature-Timestamp} + raw
+     * body), the timestamp (epoch milliseconds) within {@link #TOLERANCE}.
+     */
+    public static void whoop(String signature, String timestamp, byte[] body, String clientSecret, Clock clock)
+            throws Refused {
+        fresh(timestamp, clock);
+        if (signature == null || clientSecret == null) {
+            throw new Refused(401, "missing X-WHOOP-Signature");
+        }
+        String expected = Base64.getEncoder().encodeToString(hmac(clientSecret, concat(timestamp.trim(), body)));
+        if (!equal(expected, signature.trim())) {
+            throw new Refused(401, "X-WHOOP-Signature does not match");
+        }
+    }
+
     /** Google Health: the subscriber secret in {@code Authorization}, and, when a public key is set, the ECDSA signature. */
     public static void googleHealth(String authorization, String signature, byte[] body, String secret, String publicKeyPem)
             throws Refused {

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public class ProviderSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
-    public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit", "dexcom");
+    public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit", "dexcom", "whoop", "strava");
 
     /** Per-provider state: tokens, limits, faults, counters. */
     static final class State {
@@ -85,6 +85,8 @@ public class ProviderSimulator implements AutoCloseable {
         states.put("withings", new State("withings", true));
         states.put("fitbit", new State("fitbit", false));
         states.put("dexcom", new State("dexcom", true));
+        states.put("whoop", new State("whoop", true));
+        states.put("strava", new State("strava", true));
         this.apis = new SimulatedApis(clock);
     }
 
@@ -292,6 +294,9 @@ public class ProviderSimulator implements AutoCloseable {
             wrapped.put("status", 0);
             wrapped.set("body", t);
             send(ex, 200, wrapped);
+        } else if (s.provider.equals("strava")) {
+            t.putObject("athlete").put("id", user);
+            send(ex, 200, t);
         } else {
             t.put("user_id", user);
             send(ex, 200, t);

@@ -28,6 +28,8 @@ class ProviderPollingTest {
         hb.writeRoute("providers/oura.camel.yaml", SimulatedProviders.pollRoute("oura", "all", 1000, "default", "default"));
         hb.writeRoute("providers/withings.camel.yaml", SimulatedProviders.pollRoute("withings", "all", 1000, "default", "default"));
         hb.writeRoute("providers/fitbit.camel.yaml", SimulatedProviders.pollRoute("fitbit", "all", 1000, "600/1m", "600/1m"));
+        hb.writeRoute("providers/whoop.camel.yaml", SimulatedProviders.pollRoute("whoop", "all", 1000, "default", "default"));
+        hb.writeRoute("providers/strava.camel.yaml", SimulatedProviders.pollRoute("strava", "all", 1000, "default", "default"));
     }
 
     @AfterAll
@@ -58,6 +60,18 @@ class ProviderPollingTest {
         awaitTypes("fitbit", Set.of("health.heart_rate", "health.steps", "health.distance", "health.body_weight",
                 "health.body_fat", "health.oxygen_saturation", "health.resting_heart_rate",
                 "health.heart_rate_variability", "health.sleep_session", "health.workout"));
+    }
+
+    @Test
+    void whoopPublishesEveryDataType() {
+        awaitTypes("whoop", Set.of("health.workout", "health.sleep_session", "health.respiratory_rate",
+                "health.heart_rate_variability", "health.resting_heart_rate", "health.oxygen_saturation",
+                "health.daily_activity", "health.body_weight"));
+    }
+
+    @Test
+    void stravaPublishesWorkouts() {
+        awaitTypes("strava", Set.of("health.workout"));
     }
 
     @Test

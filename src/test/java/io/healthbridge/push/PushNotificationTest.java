@@ -48,8 +48,10 @@ class PushNotificationTest {
         p.setProperty("healthbridge.providers.fitbit.webhook.public-key", "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getEncoder().encodeToString(google.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----");
         p.setProperty("healthbridge.push.poll-interval-ms", "200");
+        p.setProperty("healthbridge.providers.strava.webhook.verify-token", "st-verify");
+        p.setProperty("healthbridge.providers.strava.webhook.subscription-id", "120475");
         hb = RunningHealthbridge.start(work, p);
-        await().until(() -> hb.getJson("/api/v1/connections?user=pia").get("connections").size() == 3);
+        await().until(() -> hb.getJson("/api/v1/connections?user=pia").get("connections").size() == 5);
     }
 
     @AfterAll
@@ -167,5 +169,46 @@ class PushNotificationTest {
         hb.runtime().context().getRegistry().lookupByNameAndType("providerCaller",
                 io.healthbridge.provider.ProviderCaller.class).existingBreaker("oura").ifPresent(b -> b.transitionToClosedState());
         await().atMost(Duration.ofSeconds(20)).until(() -> events("health.oxygen_saturation", "oura") > 0);
+    }
+
+    @Test
+    void whoopSignedNotificationsFetchAndForgedOnesAreRefused() throws Exception {
+        String body = "{\"user_id\":\"pia\",\"id\":\"s-1\",\"type\":\"sleep.updated\",\"trace_id\":\"t\"}";
+        String ts = String.valueOf(System.currentTimeMillis());
+        String sig = Base64.getEncoder().encodeToString(PushVerifier.hmac("healthbridge-sim-secret",
+                (ts + body).getBytes(StandardCharsets.UTF_8)));
+        HttpRequest.Builder good = HttpRequest.newBuilder(hb.uri("/providers/whoop/webhook"))
+                .header("X-WHOOP-Signature", sig).header("X-WHOOP-Signature-Timestamp", ts)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        assertThat(hb.send(good).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> events("health.sleep_session", "whoop") > 0);
+        HttpRequest.Builder forged = HttpRequest.newBuilder(hb.uri("/providers/whoop/webhook"))
+                .header("X-WHOOP-Signature", sig).header("X-WHOOP-Signature-Timestamp", ts)
+                .POST(HttpRequest.BodyPublishers.ofString(body.replace("sleep", "workout")));
+        assertThat(hb.send(forged).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void stravaChallengeSubscriptionCheckAndDeauthorization() throws Exception {
+        HttpResponse<String> challenge = hb.get("/providers/strava/webhook?hub.mode=subscribe&hub.challenge=c-9&hub.verify_token=st-verify");
+        assertThat(challenge.statusCode()).isEqualTo(200);
+        assertThat(challenge.body()).isEqualTo("{\"hub.challenge\":\"c-9\"}");
+        assertThat(hb.get("/providers/strava/webhook?hub.mode=subscribe&hub.challenge=c-9&hub.verify_token=x").statusCode())
+                .isEqualTo(401);
+        String event = "{\"object_type\":\"activity\",\"object_id\":1,\"aspect_type\":\"create\",\"owner_id\":\"pia\","
+                       + "\"subscription_id\":120475,\"event_time\":1}";
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/strava/webhook"))
+                .POST(HttpRequest.BodyPublishers.ofString(event.replace("120475", "999")))).statusCode()).isEqualTo(401);
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/strava/webhook"))
+                .POST(HttpRequest.BodyPublishers.ofString(event))).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> events("health.workout", "strava") > 0);
+
+        String deauth = "{\"object_type\":\"athlete\",\"object_id\":1,\"aspect_type\":\"update\",\"owner_id\":\"pia\","
+                        + "\"subscription_id\":120475,\"updates\":{\"authorized\":\"false\"}}";
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/strava/webhook"))
+                .POST(HttpRequest.BodyPublishers.ofString(deauth))).statusCode()).isEqualTo(200);
+        assertThat(hb.getJson("/api/v1/connections?user=pia&provider=strava").get("connections").get(0).get("status")
+                .asText()).isEqualTo("revoked");
+        assertThat(hb.getJson("/api/v1/events?type=healthbridge.connection.revoked&user=pia").get("events")).isNotEmpty();
     }
 }
