@@ -48,6 +48,14 @@ public class ConnectFlow {
         this.clock = clock;
     }
 
+    private final java.util.Map<String, java.util.function.Consumer<Connection>> afterConnect =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A provider step right after the tokens are stored (Polar: register the user before data is visible). */
+    public void afterConnect(String provider, java.util.function.Consumer<Connection> step) {
+        afterConnect.put(provider, step);
+    }
+
     public URI redirectUri(String provider) {
         return URI.create(publicUrl + "/connect/" + provider + "/callback");
     }
@@ -103,6 +111,10 @@ public class ConnectFlow {
                 pending.codeVerifier());
         Connection c = store.upsert(pending.userId(), provider, tokens.providerUserId(), tokens.accessToken(),
                 tokens.refreshToken(), tokens.expiresAt(), tokens.scope(), zone);
+        var hook = afterConnect.get(provider);
+        if (hook != null) {
+            hook.accept(c);
+        }
         LOG.info("Connection {} created: user {} linked {}", c.id(), c.userId(), provider);
         events.created(c);
         return c;

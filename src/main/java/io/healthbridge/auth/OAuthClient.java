@@ -87,8 +87,11 @@ public class OAuthClient {
     }
 
     private TokenSet standard(OAuthSettings s, AuthorizationGrant grant, Scope scope) {
+        // "standard-basic": client credentials in HTTP Basic (Polar requires it); "standard": in the form
         ClientAuthentication auth = s.clientSecret() == null ? null
-                : new ClientSecretPost(new ClientID(s.clientId()), new Secret(s.clientSecret()));
+                : "standard-basic".equals(s.style())
+                        ? new com.nimbusds.oauth2.sdk.auth.ClientSecretBasic(new ClientID(s.clientId()), new Secret(s.clientSecret()))
+                        : new ClientSecretPost(new ClientID(s.clientId()), new Secret(s.clientSecret()));
         TokenRequest request = auth != null ? new TokenRequest(s.tokenUrl(), auth, grant, scope)
                 : new TokenRequest(s.tokenUrl(), new ClientID(s.clientId()), grant, scope);
         HTTPResponse response;
@@ -121,6 +124,9 @@ public class OAuthClient {
         var tokens = ok.getTokens();
         long lifetime = tokens.getAccessToken().getLifetime();
         Object user = ok.getCustomParameters().get("user_id");
+        if (user == null) {
+            user = ok.getCustomParameters().get("x_user_id"); // Polar
+        }
         if (user == null && ok.getCustomParameters().get("athlete") instanceof Map<?, ?> athlete) {
             user = athlete.get("id"); // Strava names the athlete in the token answer
         }

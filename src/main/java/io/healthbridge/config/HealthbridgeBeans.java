@@ -166,6 +166,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         connectFlow = new ConnectFlow(connections, oauth, events, p -> providers.settings(p).oauth(),
                 property(context, "healthbridge.public-url", "http://127.0.0.1:" + property(context,
                         "camel.server.port", "8080")), clock);
+        connectFlow.afterConnect("polar", c -> registerPolarUser(providers.settings("polar").baseUrl(), c));
         registry.bind("connectFlow", connectFlow);
         registry.bind("oauthClient", oauth);
 
@@ -231,6 +232,25 @@ public final class HealthbridgeBeans implements AutoCloseable {
             throw new IllegalArgumentException("'" + text + "' names no duration");
         }
         return out;
+    }
+
+    /** Polar shows a user's data only after {@code POST /v3/users}; 409 means already registered. */
+    static void registerPolarUser(String baseUrl, io.healthbridge.store.Connection c) {
+        try {
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(baseUrl + "/v3/users")).timeout(Duration.ofSeconds(15))
+                    .header("Authorization", "Bearer " + c.accessToken()).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"member-id\":\"" + c.userId().replace("\"", "") + "\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() / 100 != 2 && r.statusCode() != 409) {
+                LOG.warn("Polar user registration of connection {} answered {}", c.id(), r.statusCode());
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("Polar user registration of connection {} failed: {}", c.id(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -29,7 +29,8 @@ public class ProviderRegistry {
         r.property = property;
         r.simulatorBaseUrl = simulatorBaseUrl;
         for (ProviderApi api : new ProviderApi[] { new OuraApi(), new WithingsApi(), new GoogleHealthApi(),
-                new io.healthbridge.provider.whoop.WhoopApi(), new io.healthbridge.provider.strava.StravaApi() }) {
+                new io.healthbridge.provider.whoop.WhoopApi(), new io.healthbridge.provider.strava.StravaApi(),
+                new io.healthbridge.provider.polar.PolarApi() }) {
             String p = api.provider();
             r.register(api, ProviderSettings.resolve(api, (key, def) -> property.apply(p + "." + key, def),
                     simulatorBaseUrl == null ? null : simulatorBaseUrl + "/" + p));

@@ -69,6 +69,7 @@ public class PushReceiver implements Processor {
                 case "fitbit" -> googleHealth(exchange, method, body);
                 case "whoop" -> whoop(exchange, method, body);
                 case "strava" -> strava(exchange, method, body);
+                case "polar" -> polar(exchange, method, body);
                 default -> throw new PushVerifier.Refused(404, "no push endpoint for provider '" + provider + "'");
             }
         } catch (PushVerifier.Refused r) {
@@ -214,6 +215,29 @@ public class PushReceiver implements Processor {
         boolean activity = "activity".equals(n.path("object_type").asText())
                            && !"delete".equals(n.path("aspect_type").asText());
         accept(exchange, "strava", c, activity ? List.of("activities") : List.of(), body);
+    }
+
+    /** Polar: the PING sent when the webhook is created gets 200; events are signed with the webhook's secret key. */
+    private void polar(Exchange exchange, String method, byte[] body) throws Exception {
+        if (!"POST".equals(method)) {
+            throw new PushVerifier.Refused(405, "notifications are POSTed");
+        }
+        JsonNode n = json(body);
+        if ("PING".equals(n.path("event").asText())) {
+            acknowledge(exchange, "PING");
+            return;
+        }
+        PushVerifier.polar(exchange.getIn().getHeader("Polar-Webhook-Signature", String.class), body,
+                setting("polar", "webhook.signature-secret"));
+        List<String> datasets = switch (n.path("event").asText("")) {
+            case "EXERCISE" -> List.of("exercises");
+            case "SLEEP" -> List.of("sleep");
+            case "CONTINUOUS_HEART_RATE" -> List.of("continuous_heart_rate");
+            case "ACTIVITY_SUMMARY" -> List.of("activity");
+            case "PHYSICAL_INFORMATION" -> List.of("physical_information");
+            default -> List.of();
+        };
+        accept(exchange, "polar", connection("polar", n.path("user_id").asText(null)), datasets, body);
     }
 
     /** Called when a provider tells that a user revoked access (publishes {@code connection.revoked}). */

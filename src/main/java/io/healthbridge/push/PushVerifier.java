@@ -74,6 +74,20 @@ public final class PushVerifier {
         }
     }
 
+    /** Polar: {@code Polar-Webhook-Signature} = hex HMAC-SHA256(the webhook's signature secret key, raw body). */
+    public static void polar(String signature, byte[] body, String secret) throws Refused {
+        if (secret == null || secret.isBlank()) {
+            throw new Refused(401, "no signature secret configured (healthbridge.providers.polar.webhook.signature-secret)");
+        }
+        if (signature == null) {
+            throw new Refused(401, "missing Polar-Webhook-Signature");
+        }
+        String expected = HexFormat.of().formatHex(hmac(secret, body));
+        if (!equal(expected, signature.trim().toLowerCase(java.util.Locale.ROOT))) {
+            throw new Refused(401, "Polar-Webhook-Signature does not match");
+        }
+    }
+
     /** Google Health: the subscriber secret in {@code Authorization}, and, when a public key is set, the ECDSA signature. */
     public static void googleHealth(String authorization, String signature, byte[] body, String secret, String publicKeyPem)
             throws Refused {

@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
 public class ProviderSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
-    public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit", "dexcom", "whoop", "strava");
+    public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit", "dexcom", "whoop", "strava",
+            "polar");
+    /** Polar users registered with POST /v3/users. */
+    private final Set<String> polarRegistered = ConcurrentHashMap.newKeySet();
 
     /** Per-provider state: tokens, limits, faults, counters. */
     static final class State {
@@ -87,6 +90,7 @@ public class ProviderSimulator implements AutoCloseable {
         states.put("dexcom", new State("dexcom", true));
         states.put("whoop", new State("whoop", true));
         states.put("strava", new State("strava", true));
+        states.put("polar", new State("polar", false));
         this.apis = new SimulatedApis(clock);
     }
 
@@ -247,6 +251,15 @@ public class ProviderSimulator implements AutoCloseable {
 
     private void token(HttpExchange ex, State s, Map<String, String> p) throws IOException {
         boolean withings = s.provider.equals("withings");
+        String basic = ex.getRequestHeaders().getFirst("Authorization");
+        if (basic != null && basic.startsWith("Basic ")) {
+            String[] pair = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8).split(":", 2);
+            p.put("client_id", java.net.URLDecoder.decode(pair[0], StandardCharsets.UTF_8));
+            p.put("client_secret", java.net.URLDecoder.decode(pair.length > 1 ? pair[1] : "", StandardCharsets.UTF_8));
+        } else if (s.provider.equals("polar")) {
+            tokenError(ex, false, "invalid_client"); // Polar takes client credentials in Basic only
+            return;
+        }
         if (!"healthbridge-sim-client".equals(p.get("client_id")) || !"healthbridge-sim-secret".equals(p.get("client_secret"))) {
             tokenError(ex, withings, "invalid_client");
             return;
@@ -294,6 +307,12 @@ public class ProviderSimulator implements AutoCloseable {
             wrapped.put("status", 0);
             wrapped.set("body", t);
             send(ex, 200, wrapped);
+        } else if (s.provider.equals("polar")) {
+            t.put("x_user_id", user);
+            t.put("expires_in", 315359999);
+            t.remove("refresh_token");
+            s.accessTokens.put(access, new String[] { user, String.valueOf(clock.instant().getEpochSecond() + 315359999L) });
+            send(ex, 200, t);
         } else if (s.provider.equals("strava")) {
             t.putObject("athlete").put("id", user);
             send(ex, 200, t);
@@ -353,6 +372,16 @@ public class ProviderSimulator implements AutoCloseable {
         }
         if (s.rateLimit > 0) {
             rateHeaders(ex, s, s.rateLimit - count, resetAt);
+        }
+        if (s.provider.equals("polar")) {
+            if (path.equals("/v3/users") && "POST".equals(ex.getRequestMethod())) {
+                send(ex, polarRegistered.add(token[0]) ? 200 : 409, EventJson.object().put("polar-user-id", token[0]));
+                return;
+            }
+            if (!polarRegistered.contains(token[0])) {
+                send(ex, 403, EventJson.object().put("error", "user not registered: POST /v3/users first"));
+                return;
+            }
         }
         JsonNode body = apis.answer(s.provider, path, params, token[0]);
         if (body == null) {

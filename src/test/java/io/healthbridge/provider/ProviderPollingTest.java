@@ -30,6 +30,7 @@ class ProviderPollingTest {
         hb.writeRoute("providers/fitbit.camel.yaml", SimulatedProviders.pollRoute("fitbit", "all", 1000, "600/1m", "600/1m"));
         hb.writeRoute("providers/whoop.camel.yaml", SimulatedProviders.pollRoute("whoop", "all", 1000, "default", "default"));
         hb.writeRoute("providers/strava.camel.yaml", SimulatedProviders.pollRoute("strava", "all", 1000, "default", "default"));
+        hb.writeRoute("providers/polar.camel.yaml", SimulatedProviders.pollRoute("polar", "all", 1000, "default", "default"));
     }
 
     @AfterAll
@@ -67,6 +68,13 @@ class ProviderPollingTest {
         awaitTypes("whoop", Set.of("health.workout", "health.sleep_session", "health.respiratory_rate",
                 "health.heart_rate_variability", "health.resting_heart_rate", "health.oxygen_saturation",
                 "health.daily_activity", "health.body_weight"));
+    }
+
+    @Test
+    void polarPublishesEveryDataTypeAfterRegisteringTheUser() {
+        awaitTypes("polar", Set.of("health.heart_rate", "health.heart_rate_variability", "health.respiratory_rate",
+                "health.sleep_session", "health.oxygen_saturation", "health.body_weight", "health.daily_activity",
+                "health.workout"));
     }
 
     @Test

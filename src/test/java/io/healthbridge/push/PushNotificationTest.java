@@ -50,8 +50,9 @@ class PushNotificationTest {
         p.setProperty("healthbridge.push.poll-interval-ms", "200");
         p.setProperty("healthbridge.providers.strava.webhook.verify-token", "st-verify");
         p.setProperty("healthbridge.providers.strava.webhook.subscription-id", "120475");
+        p.setProperty("healthbridge.providers.polar.webhook.signature-secret", "ps-secret");
         hb = RunningHealthbridge.start(work, p);
-        await().until(() -> hb.getJson("/api/v1/connections?user=pia").get("connections").size() == 5);
+        await().until(() -> hb.getJson("/api/v1/connections?user=pia").get("connections").size() == 6);
     }
 
     @AfterAll
@@ -210,5 +211,20 @@ class PushNotificationTest {
         assertThat(hb.getJson("/api/v1/connections?user=pia&provider=strava").get("connections").get(0).get("status")
                 .asText()).isEqualTo("revoked");
         assertThat(hb.getJson("/api/v1/events?type=healthbridge.connection.revoked&user=pia").get("events")).isNotEmpty();
+    }
+
+    @Test
+    void polarPingIsAnsweredAndSignedEventsFetch() throws Exception {
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"timestamp\":\"2026-11-24T10:00:00Z\",\"event\":\"PING\"}")))
+                .statusCode()).isEqualTo(200);
+        String body = "{\"event\":\"EXERCISE\",\"user_id\":\"pia\",\"entity_id\":\"x\",\"timestamp\":\""
+                      + Instant.now() + "\"}";
+        String sig = HexFormat.of().formatHex(PushVerifier.hmac("ps-secret", body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook")).header("Polar-Webhook-Signature", "ab")
+                .POST(HttpRequest.BodyPublishers.ofString(body))).statusCode()).isEqualTo(401);
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook")).header("Polar-Webhook-Signature", sig)
+                .POST(HttpRequest.BodyPublishers.ofString(body))).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> events("health.workout", "polar") > 0);
     }
 }
