@@ -178,6 +178,26 @@ public class ProviderPoller implements Processor {
                 c.zone() == null ? ZoneId.of("UTC") : ZoneId.of(c.zone()));
     }
 
+    /** Ingests data a provider pushed inline (Garmin push), as if it had been fetched. */
+    public IngestSummary ingestPushed(Connection c, String dataset, JsonNode payload) {
+        return ingest(c, dataset, payload, c.zone() == null ? ZoneId.of("UTC") : ZoneId.of(c.zone()));
+    }
+
+    /**
+     * Fetches a callback URL a provider sent (Garmin ping) through the same quota, breaker and retries, and ingests
+     * it. Only URLs under the provider's own base URL are followed.
+     */
+    public IngestSummary fetchCallback(Connection c, String dataset, String url) throws InterruptedException {
+        ProviderApi api = providers.api(c.provider()).orElseThrow();
+        ProviderSettings s = providers.settings(c.provider());
+        String base = s.baseUrl().endsWith("/") ? s.baseUrl().substring(0, s.baseUrl().length() - 1) : s.baseUrl();
+        if (url == null || !url.startsWith(base + "/")) {
+            throw new IllegalArgumentException("callback URL is not under " + base);
+        }
+        JsonNode body = caller.call(api, s, c, ProviderRequest.get(url.substring(base.length()), Map.of()));
+        return ingestPushed(c, dataset, body);
+    }
+
     private IngestSummary fetch(ProviderApi api, ProviderSettings s, Connection c, String dataset, TimeWindow window,
             ZoneId zone) throws InterruptedException {
         IngestSummary total = new IngestSummary();

@@ -30,7 +30,7 @@ public class ProviderRegistry {
         r.simulatorBaseUrl = simulatorBaseUrl;
         for (ProviderApi api : new ProviderApi[] { new OuraApi(), new WithingsApi(), new GoogleHealthApi(),
                 new io.healthbridge.provider.whoop.WhoopApi(), new io.healthbridge.provider.strava.StravaApi(),
-                new io.healthbridge.provider.polar.PolarApi() }) {
+                new io.healthbridge.provider.polar.PolarApi(), new io.healthbridge.provider.garmin.GarminApi() }) {
             String p = api.provider();
             r.register(api, ProviderSettings.resolve(api, (key, def) -> property.apply(p + "." + key, def),
                     simulatorBaseUrl == null ? null : simulatorBaseUrl + "/" + p));

@@ -35,6 +35,28 @@ public class PushProcessor {
         this.clock = clock;
     }
 
+    /** Garmin pushes carry the data (ingested as is); pings carry callback URLs (pulled). */
+    private int garmin(Connection c, PushInbox.Notification n) throws InterruptedException {
+        var body = io.healthbridge.event.EventJson.read(n.body());
+        String dataset = n.datasets().get(0);
+        int published = 0;
+        for (var it = body.fields(); it.hasNext();) {
+            var e = it.next();
+            var inline = io.healthbridge.event.EventJson.MAPPER.createArrayNode();
+            for (var item : e.getValue()) {
+                if (item.hasNonNull("callbackURL")) {
+                    published += poller.fetchCallback(c, dataset, item.get("callbackURL").asText()).published();
+                } else {
+                    inline.add(item);
+                }
+            }
+            if (!inline.isEmpty()) {
+                published += poller.ingestPushed(c, dataset, inline).published();
+            }
+        }
+        return published;
+    }
+
     public synchronized void run() throws InterruptedException {
         for (PushInbox.Notification n : inbox.due(20)) {
             Connection c = connections.get(n.connectionId()).orElse(null);
@@ -44,8 +66,12 @@ public class PushProcessor {
             }
             try {
                 int published = 0;
-                for (String dataset : n.datasets()) {
-                    published += poller.syncNow(c, dataset).published();
+                if ("garmin".equals(n.provider())) {
+                    published = garmin(c, n);
+                } else {
+                    for (String dataset : n.datasets()) {
+                        published += poller.syncNow(c, dataset).published();
+                    }
                 }
                 inbox.processed(n.id());
                 meters.counter("healthbridge.push.processed", "provider", n.provider()).increment();

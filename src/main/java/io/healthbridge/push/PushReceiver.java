@@ -70,6 +70,7 @@ public class PushReceiver implements Processor {
                 case "whoop" -> whoop(exchange, method, body);
                 case "strava" -> strava(exchange, method, body);
                 case "polar" -> polar(exchange, method, body);
+                case "garmin" -> garmin(exchange, method, body);
                 default -> throw new PushVerifier.Refused(404, "no push endpoint for provider '" + provider + "'");
             }
         } catch (PushVerifier.Refused r) {
@@ -238,6 +239,53 @@ public class PushReceiver implements Processor {
             default -> List.of();
         };
         accept(exchange, "polar", connection("polar", n.path("user_id").asText(null)), datasets, body);
+    }
+
+    /**
+     * Garmin: push bodies carry the summaries, ping bodies a callback URL to pull; both are keyed by summary type and
+     * name each user. Garmin signs nothing: the {@code garmin-client-id} header must be this app's client id, and
+     * unknown users are skipped. One inbox entry per user and summary type.
+     */
+    private void garmin(Exchange exchange, String method, byte[] body) throws Exception {
+        if (!"POST".equals(method)) {
+            throw new PushVerifier.Refused(405, "notifications are POSTed");
+        }
+        String clientId = providers.settings("garmin").oauth().clientId();
+        String given = exchange.getIn().getHeader("garmin-client-id", String.class);
+        if (clientId == null || clientId.isBlank() || given == null || !PushVerifier.equal(clientId, given)) {
+            throw new PushVerifier.Refused(401, "garmin-client-id is not this app's client id");
+        }
+        JsonNode n = json(body);
+        int stored = 0;
+        int unknown = 0;
+        for (var it = n.fields(); it.hasNext();) {
+            var e = it.next();
+            String dataset = io.healthbridge.provider.garmin.GarminApi.datasetOf(e.getKey());
+            if (dataset == null || !e.getValue().isArray()) {
+                continue;
+            }
+            Map<String, com.fasterxml.jackson.databind.node.ArrayNode> byUser = new LinkedHashMap<>();
+            for (JsonNode item : e.getValue()) {
+                byUser.computeIfAbsent(item.path("userId").asText(""), k -> EventJson.MAPPER.createArrayNode()).add(item);
+            }
+            for (var u : byUser.entrySet()) {
+                Optional<Connection> c = connections.findByProviderUser("garmin", u.getKey());
+                if (c.isEmpty()) {
+                    unknown++;
+                    LOG.warn("Garmin notification for unknown user {} skipped", u.getKey());
+                    continue;
+                }
+                var envelope = EventJson.object();
+                envelope.set(e.getKey(), u.getValue());
+                inbox.add("garmin", c.get().id(), List.of(dataset), EventJson.write(envelope));
+                stored++;
+            }
+        }
+        if (stored == 0 && unknown > 0) {
+            throw new PushVerifier.Refused(404, "no active connection for the users of this notification");
+        }
+        meters.counter("healthbridge.push.accepted", "provider", "garmin").increment();
+        Json.respond(exchange, 200, Map.of("accepted", stored));
     }
 
     /** Called when a provider tells that a user revoked access (publishes {@code connection.revoked}). */

@@ -41,7 +41,7 @@ public class ProviderSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
     public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit", "dexcom", "whoop", "strava",
-            "polar");
+            "polar", "garmin");
     /** Polar users registered with POST /v3/users. */
     private final Set<String> polarRegistered = ConcurrentHashMap.newKeySet();
 
@@ -91,6 +91,7 @@ public class ProviderSimulator implements AutoCloseable {
         states.put("whoop", new State("whoop", true));
         states.put("strava", new State("strava", true));
         states.put("polar", new State("polar", false));
+        states.put("garmin", new State("garmin", true));
         this.apis = new SimulatedApis(clock);
     }
 

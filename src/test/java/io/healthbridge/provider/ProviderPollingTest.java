@@ -31,6 +31,7 @@ class ProviderPollingTest {
         hb.writeRoute("providers/whoop.camel.yaml", SimulatedProviders.pollRoute("whoop", "all", 1000, "default", "default"));
         hb.writeRoute("providers/strava.camel.yaml", SimulatedProviders.pollRoute("strava", "all", 1000, "default", "default"));
         hb.writeRoute("providers/polar.camel.yaml", SimulatedProviders.pollRoute("polar", "all", 1000, "default", "default"));
+        hb.writeRoute("providers/garmin.camel.yaml", SimulatedProviders.pollRoute("garmin", "all", 1000, "600/1m", "default"));
     }
 
     @AfterAll
@@ -75,6 +76,13 @@ class ProviderPollingTest {
         awaitTypes("polar", Set.of("health.heart_rate", "health.heart_rate_variability", "health.respiratory_rate",
                 "health.sleep_session", "health.oxygen_saturation", "health.body_weight", "health.daily_activity",
                 "health.workout"));
+    }
+
+    @Test
+    void garminPublishesEveryDataType() {
+        awaitTypes("garmin", Set.of("health.daily_activity", "health.heart_rate", "health.resting_heart_rate",
+                "health.steps", "health.distance", "health.active_energy", "health.sleep_session", "health.body_weight",
+                "health.body_fat", "health.blood_pressure", "health.heart_rate_variability", "health.oxygen_saturation"));
     }
 
     @Test

@@ -52,7 +52,7 @@ class PushNotificationTest {
         p.setProperty("healthbridge.providers.strava.webhook.subscription-id", "120475");
         p.setProperty("healthbridge.providers.polar.webhook.signature-secret", "ps-secret");
         hb = RunningHealthbridge.start(work, p);
-        await().until(() -> hb.getJson("/api/v1/connections?user=pia").get("connections").size() == 6);
+        await().until(() -> hb.getJson("/api/v1/connections?user=pia").get("connections").size() == 7);
     }
 
     @AfterAll
@@ -226,5 +226,34 @@ class PushNotificationTest {
         assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook")).header("Polar-Webhook-Signature", sig)
                 .POST(HttpRequest.BodyPublishers.ofString(body))).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> events("health.workout", "polar") > 0);
+    }
+
+    @Test
+    void garminPushCarriesDataAndPingCarriesACallbackToPull() throws Exception {
+        long t = (Instant.now().getEpochSecond() - 7200) / 900 * 900;
+        String push = "{\"epochs\":[{\"userId\":\"pia\",\"summaryId\":\"push-1\",\"activityType\":\"WALKING\","
+                      + "\"activeKilocalories\":24,\"steps\":93,\"distanceInMeters\":49.11,\"durationInSeconds\":900,"
+                      + "\"startTimeInSeconds\":" + t + ",\"startTimeOffsetInSeconds\":3600}]}";
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/garmin/webhook")).header("garmin-client-id", "someone-else")
+                .POST(HttpRequest.BodyPublishers.ofString(push))).statusCode()).isEqualTo(401);
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/garmin/webhook"))
+                .header("garmin-client-id", "healthbridge-sim-client")
+                .POST(HttpRequest.BodyPublishers.ofString(push))).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> events("health.steps", "garmin") > 0);
+
+        long now = Instant.now().getEpochSecond();
+        String callback = SimulatedProviders.simulator(hb).baseUrl("garmin") + "/wellness-api/rest/dailies?uploadStartTimeInSeconds="
+                          + (now - 3 * 86400) + "&uploadEndTimeInSeconds=" + now + "&token=t";
+        String ping = "{\"dailies\":[{\"userId\":\"pia\",\"callbackURL\":\"" + callback + "\"}]}";
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/garmin/webhook"))
+                .header("garmin-client-id", "healthbridge-sim-client")
+                .POST(HttpRequest.BodyPublishers.ofString(ping))).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> events("health.daily_activity", "garmin") > 0);
+
+        String foreign = ping.replace(SimulatedProviders.simulator(hb).baseUrl("garmin"), "http://127.0.0.1:9/elsewhere");
+        long failedBefore = inbox().count("pending") + inbox().count("failed");
+        hb.send(HttpRequest.newBuilder(hb.uri("/providers/garmin/webhook")).header("garmin-client-id", "healthbridge-sim-client")
+                .POST(HttpRequest.BodyPublishers.ofString(foreign)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> inbox().count("pending") + inbox().count("failed") > failedBefore);
     }
 }

@@ -18,7 +18,7 @@ public final class SimulatedProviders {
         p.setProperty("healthbridge.simulator.enabled", "true");
         p.setProperty("healthbridge.simulator.port", "0");
         p.setProperty("healthbridge.demo.users", demoUsers);
-        for (String provider : List.of("oura", "withings", "fitbit", "whoop", "strava", "polar")) {
+        for (String provider : List.of("oura", "withings", "fitbit", "whoop", "strava", "polar", "garmin")) {
             String k = "healthbridge.providers." + provider + ".";
             p.setProperty(k + "breaker.minimum-calls", "3");
             p.setProperty(k + "breaker.open-ms", "1500");

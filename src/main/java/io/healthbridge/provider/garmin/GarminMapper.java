@@ -45,7 +45,9 @@ public class GarminMapper implements ProviderMapper {
 
     @Override
     public List<JsonNode> records(String dataset, JsonNode payload) {
-        return Records.arrayOrField(payload, dataset);
+        List<JsonNode> r = Records.arrayOrField(payload, dataset);
+        // push envelopes name pulse oximetry "pulseOx"
+        return r.isEmpty() && "pulseox".equals(dataset) ? Records.arrayOrField(payload, "pulseOx") : r;
     }
 
     @Override
