@@ -55,7 +55,7 @@ public class BackfillRunner {
         }
         int chunks = 0;
         for (String d : wanted) {
-            chunks += new TimeWindow(from, to).chunks(api.maxWindow(d)).size();
+            chunks += new TimeWindow(from, to).chunks(window(api, d)).size();
         }
         Backfill b = store.create(c.id(), c.provider(), wanted, from, to, chunks);
         LOG.info("Backfill {} started: {} {} from {} to {}, {} chunks", b.id(), c.provider(), wanted, from, to, chunks);
@@ -82,14 +82,21 @@ public class BackfillRunner {
             return;
         }
         String dataset = b.datasets().get(b.datasetIndex());
-        Instant end = b.windowStart().plus(api.maxWindow(dataset));
+        Instant end = b.windowStart().plus(window(api, dataset));
         if (end.isAfter(b.to())) {
             end = b.to();
         }
         TimeWindow window = new TimeWindow(b.windowStart(), end);
         IngestSummary s;
         try {
-            s = poller.fetchWindow(c, dataset, window);
+            var request = api.backfillRequest(dataset, window);
+            if (request.isPresent()) {
+                // the provider sends this history later, by push: the request is the chunk
+                poller.requestBackfill(c, request.get());
+                s = new IngestSummary();
+            } else {
+                s = poller.fetchWindow(c, dataset, window);
+            }
         } catch (CircuitOpenException | QuotaExhaustedException e) {
             return; // the provider needs a pause: the same chunk on a later tick
         } catch (RuntimeException e) {
@@ -125,6 +132,11 @@ public class BackfillRunner {
         LOG.info("Backfill {} {}: {}/{} chunks, {} events published, {} duplicates, {} errors{}", b.id(), b.provider(),
                 updated.chunksDone(), updated.chunksTotal(), updated.eventsPublished(), updated.duplicates(),
                 updated.errors(), done ? ", done" : ", ETA " + eta(updated).toSeconds() + " s");
+    }
+
+    private static java.time.Duration window(ProviderApi api, String dataset) {
+        return api.backfillRequest(dataset, new TimeWindow(Instant.EPOCH, Instant.EPOCH)).isPresent()
+                ? api.backfillWindow(dataset) : api.maxWindow(dataset);
     }
 
     /** Remaining time at the pace so far. */

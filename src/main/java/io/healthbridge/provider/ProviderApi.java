@@ -37,6 +37,19 @@ public interface ProviderApi {
     }
 
     /**
+     * For providers that import history asynchronously (Garmin: the data arrives later by push), the request that asks
+     * for a window of history; empty for providers whose history is simply pulled.
+     */
+    default java.util.Optional<ProviderRequest> backfillRequest(String dataset, TimeWindow window) {
+        return java.util.Optional.empty();
+    }
+
+    /** Largest window one backfill request may cover, when {@link #backfillRequest} is used. */
+    default Duration backfillWindow(String dataset) {
+        return maxWindow(dataset);
+    }
+
+    /**
      * The HTTP status this answer stands for: providers that answer every call with 200 and an error code in the body
      * (Withings) map that code here, so retries, refresh on 401 and rate limits work the same for all.
      */

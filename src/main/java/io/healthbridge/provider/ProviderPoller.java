@@ -178,6 +178,18 @@ public class ProviderPoller implements Processor {
                 c.zone() == null ? ZoneId.of("UTC") : ZoneId.of(c.zone()));
     }
 
+    /** Sends a provider's asynchronous backfill request; a 409 (already requested) counts as sent. */
+    public void requestBackfill(Connection c, ProviderRequest request) throws InterruptedException {
+        ProviderApi api = providers.api(c.provider()).orElseThrow();
+        try {
+            caller.call(api, providers.settings(c.provider()), c, request);
+        } catch (ProviderCallException e) {
+            if (e.getStatus() != 409) {
+                throw e;
+            }
+        }
+    }
+
     /** Ingests data a provider pushed inline (Garmin push), as if it had been fetched. */
     public IngestSummary ingestPushed(Connection c, String dataset, JsonNode payload) {
         return ingest(c, dataset, payload, c.zone() == null ? ZoneId.of("UTC") : ZoneId.of(c.zone()));

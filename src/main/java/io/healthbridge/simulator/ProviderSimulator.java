@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -42,6 +43,8 @@ public class ProviderSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
     public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit", "dexcom", "whoop", "strava",
             "polar", "garmin");
+    /** Garmin backfill requests received, as {@code path?start-end}. */
+    private final List<String> garminBackfills = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Polar users registered with POST /v3/users. */
     private final Set<String> polarRegistered = ConcurrentHashMap.newKeySet();
 
@@ -172,6 +175,10 @@ public class ProviderSimulator implements AutoCloseable {
     public void revokeGrants(String provider) {
         state(provider).accessTokens.clear();
         state(provider).refreshTokens.clear();
+    }
+
+    public List<String> garminBackfillRequests() {
+        return List.copyOf(garminBackfills);
     }
 
     public long requests(String provider) {
@@ -383,6 +390,13 @@ public class ProviderSimulator implements AutoCloseable {
                 send(ex, 403, EventJson.object().put("error", "user not registered: POST /v3/users first"));
                 return;
             }
+        }
+        if (s.provider.equals("garmin") && path.startsWith("/wellness-api/rest/backfill/")) {
+            String request = path + "?" + params.get("summaryStartTimeInSeconds") + "-" + params.get("summaryEndTimeInSeconds");
+            int code = garminBackfills.contains(request) ? 409 : 202;
+            garminBackfills.add(request);
+            ex.sendResponseHeaders(code, -1);
+            return;
         }
         JsonNode body = apis.answer(s.provider, path, params, token[0]);
         if (body == null) {

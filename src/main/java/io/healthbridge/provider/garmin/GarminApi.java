@@ -59,6 +59,20 @@ public class GarminApi implements ProviderApi {
         return Duration.ofDays(1);
     }
 
+    /** Garmin backfill: asks for up to 90 days of a summary type; the summaries come later by push or ping. */
+    @Override
+    public java.util.Optional<ProviderRequest> backfillRequest(String dataset, TimeWindow w) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("summaryStartTimeInSeconds", String.valueOf(w.from().getEpochSecond()));
+        q.put("summaryEndTimeInSeconds", String.valueOf(w.to().getEpochSecond()));
+        return java.util.Optional.of(ProviderRequest.get("/wellness-api/rest/backfill/" + PATHS.get(dataset), q));
+    }
+
+    @Override
+    public Duration backfillWindow(String dataset) {
+        return Duration.ofDays(90);
+    }
+
     /** The dataset of a push or ping envelope key ({@code "pulseOx"} → {@code pulseox}), or null. */
     public static String datasetOf(String summaryType) {
         for (Map.Entry<String, String> e : PATHS.entrySet()) {
