@@ -35,6 +35,31 @@ public class PushProcessor {
         this.clock = clock;
     }
 
+    /**
+     * Withings names the measurement window ({@code startdate}, {@code enddate}), which may lie before the cursor (a
+     * late upload of old measurements): that window is fetched as it is, then the datasets are synced from their
+     * cursors as usual.
+     */
+    private int withings(Connection c, PushInbox.Notification n) throws InterruptedException {
+        var form = io.healthbridge.event.EventJson.read(n.body());
+        int published = 0;
+        long start = form.path("startdate").asLong(0);
+        long end = form.path("enddate").asLong(0);
+        if (start > 0 && end > start) {
+            var window = new io.healthbridge.provider.TimeWindow(java.time.Instant.ofEpochSecond(start),
+                    java.time.Instant.ofEpochSecond(end + 1));
+            for (String dataset : n.datasets()) {
+                for (var chunk : window.chunks(Duration.ofDays(1))) {
+                    published += poller.fetchWindow(c, dataset, chunk).published();
+                }
+            }
+        }
+        for (String dataset : n.datasets()) {
+            published += poller.syncNow(c, dataset).published();
+        }
+        return published;
+    }
+
     /** Garmin pushes carry the data (ingested as is); pings carry callback URLs (pulled). */
     private int garmin(Connection c, PushInbox.Notification n) throws InterruptedException {
         var body = io.healthbridge.event.EventJson.read(n.body());
@@ -68,6 +93,8 @@ public class PushProcessor {
                 int published = 0;
                 if ("garmin".equals(n.provider())) {
                     published = garmin(c, n);
+                } else if ("withings".equals(n.provider())) {
+                    published = withings(c, n);
                 } else {
                     for (String dataset : n.datasets()) {
                         published += poller.syncNow(c, dataset).published();

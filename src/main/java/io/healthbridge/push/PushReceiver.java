@@ -129,9 +129,8 @@ public class PushReceiver implements Processor {
                 form.put(field, exchange.getIn().getHeader(field, String.class));
             }
         }
-        if (body.length == 0) {
-            body = EventJson.write(EventJson.object(form)).getBytes(StandardCharsets.UTF_8);
-        }
+        // stored as JSON whatever the encoding it came in
+        body = EventJson.write(EventJson.object(form)).getBytes(StandardCharsets.UTF_8);
         String userid = form.get("userid");
         int appli;
         try {

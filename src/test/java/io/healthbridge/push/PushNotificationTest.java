@@ -117,6 +117,21 @@ class PushNotificationTest {
     }
 
     @Test
+    void aWithingsNotificationForAnOldWindowFetchesThatWindow() throws Exception {
+        // a notification about measurements of 20 days ago, far behind the cursor (the first sync looks back 3 days)
+        long end = Instant.now().minus(Duration.ofDays(20)).getEpochSecond();
+        long start = end - 86400;
+        HttpResponse<String> r = hb.send(HttpRequest.newBuilder(hb.uri("/providers/withings/webhook"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("userid=pia&appli=1&startdate=" + start + "&enddate=" + end)));
+        assertThat(r.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> hb.getJson("/api/v1/events?user=pia&limit=500&provider=withings"
+                + "&type=health.body_weight").get("events").findValuesAsText("time").stream()
+                .anyMatch(t -> java.time.OffsetDateTime.parse(t).toEpochSecond() >= start
+                               && java.time.OffsetDateTime.parse(t).toEpochSecond() <= end));
+    }
+
+    @Test
     void withingsAnswersHeadAndAFormNotificationFetchesMeasures() throws Exception {
         assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/withings/webhook"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
@@ -187,6 +202,13 @@ class PushNotificationTest {
                 .header("X-WHOOP-Signature", sig).header("X-WHOOP-Signature-Timestamp", ts)
                 .POST(HttpRequest.BodyPublishers.ofString(body.replace("sleep", "workout")));
         assertThat(hb.send(forged).statusCode()).isEqualTo(401);
+        String old = String.valueOf(System.currentTimeMillis() - 600_000);
+        String oldSig = Base64.getEncoder().encodeToString(PushVerifier.hmac("healthbridge-sim-secret",
+                (old + body).getBytes(StandardCharsets.UTF_8)));
+        HttpRequest.Builder stale = HttpRequest.newBuilder(hb.uri("/providers/whoop/webhook"))
+                .header("X-WHOOP-Signature", oldSig).header("X-WHOOP-Signature-Timestamp", old)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        assertThat(hb.send(stale).statusCode()).isEqualTo(401);
     }
 
     @Test
