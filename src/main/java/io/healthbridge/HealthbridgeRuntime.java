@@ -61,6 +61,7 @@ public class HealthbridgeRuntime {
         main.configure().addRoutesBuilder(new WebhookRoutes());
         main.configure().addRoutesBuilder(new io.healthbridge.push.PushRoutes());
         main.configure().addRoutesBuilder(new io.healthbridge.backfill.BackfillRoutes());
+        main.configure().addRoutesBuilder(new io.healthbridge.admin.AdminRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {

@@ -21,8 +21,8 @@ public class ApiAuth implements Processor {
         String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
         String uri = exchange.getIn().getHeader(Exchange.HTTP_URI, String.class);
         String p = path != null && path.startsWith("/") ? path : uri == null ? "" : uri;
-        if (!p.startsWith("/api/")) {
-            return;
+        if (!p.startsWith("/api/") || p.equals("/api/openapi.json") || p.equals("/api/docs")) {
+            return; // the API's own description is public, like /health
         }
         ApiKeys keys = exchange.getContext().getRegistry().lookupByNameAndType("apiKeys", ApiKeys.class);
         String key = key(exchange);

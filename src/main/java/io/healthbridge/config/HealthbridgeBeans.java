@@ -57,6 +57,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
     private ProviderRegistry providers;
     private ProviderCaller caller;
     private java.util.concurrent.ExecutorService dispatchExecutor;
+    private ProviderPoller poller;
+    private io.healthbridge.push.PushProcessor pushProcessor;
+    private io.healthbridge.backfill.BackfillRunner backfillRunner;
 
     private HealthbridgeBeans(Database database) {
         this.database = database;
@@ -149,7 +152,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("quotaGate", quotas);
         registry.bind("tokenManager", tokens);
         registry.bind("providerCaller", caller);
-        ProviderPoller poller = new ProviderPoller(providers, connections, caller, producer, meters, clock);
+        poller = new ProviderPoller(providers, connections, caller, producer, meters, clock);
         registry.bind("providerPoller", poller);
         io.healthbridge.push.PushInbox inbox = new io.healthbridge.push.PushInbox(database.dataSource(), clock);
         registry.bind("pushInbox", inbox);
@@ -157,9 +160,10 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 (key, def) -> property(context, "healthbridge.providers." + key, def), meters, clock);
         receiver.setOnRevoked(events::revoked);
         registry.bind("pushReceiver", receiver);
-        registry.bind("pushProcessor", new io.healthbridge.push.PushProcessor(inbox, connections, poller, meters, clock));
+        pushProcessor = new io.healthbridge.push.PushProcessor(inbox, connections, poller, meters, clock);
+        registry.bind("pushProcessor", pushProcessor);
         io.healthbridge.backfill.BackfillStore backfills = new io.healthbridge.backfill.BackfillStore(database.dataSource(), clock);
-        io.healthbridge.backfill.BackfillRunner backfillRunner = new io.healthbridge.backfill.BackfillRunner(backfills,
+        backfillRunner = new io.healthbridge.backfill.BackfillRunner(backfills,
                 connections, providers, poller, clock);
         registry.bind("backfillRunner", backfillRunner);
         registry.bind("backfillApi", new io.healthbridge.backfill.BackfillApi(backfills, backfillRunner, connections));
@@ -194,6 +198,12 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 Long.parseLong(property(context, "healthbridge.websocket.ping-interval-ms", "30000")));
         registry.lookupByNameAndType("eventHub", io.healthbridge.event.EventHub.class).addListener(hub::onEvent);
         registry.bind("webSocketHub", hub);
+        io.healthbridge.admin.Maintenance maintenance = new io.healthbridge.admin.Maintenance(database.dataSource(), clock);
+        registry.bind("maintenance", maintenance);
+        dispatcher.setPaused(maintenance::isOn);
+        poller.setPaused(maintenance::isOn);
+        backfillRunner.setPaused(maintenance::isOn);
+        pushProcessor.setPaused(maintenance::isOn);
         registry.bind("webhookStore", webhooks);
         registry.bind("webhookDispatcher", dispatcher);
         registry.bind("webhookApi", new WebhookApi(webhooks, events(registry), targets, dispatcher));

@@ -177,6 +177,18 @@ public class WebhookStore {
         }
     }
 
+    /** Deliveries waiting to be sent, all endpoints. */
+    public long backlog() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM webhook_deliveries WHERE status IN ('pending', 'sending')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("cannot count deliveries", e);
+        }
+    }
+
     // ---- outbox cursor ----
 
     public long cursor(String name) {

@@ -1,0 +1,32 @@
+package io.healthbridge.admin;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/** Status, maintenance mode, and the API docs page. */
+public class AdminRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
+        AdminApi api = new AdminApi();
+        rest("/api/v1").produces("application/json")
+                .get("/status").id("api-status").to("direct:api-status")
+                .get("/admin/maintenance").id("api-maintenance-get").to("direct:api-maintenance-get")
+                .post("/admin/maintenance").id("api-maintenance-set").to("direct:api-maintenance-set");
+        from("direct:api-status").routeId("api-status-impl").process(api::status);
+        from("direct:api-maintenance-get").routeId("api-maintenance-get-impl").process(api::getMaintenance);
+        from("direct:api-maintenance-set").routeId("api-maintenance-set-impl").process(api::setMaintenance);
+
+        from("platform-http:/api/docs?httpMethodRestrict=GET").routeId("api-docs")
+                .setHeader("Content-Type", constant("text/html; charset=utf-8"))
+                .setBody(constant(docsPage()));
+    }
+
+    private static String docsPage() {
+        try (var in = AdminRoutes.class.getResourceAsStream("/web/api-docs.html")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            throw new IllegalStateException("web/api-docs.html is missing from the jar", e);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.healthbridge.admin;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maintenance mode: while on, polling, backfills, push processing and webhook delivery pause (pushes are still
+ * accepted into their durable inbox); turned off, each continues from its stored position. Kept in the store, so a
+ * restart stays in maintenance.
+ */
+public class Maintenance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+    private static final String KEY = "maintenance";
+
+    /** The mode and why. */
+    public record State(boolean enabled, String message, Instant since) {
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private volatile State state;
+
+    public Maintenance(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.state = load();
+    }
+
+    public boolean isOn() {
+        return state.enabled();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public synchronized State set(boolean enabled, String message) {
+        State next = new State(enabled, enabled ? message : null, clock.instant());
+        String json = EventJson.write(EventJson.object().put("enabled", enabled).put("message", next.message())
+                .put("since", next.since().toString()));
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement up = c.prepareStatement("UPDATE runtime_settings SET setting_value = ?, updated_at = ? WHERE name = ?")) {
+                up.setString(1, json);
+                up.setTimestamp(2, Timestamp.from(next.since()));
+                up.setString(3, KEY);
+                if (up.executeUpdate() == 0) {
+                    try (PreparedStatement in = c.prepareStatement(
+                            "INSERT INTO runtime_settings (name, setting_value, updated_at) VALUES (?, ?, ?)")) {
+                        in.setString(1, KEY);
+                        in.setString(2, json);
+                        in.setTimestamp(3, Timestamp.from(next.since()));
+                        in.executeUpdate();
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot store maintenance mode", e);
+        }
+        state = next;
+        LOG.warn("Maintenance mode {}{}", enabled ? "ON: polling, backfills, push processing and deliveries paused"
+                : "OFF: resuming", enabled && message != null ? " (" + message + ")" : "");
+        return next;
+    }
+
+    private State load() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT setting_value FROM runtime_settings WHERE name = ?")) {
+            ps.setString(1, KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new State(false, null, null);
+                }
+                JsonNode v = EventJson.read(rs.getString(1));
+                State s = new State(v.path("enabled").asBoolean(), v.path("message").asText(null),
+                        v.hasNonNull("since") ? Instant.parse(v.get("since").asText()) : null);
+                if (s.enabled()) {
+                    LOG.warn("Starting in maintenance mode ({}): polling and deliveries stay paused", s.message());
+                }
+                return s;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read maintenance mode", e);
+        }
+    }
+}

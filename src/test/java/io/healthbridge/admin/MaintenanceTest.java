@@ -1,0 +1,86 @@
+package io.healthbridge.admin;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.push.PushVerifier;
+import io.healthbridge.simulator.ProviderSimulator;
+import io.healthbridge.support.RunningHealthbridge;
+import io.healthbridge.support.SimulatedProviders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Maintenance mode pauses polling, delivery and push processing, accepts pushes, and loses nothing on resume. */
+class MaintenanceTest {
+
+    @TempDir
+    Path work;
+
+    static HttpResponse<String> maintenance(RunningHealthbridge hb, String json) throws Exception {
+        return hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/admin/maintenance")).POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    @Test
+    void onPausesEverythingAndOffResumesWithNothingLost() throws Exception {
+        Properties p = SimulatedProviders.settings("mo");
+        p.setProperty("healthbridge.webhooks.allowed-targets", "127.0.0.1");
+        p.setProperty("healthbridge.webhooks.poll-interval-ms", "100");
+        p.setProperty("healthbridge.push.poll-interval-ms", "100");
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p);
+             io.healthbridge.delivery.webhook.ReceiverForTests receiver = new io.healthbridge.delivery.webhook.ReceiverForTests()) {
+            ProviderSimulator sim = SimulatedProviders.simulator(hb);
+            HttpResponse<String> sub = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/webhooks")).POST(HttpRequest
+                    .BodyPublishers.ofString("{\"url\":\"" + receiver.url() + "\",\"event_types\":[\"health.workout\"]}")));
+            assertThat(sub.statusCode()).isEqualTo(201);
+
+            HttpResponse<String> on = maintenance(hb, "{\"enabled\":true,\"message\":\"database upgrade\"}");
+            assertThat(on.statusCode()).isEqualTo(200);
+            assertThat(hb.getJson("/api/v1/status").get("maintenance").get("enabled").asBoolean()).isTrue();
+            hb.writeRoute("providers/oura.camel.yaml", SimulatedProviders.pollRoute("oura", "workout", 200, "default", "default"));
+            // a push arrives during maintenance: accepted and kept
+            String body = "{\"event_type\":\"create\",\"data_type\":\"workout\",\"object_id\":\"o\",\"user_id\":\"mo\"}";
+            long ts = Instant.now().getEpochSecond();
+            String sig = HexFormat.of().withUpperCase().formatHex(PushVerifier.hmac("healthbridge-sim-secret",
+                    (ts + body).getBytes(StandardCharsets.UTF_8)));
+            assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/oura/webhook")).header("x-oura-timestamp",
+                    String.valueOf(ts)).header("x-oura-signature", sig).POST(HttpRequest.BodyPublishers.ofString(body)))
+                    .statusCode()).isEqualTo(200);
+            long requests = sim.requests("oura");
+            Thread.sleep(1500);
+            assertThat(sim.requests("oura")).as("no provider calls in maintenance").isEqualTo(requests);
+            assertThat(receiver.requests).isEmpty();
+            assertThat(hb.getJson("/api/v1/status").get("push").get("pending").asInt()).isEqualTo(1);
+
+            assertThat(maintenance(hb, "{\"enabled\":\"maybe\"}").statusCode()).isEqualTo(400);
+            assertThat(maintenance(hb, "{\"enabled\":false}").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> hb.getJson("/api/v1/events?type=health.workout&user=mo")
+                    .get("events").size() > 0 && !receiver.requests.isEmpty());
+            await().atMost(Duration.ofSeconds(10)).until(() -> hb.getJson("/api/v1/status").get("push").get("pending").asInt() == 0);
+            JsonNode status = hb.getJson("/api/v1/status");
+            assertThat(status.get("store").get("status").asText()).isEqualTo("UP");
+            assertThat(status.get("jvm").get("heap_used_bytes").asLong()).isPositive();
+        }
+    }
+
+    @Test
+    void maintenanceSurvivesARestart() throws Exception {
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work)) {
+            assertThat(maintenance(hb, "{\"enabled\":true,\"message\":\"m\"}").statusCode()).isEqualTo(200);
+        }
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work)) {
+            JsonNode m = hb.getJson("/api/v1/admin/maintenance");
+            assertThat(m.get("enabled").asBoolean()).isTrue();
+            assertThat(m.get("message").asText()).isEqualTo("m");
+        }
+    }
+}

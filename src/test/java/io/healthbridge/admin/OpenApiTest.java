@@ -1,0 +1,54 @@
+package io.healthbridge.admin;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.support.RunningHealthbridge;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The OpenAPI 3 document is public and covers every REST operation of the running context; /api/docs shows it. */
+class OpenApiTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theDocumentCoversEveryRestOperation() throws Exception {
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work)) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(hb.uri("/api/openapi.json"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode doc = EventJson.read(r.body());
+            assertThat(doc.get("openapi").asText()).startsWith("3.");
+            assertThat(doc.get("info").get("title").asText()).isEqualTo("Healthbridge API");
+            int operations = 0;
+            for (RestDefinition rest : hb.runtime().context().getCamelContextExtension().getContextPlugin(Model.class)
+                    .getRestDefinitions()) {
+                for (VerbDefinition verb : rest.getVerbs()) {
+                    String path = (rest.getPath() == null ? "" : rest.getPath()) + (verb.getPath() == null ? "" : verb.getPath());
+                    String method = verb.asVerb().toLowerCase(Locale.ROOT);
+                    assertThat(doc.get("paths").has(path)).as("path " + path).isTrue();
+                    assertThat(doc.get("paths").get(path).has(method)).as(method + " " + path).isTrue();
+                    operations++;
+                }
+            }
+            assertThat(operations).isGreaterThan(30);
+            HttpResponse<String> docs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(hb.uri("/api/docs")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(docs.statusCode()).isEqualTo(200);
+            assertThat(docs.headers().firstValue("Content-Type").orElse("")).contains("text/html");
+            assertThat(docs.body()).contains("/api/openapi.json");
+        }
+    }
+}
