@@ -127,6 +127,11 @@ public class HealthbridgeRuntime {
         MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
                 MeterRegistry.class);
         loader.setMeterRegistry(registry);
+        io.healthbridge.admin.AuditLog audit = context.getRegistry().lookupByNameAndType("auditLog",
+                io.healthbridge.admin.AuditLog.class);
+        if (audit != null) {
+            loader.setAudit(audit::record);
+        }
         watcher = new RouteFileWatcher(loader);
         watcher.loadAll();
         if (Boolean.parseBoolean(property(context, "healthbridge.routes.reload-enabled", "true"))) {

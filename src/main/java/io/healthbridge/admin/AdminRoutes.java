@@ -12,7 +12,21 @@ public class AdminRoutes extends RouteBuilder {
         rest("/api/v1").produces("application/json")
                 .get("/status").id("api-status").to("direct:api-status")
                 .get("/admin/maintenance").id("api-maintenance-get").to("direct:api-maintenance-get")
-                .post("/admin/maintenance").id("api-maintenance-set").to("direct:api-maintenance-set");
+                .post("/admin/maintenance").id("api-maintenance-set").to("direct:api-maintenance-set")
+                .get("/audit").id("api-audit").to("direct:api-audit");
+        from("direct:api-audit").routeId("api-audit-impl").process(e -> {
+            io.healthbridge.admin.AuditLog log = e.getContext().getRegistry().lookupByNameAndType("auditLog", AuditLog.class);
+            String limit = e.getIn().getHeader("limit", "100", String.class);
+            int n;
+            try {
+                n = Math.max(1, Math.min(1000, Integer.parseInt(limit)));
+            } catch (NumberFormatException ex) {
+                io.healthbridge.api.ApiError.invalid(e, "limit must be a whole number", java.util.Map.of("parameter", "limit"));
+                return;
+            }
+            io.healthbridge.api.Json.respond(e, 200, java.util.Map.of("entries", log.list(
+                    e.getIn().getHeader("action", String.class), e.getIn().getHeader("actor", String.class), n)));
+        });
         from("direct:api-status").routeId("api-status-impl").process(api::status);
         from("direct:api-maintenance-get").routeId("api-maintenance-get-impl").process(api::getMaintenance);
         from("direct:api-maintenance-set").routeId("api-maintenance-set-impl").process(api::setMaintenance);

@@ -15,12 +15,17 @@ import org.apache.camel.Processor;
 public class ApiAuth implements Processor {
 
     public static final String PRINCIPAL = "Healthbridge.principal";
+    /** Exchange properties kept for the audit log: responses clear the request headers. */
+    public static final String METHOD = "Healthbridge.requestMethod";
+    public static final String PATH = "Healthbridge.requestPath";
 
     @Override
     public void process(Exchange exchange) throws Exception {
         String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
         String uri = exchange.getIn().getHeader(Exchange.HTTP_URI, String.class);
         String p = path != null && path.startsWith("/") ? path : uri == null ? "" : uri;
+        exchange.setProperty(METHOD, exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class));
+        exchange.setProperty(PATH, p);
         if (!p.startsWith("/api/") || p.equals("/api/openapi.json") || p.equals("/api/docs")) {
             return; // the API's own description is public, like /health
         }

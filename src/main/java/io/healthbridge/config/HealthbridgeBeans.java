@@ -200,6 +200,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("webSocketHub", hub);
         io.healthbridge.admin.Maintenance maintenance = new io.healthbridge.admin.Maintenance(database.dataSource(), clock);
         registry.bind("maintenance", maintenance);
+        io.healthbridge.admin.AuditLog audit = new io.healthbridge.admin.AuditLog(database.dataSource(), clock);
+        // camel-main adds EventNotifier beans of the registry to the context itself
+        registry.bind("auditLog", audit);
         dispatcher.setPaused(maintenance::isOn);
         poller.setPaused(maintenance::isOn);
         backfillRunner.setPaused(maintenance::isOn);

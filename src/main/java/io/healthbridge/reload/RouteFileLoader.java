@@ -68,6 +68,23 @@ public class RouteFileLoader {
         this.clock = clock;
     }
 
+    private AuditSink audit;
+
+    /** Where route file outcomes are recorded (the audit log). */
+    public interface AuditSink {
+        void record(String actor, String action, String target, String outcome, String detail);
+    }
+
+    public void setAudit(AuditSink audit) {
+        this.audit = audit;
+    }
+
+    private void audit(String action, String file, String outcome, String detail) {
+        if (audit != null) {
+            audit.record("route-file-watcher", action, file, outcome, detail);
+        }
+    }
+
     public void setMeterRegistry(MeterRegistry meterRegistry) {
         this.meterRegistry = meterRegistry;
     }
@@ -101,12 +118,15 @@ public class RouteFileLoader {
             List<String> after = routes.stream().map(RouteDefinition::getRouteId).toList();
             logApplied(file, before, after);
             count("applied");
+            audit("route_file.apply", file, "ok", "routes " + after);
             return record(new RouteFileStatus(file, true, after, null, null, clock.instant()));
         } catch (RouteFileRejectedException e) {
             LOG.error("Route file {} rejected{}: {} (routes kept running: {})", file,
                     e.getLine() == null ? "" : " at line " + e.getLine(), e.getMessage(), before);
             LOG.debug("Route file {} rejected", file, e);
             count("rejected");
+            audit("route_file.apply", file, "rejected", (e.getLine() == null ? "" : "line " + e.getLine() + ": ")
+                                                       + e.getMessage());
             return record(new RouteFileStatus(file, false, before, e.getLine(), e.getMessage(), clock.instant()));
         }
     }
@@ -122,6 +142,7 @@ public class RouteFileLoader {
             model().removeRouteDefinitions(current.routes);
             LOG.info("Route file {} deleted: removed routes {}", file, current.ids());
             count("removed");
+            audit("route_file.delete", file, "ok", "removed routes " + current.ids());
             lastResult = new RouteFileStatus(file, true, List.of(), null, null, clock.instant());
         } catch (Exception e) {
             LOG.error("Route file {} deleted but its routes {} could not all be removed: {}", file, current.ids(),
