@@ -37,7 +37,7 @@ class MaintenanceTest {
         p.setProperty("healthbridge.webhooks.poll-interval-ms", "100");
         p.setProperty("healthbridge.push.poll-interval-ms", "100");
         try (RunningHealthbridge hb = RunningHealthbridge.start(work, p);
-             io.healthbridge.delivery.webhook.ReceiverForTests receiver = new io.healthbridge.delivery.webhook.ReceiverForTests()) {
+             io.healthbridge.delivery.webhook.Receiver receiver = new io.healthbridge.delivery.webhook.Receiver()) {
             ProviderSimulator sim = SimulatedProviders.simulator(hb);
             HttpResponse<String> sub = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/webhooks")).POST(HttpRequest
                     .BodyPublishers.ofString("{\"url\":\"" + receiver.url() + "\",\"event_types\":[\"health.workout\"]}")));

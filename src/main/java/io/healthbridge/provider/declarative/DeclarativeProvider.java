@@ -102,8 +102,7 @@ public class DeclarativeProvider {
 
             @Override
             public Page page(String ds, JsonNode body) {
-                JsonNode next = pageTokenField == null ? null : body.get(pageTokenField);
-                return new Page(body, next == null || next.isNull() || next.asText().isBlank() ? null : next.asText());
+                return Page.withTokenIn(body, pageTokenField);
             }
 
             @Override

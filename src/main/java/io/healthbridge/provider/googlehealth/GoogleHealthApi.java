@@ -61,8 +61,7 @@ public class GoogleHealthApi implements ProviderApi {
 
     @Override
     public Page page(String dataset, JsonNode body) {
-        JsonNode next = body.get("nextPageToken");
-        return new Page(body, next == null || next.isNull() || next.asText().isBlank() ? null : next.asText());
+        return Page.withTokenIn(body, "nextPageToken");
     }
 
     @Override

@@ -55,8 +55,7 @@ public class WhoopApi implements ProviderApi {
 
     @Override
     public Page page(String dataset, JsonNode body) {
-        JsonNode next = body.get("next_token");
-        return new Page(body, next == null || next.isNull() || next.asText().isBlank() ? null : next.asText());
+        return Page.withTokenIn(body, "next_token");
     }
 
     @Override

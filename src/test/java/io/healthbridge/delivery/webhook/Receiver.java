@@ -19,23 +19,23 @@ import com.sun.net.httpserver.HttpServer;
  * A webhook receiver on loopback: records every request and answers with a programmable status. Its signature check
  * is written from the Standard Webhooks specification, independently of Healthbridge's signer.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
 
-    record Request(String id, String timestamp, String signature, String contentType, String body, int answered) {
+    public record Request(String id, String timestamp, String signature, String contentType, String body, int answered) {
     }
 
     final HttpServer server;
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
     volatile int status = 200;
     final AtomicInteger failFirst = new AtomicInteger();
 
-    Receiver() throws IOException {
+    public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 32);
         server.createContext("/hook", this::handle);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
