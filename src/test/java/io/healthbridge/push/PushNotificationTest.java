@@ -272,10 +272,15 @@ class PushNotificationTest {
                 .POST(HttpRequest.BodyPublishers.ofString(ping))).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> events("health.daily_activity", "garmin") > 0);
 
-        String foreign = ping.replace(SimulatedProviders.simulator(hb).baseUrl("garmin"), "http://127.0.0.1:9/elsewhere");
-        long failedBefore = inbox().count("pending") + inbox().count("failed");
-        hb.send(HttpRequest.newBuilder(hb.uri("/providers/garmin/webhook")).header("garmin-client-id", "healthbridge-sim-client")
-                .POST(HttpRequest.BodyPublishers.ofString(foreign)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> inbox().count("pending") + inbox().count("failed") > failedBefore);
+        // a callback outside Garmin's base URL is never followed (here: the simulator's Oura, which would answer)
+        var poller = hb.runtime().context().getRegistry().lookupByNameAndType("providerPoller",
+                io.healthbridge.provider.ProviderPoller.class);
+        var garmin = hb.runtime().context().getRegistry().lookupByNameAndType("connectionStore",
+                io.healthbridge.store.ConnectionStore.class).find("pia", "garmin").orElseThrow();
+        long before = SimulatedProviders.simulator(hb).requests("oura");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> poller.fetchCallback(garmin, "dailies",
+                        SimulatedProviders.simulator(hb).baseUrl("oura") + "/v2/usercollection/sleep"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not under");
+        assertThat(SimulatedProviders.simulator(hb).requests("oura")).isEqualTo(before);
     }
 }
