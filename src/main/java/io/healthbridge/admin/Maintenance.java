@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maintenance mode: while on, polling, backfills, push processing and webhook delivery pause (pushes are still
+ * Maintenance mode: while on, polling, backfills, push processing and webhook delivery pause (their routes filter on
+ * {@link #isOff()}) (pushes are still
  * accepted into their durable inbox); turned off, each continues from its stored position. Kept in the store, so a
  * restart stays in maintenance.
  */
@@ -42,6 +43,11 @@ public class Maintenance {
 
     public boolean isOn() {
         return state.enabled();
+    }
+
+    /** For the routes' filters: polling, backfills, push processing and delivery run only while this is true. */
+    public boolean isOff() {
+        return !state.enabled();
     }
 
     public State state() {

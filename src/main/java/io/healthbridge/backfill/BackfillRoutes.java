@@ -15,6 +15,8 @@ public class BackfillRoutes extends RouteBuilder {
         from("direct:api-backfill-start").routeId("api-backfill-start-impl").process(api::start);
         from("direct:api-backfill-get").routeId("api-backfill-get-impl").process(api::get);
         from("timer:backfill-process?period={{healthbridge.backfill.poll-interval-ms}}&delay=1000")
-                .routeId("backfill-process").bean("backfillRunner", "run");
+                .routeId("backfill-process")
+                .filter().method("maintenance", "isOff")
+                    .bean("backfillRunner", "run");
     }
 }

@@ -62,17 +62,8 @@ public class BackfillRunner {
         return b;
     }
 
-    private volatile java.util.function.BooleanSupplier paused = () -> false;
-
-    /** Nothing runs while this says so (maintenance mode); the work waits in the store. */
-    public void setPaused(java.util.function.BooleanSupplier paused) {
-        this.paused = paused;
-    }
 
     public synchronized void run() throws InterruptedException {
-        if (paused.getAsBoolean()) {
-            return;
-        }
         for (Backfill b : store.running()) {
             step(b);
         }

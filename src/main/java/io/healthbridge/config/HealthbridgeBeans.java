@@ -203,10 +203,6 @@ public final class HealthbridgeBeans implements AutoCloseable {
         io.healthbridge.admin.AuditLog audit = new io.healthbridge.admin.AuditLog(database.dataSource(), clock);
         // camel-main adds EventNotifier beans of the registry to the context itself
         registry.bind("auditLog", audit);
-        dispatcher.setPaused(maintenance::isOn);
-        poller.setPaused(maintenance::isOn);
-        backfillRunner.setPaused(maintenance::isOn);
-        pushProcessor.setPaused(maintenance::isOn);
         registry.bind("webhookStore", webhooks);
         registry.bind("webhookDispatcher", dispatcher);
         registry.bind("webhookApi", new WebhookApi(webhooks, events(registry), targets, dispatcher));

@@ -61,18 +61,9 @@ public class ProviderPoller implements Processor {
             String stoppedBecause) {
     }
 
-    private volatile java.util.function.BooleanSupplier paused = () -> false;
-
-    /** Polls do nothing while this says so (maintenance mode). */
-    public void setPaused(java.util.function.BooleanSupplier paused) {
-        this.paused = paused;
-    }
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        if (paused.getAsBoolean()) {
-            return;
-        }
         String provider = exchange.getMessage().getHeader(HealthbridgeHeaders.PROVIDER, String.class);
         String datasets = exchange.getMessage().getHeader(DATASETS, String.class);
         String appQuota = exchange.getMessage().getHeader(APP_QUOTA, String.class);

@@ -82,17 +82,8 @@ public class PushProcessor {
         return published;
     }
 
-    private volatile java.util.function.BooleanSupplier paused = () -> false;
-
-    /** Nothing runs while this says so (maintenance mode); the work waits in the store. */
-    public void setPaused(java.util.function.BooleanSupplier paused) {
-        this.paused = paused;
-    }
 
     public synchronized void run() throws InterruptedException {
-        if (paused.getAsBoolean()) {
-            return;
-        }
         for (PushInbox.Notification n : inbox.due(20)) {
             Connection c = connections.get(n.connectionId()).orElse(null);
             if (c == null || !c.isActive()) {

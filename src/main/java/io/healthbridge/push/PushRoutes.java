@@ -10,6 +10,7 @@ public class PushRoutes extends RouteBuilder {
         from("platform-http:/providers/{provider}/webhook?httpMethodRestrict=GET,HEAD,POST").routeId("push-receive")
                 .process("pushReceiver");
         from("timer:push-process?period={{healthbridge.push.poll-interval-ms}}&delay=500").routeId("push-process")
-                .bean("pushProcessor", "run");
+                .filter().method("maintenance", "isOff")
+                    .bean("pushProcessor", "run");
     }
 }

@@ -77,17 +77,8 @@ public class WebhookDispatcher {
     }
 
     /** One round: fan out new events, release dead claims, send what is due. Called by the route's timer. */
-    private volatile java.util.function.BooleanSupplier paused = () -> false;
-
-    /** Nothing runs while this says so (maintenance mode); the work waits in the store. */
-    public void setPaused(java.util.function.BooleanSupplier paused) {
-        this.paused = paused;
-    }
 
     public synchronized void run() {
-        if (paused.getAsBoolean()) {
-            return;
-        }
         fanOut();
         store.releaseExpiredClaims();
         dispatchDue();

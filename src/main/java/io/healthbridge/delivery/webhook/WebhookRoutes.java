@@ -35,6 +35,7 @@ public class WebhookRoutes extends RouteBuilder {
 
         from("timer:webhook-dispatch?period={{healthbridge.webhooks.poll-interval-ms}}&delay=500")
                 .routeId("webhook-dispatch")
-                .bean("webhookDispatcher", "run");
+                .filter().method("maintenance", "isOff")
+                    .bean("webhookDispatcher", "run");
     }
 }
