@@ -99,4 +99,25 @@ class CommandLineRuntimeTest {
             assertThat(r.statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void createApiKeyWhileTheEmbeddedStoreIsInUseSaysSo() throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work.resolve("busy"), props)) {
+            Path config = work.resolve("busy.properties");
+            Files.writeString(config, "healthbridge.data.dir = " + hb.data() + "\n");
+            Process p = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"),
+                    HealthbridgeApplication.class.getName(), "create-api-key", "--name", "ops", "--scopes", "read",
+                    "--config", config.toString())).start();
+            String err = new String(p.getErrorStream().readAllBytes());
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(out).doesNotContain("hbk_");
+            assertThat(err).contains("in use by a running Healthbridge").contains("POST /api/v1/keys")
+                    .doesNotContain("Exception");
+        }
+    }
 }

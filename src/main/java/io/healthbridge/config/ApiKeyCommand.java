@@ -69,6 +69,16 @@ public final class ApiKeyCommand {
                 p.getProperty("healthbridge.store.password", "").trim(), 2)) {
             String key = new ApiKeys(db.dataSource(), null, Clock.systemUTC()).create(name, scopeSet);
             System.out.println(key);
+        } catch (IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).contains("already in use")) {
+                // the embedded H2 store is one process's file: a running runtime holds it
+                System.err.println("healthbridge create-api-key: the embedded store in " + dataDir + " is in use by a "
+                                   + "running Healthbridge. Stop it first, or create the key through the API: "
+                                   + "POST /api/v1/keys");
+            } else {
+                System.err.println("healthbridge create-api-key: " + e.getMessage());
+            }
+            return 1;
         }
         return 0;
     }
