@@ -1,16 +1,19 @@
 package io.healthbridge.api;
 
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
-import io.healthbridge.security.ApiKeys;
+import io.healthbridge.security.AuthCheck;
+import io.healthbridge.security.Authenticator;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Guards the built-in {@code /api/} REST routes: an API key as {@code Authorization: Bearer <key>} or
- * {@code X-API-Key: <key>}; {@code read} keys may GET, {@code admin} keys may do everything. Missing or bad key: 401
- * AUTH_001; wrong scope: 403 AUTH_003. {@code /health}, {@code /metrics} and {@code /connect} stay open.
+ * Guards the built-in {@code /api/} REST routes: an operator's access token or an API key as
+ * {@code Authorization: Bearer <token>}, or an API key as {@code X-API-Key: <key>}; {@code read} keys and
+ * {@code viewer} operators may GET, {@code admin} may do everything. Missing or bad credential: 401 AUTH_001; expired
+ * access token: 401 AUTH_002; wrong scope: 403 AUTH_003. {@code /health}, {@code /metrics}, {@code /connect}, the API's
+ * description and login/refresh stay open.
  */
 public class ApiAuth implements Processor {
 
@@ -18,6 +21,11 @@ public class ApiAuth implements Processor {
     /** Exchange properties kept for the audit log: responses clear the request headers. */
     public static final String METHOD = "Healthbridge.requestMethod";
     public static final String PATH = "Healthbridge.requestPath";
+    /** The operator session of the request (absent for API keys). */
+    public static final String SESSION = "Healthbridge.session";
+
+    private static final Set<String> OPEN = Set.of("/api/openapi.json", "/api/docs", "/api/v1/auth/login",
+            "/api/v1/auth/refresh");
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -26,26 +34,26 @@ public class ApiAuth implements Processor {
         String p = path != null && path.startsWith("/") ? path : uri == null ? "" : uri;
         exchange.setProperty(METHOD, exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class));
         exchange.setProperty(PATH, p);
-        if (!p.startsWith("/api/") || p.equals("/api/openapi.json") || p.equals("/api/docs")) {
-            return; // the API's own description is public, like /health
+        if (!p.startsWith("/api/") || OPEN.contains(p)) {
+            return; // the API's own description is public, like /health; login needs no token
         }
-        ApiKeys keys = exchange.getContext().getRegistry().lookupByNameAndType("apiKeys", ApiKeys.class);
-        String key = key(exchange);
-        if (key == null) {
-            deny(exchange, 401, "AUTH_001", "an API key is required: Authorization: Bearer <key> or X-API-Key: <key>");
-            return;
-        }
-        Optional<ApiKeys.Principal> principal = keys.authenticate(key);
-        if (principal.isEmpty()) {
-            deny(exchange, 401, "AUTH_001", "invalid API key");
+        Authenticator auth = exchange.getContext().getRegistry().lookupByNameAndType("authenticator",
+                Authenticator.class);
+        AuthCheck check = auth.check(key(exchange));
+        if (!check.ok()) {
+            deny(exchange, 401, check.code(), check.message());
             return;
         }
         String method = exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
-        if (!principal.get().may(method)) {
-            deny(exchange, 403, "AUTH_003", "this API key may only read");
+        if (!check.principal().may(method)) {
+            deny(exchange, 403, "AUTH_003", check.sessionId() == null ? "this API key may only read"
+                    : "the viewer role may only read");
             return;
         }
-        exchange.setProperty(PRINCIPAL, principal.get());
+        exchange.setProperty(PRINCIPAL, check.principal());
+        if (check.sessionId() != null) {
+            exchange.setProperty(SESSION, check.sessionId());
+        }
         // the key must not travel further (logs, outgoing calls)
         exchange.getIn().removeHeader("Authorization");
         exchange.getIn().removeHeader("X-API-Key");

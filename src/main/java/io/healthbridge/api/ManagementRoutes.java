@@ -51,6 +51,23 @@ public class ManagementRoutes extends RouteBuilder {
         from("direct:api-keys-create").routeId("api-keys-create-impl").process(keys::create);
         from("direct:api-keys-list").routeId("api-keys-list-impl").process(keys::list);
         from("direct:api-keys-revoke").routeId("api-keys-revoke-impl").process(keys::revoke);
+        OperatorApi operators = new OperatorApi();
+        rest("/api/v1/auth").produces(JSON)
+                .post("/login").id("api-auth-login").to("direct:api-auth-login")
+                .post("/refresh").id("api-auth-refresh").to("direct:api-auth-refresh")
+                .post("/logout").id("api-auth-logout").to("direct:api-auth-logout");
+        rest("/api/v1/operators").produces(JSON)
+                .post().id("api-operators-create").to("direct:api-operators-create")
+                .get().id("api-operators-list").to("direct:api-operators-list")
+                .put("/{username}").id("api-operators-update").to("direct:api-operators-update")
+                .delete("/{username}").id("api-operators-delete").to("direct:api-operators-delete");
+        from("direct:api-auth-login").routeId("api-auth-login-impl").process(operators::login);
+        from("direct:api-auth-refresh").routeId("api-auth-refresh-impl").process(operators::refresh);
+        from("direct:api-auth-logout").routeId("api-auth-logout-impl").process(operators::logout);
+        from("direct:api-operators-create").routeId("api-operators-create-impl").process(operators::create);
+        from("direct:api-operators-list").routeId("api-operators-list-impl").process(operators::list);
+        from("direct:api-operators-update").routeId("api-operators-update-impl").process(operators::update);
+        from("direct:api-operators-delete").routeId("api-operators-delete-impl").process(operators::delete);
         from("direct:api-routes-list").routeId("api-routes-list-impl").process(new RoutesReport());
         from("direct:api-schemas-list").routeId("api-schemas-list-impl").process(events::listSchemas);
         from("direct:api-schemas-get").routeId("api-schemas-get-impl").process(events::getSchema);

@@ -122,6 +122,21 @@ public final class HealthbridgeBeans implements AutoCloseable {
         ApiKeys apiKeys = new ApiKeys(database.dataSource(), adminKey, clock);
         registry.bind("apiKeys", apiKeys);
         initialAdminKey(apiKeys, dataDir);
+        io.healthbridge.security.Operators operators = new io.healthbridge.security.Operators(database.dataSource(),
+                new io.healthbridge.security.PasswordHasher(), clock);
+        io.healthbridge.security.OperatorSessions sessions = new io.healthbridge.security.OperatorSessions(
+                database.dataSource(), operators, secrets, clock,
+                durations(property(context, "healthbridge.auth.access-token-ttl", "15m")).get(0),
+                durations(property(context, "healthbridge.auth.refresh-token-ttl", "7d")).get(0));
+        registry.bind("operators", operators);
+        registry.bind("operatorSessions", sessions);
+        io.healthbridge.security.Authenticator authenticator = new io.healthbridge.security.Authenticator(apiKeys, sessions);
+        registry.bind("authenticator", authenticator);
+        registry.bind("loginLimiter", new io.healthbridge.security.LoginLimiter(
+                io.healthbridge.quota.QuotaSpec.parse(property(context, "healthbridge.auth.login-limit-per-user", "5/1m")),
+                io.healthbridge.quota.QuotaSpec.parse(property(context, "healthbridge.auth.login-limit-per-address", "20/1m")),
+                100_000));
+        bootstrapOperator(operators, System.getenv("HEALTHBRIDGE_ADMIN_PASSWORD"), dataDir);
         connections = new JdbcConnectionStore(database.dataSource(), secrets, clock);
         registry.bind("connectionStore", connections);
 
@@ -193,7 +208,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 dispatchExecutor);
         dispatcher.setAnnouncer(e -> producer.sendBody("direct:publish", e));
         dispatcher.initCursor();
-        WebSocketHub hub = new WebSocketHub(apiKeys, events(registry), meters,
+        WebSocketHub hub = new WebSocketHub(authenticator, events(registry), meters,
                 Integer.parseInt(property(context, "healthbridge.websocket.max-buffer-bytes", "1048576")),
                 Long.parseLong(property(context, "healthbridge.websocket.ping-interval-ms", "30000")));
         registry.lookupByNameAndType("eventHub", io.healthbridge.event.EventHub.class).addListener(hub::onEvent);
@@ -282,6 +297,39 @@ public final class HealthbridgeBeans implements AutoCloseable {
     }
 
     /**
+     * The operator {@code admin}: with {@code HEALTHBRIDGE_ADMIN_PASSWORD} set, created with that password (or given it
+     * when it differs); otherwise, when no operator exists, created once with a random password written to
+     * {@code data/initial-admin-password} (owner-only), never to the log.
+     */
+    private static void bootstrapOperator(io.healthbridge.security.Operators operators, String password, Path dataDir)
+            throws java.io.IOException {
+        if (password != null && !password.isBlank()) {
+            if (operators.find("admin").isEmpty()) {
+                operators.create("admin", password, io.healthbridge.security.Operators.ADMIN);
+            } else if (operators.check("admin", password).isEmpty()) {
+                operators.update("admin", password, io.healthbridge.security.Operators.ADMIN);
+            }
+            return;
+        }
+        if (!operators.isEmpty()) {
+            return;
+        }
+        byte[] bytes = new byte[18];
+        new java.security.SecureRandom().nextBytes(bytes);
+        String generated = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        operators.create("admin", generated, io.healthbridge.security.Operators.ADMIN);
+        Path file = dataDir.resolve("initial-admin-password");
+        Files.writeString(file, generated + "\n");
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+        LOG.warn("No HEALTHBRIDGE_ADMIN_PASSWORD set: created operator 'admin' and wrote its password to {} (shown "
+                 + "nowhere else); sign in at / and change it", file);
+    }
+
+    /**
      * With the simulator on, links the demo users ({@code healthbridge.demo.users}) to every simulated provider
      * through the real OAuth flow, so a fresh start has data flowing within seconds and no credentials.
      */
@@ -291,6 +339,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         var router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
                 org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router != null) {
+            io.healthbridge.api.RequestIds.attach(router);
             context.getRegistry().lookupByNameAndType("webSocketHub", WebSocketHub.class).attach(router, router.vertx());
         } else {
             LOG.warn("No HTTP server router on port {}: the WebSocket stream {} is not served", port, WebSocketHub.PATH);

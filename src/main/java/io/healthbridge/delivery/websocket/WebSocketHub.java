@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
-import io.healthbridge.security.ApiKeys;
+import io.healthbridge.security.Authenticator;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoredEvent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +39,7 @@ public class WebSocketHub {
     /** Close code for a client whose send buffer overflowed. */
     public static final short SLOW_CLIENT = 4000;
 
-    private final ApiKeys keys;
+    private final Authenticator auth;
     private final EventStore events;
     private final MeterRegistry meters;
     private final int maxBufferBytes;
@@ -74,8 +74,8 @@ public class WebSocketHub {
         }
     }
 
-    public WebSocketHub(ApiKeys keys, EventStore events, MeterRegistry meters, int maxBufferBytes, long pingMillis) {
-        this.keys = keys;
+    public WebSocketHub(Authenticator auth, EventStore events, MeterRegistry meters, int maxBufferBytes, long pingMillis) {
+        this.auth = auth;
         this.events = events;
         this.meters = meters;
         this.maxBufferBytes = maxBufferBytes;
@@ -90,18 +90,24 @@ public class WebSocketHub {
     }
 
     private void upgrade(RoutingContext ctx, Vertx vertx) {
-        String auth = ctx.request().getHeader("Authorization");
-        String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
+        String header = ctx.request().getHeader("Authorization");
+        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
                 : ctx.request().getParam("api_key");
-        Optional<ApiKeys.Principal> principal = Optional.empty();
+        if (key == null) {
+            key = ctx.request().getParam("access_token");
+        }
+        io.healthbridge.security.AuthCheck check;
         try {
-            principal = keys.authenticate(key);
+            check = auth.check(key);
         } catch (RuntimeException e) {
             LOG.warn("WebSocket authentication failed: {}", e.getMessage());
+            check = io.healthbridge.security.AuthCheck.fail("AUTH_001", "credentials could not be checked");
         }
-        if (principal.isEmpty()) {
+        if (!check.ok()) {
             ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-                    .end("{\"error\":{\"code\":\"AUTH_001\",\"message\":\"an API key is required: Authorization: Bearer <key> or ?api_key=<key>\",\"details\":{}}}");
+                    .end(EventJson.write(EventJson.object().set("error", EventJson.object().put("code", check.code())
+                            .put("message", check.message() + " (WebSocket: Authorization: Bearer, ?api_key= or ?access_token=)")
+                            .set("details", EventJson.object()))));
             return;
         }
         ctx.request().toWebSocket().onSuccess(ws -> open(ws, vertx)).onFailure(e ->
