@@ -62,6 +62,7 @@ public class HealthbridgeRuntime {
         main.configure().addRoutesBuilder(new io.healthbridge.push.PushRoutes());
         main.configure().addRoutesBuilder(new io.healthbridge.backfill.BackfillRoutes());
         main.configure().addRoutesBuilder(new io.healthbridge.admin.AdminRoutes());
+        main.configure().addRoutesBuilder(new io.healthbridge.integration.IntegrationRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {

@@ -161,6 +161,10 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 Duration.ofSeconds(Long.parseLong(property(context, "healthbridge.auth.refresh-skew-seconds", "300"))));
         QuotaGate quotas = new QuotaGate(clock);
         caller = new ProviderCaller(quotas, tokens, meters, clock);
+        // integrations registered through the API apply over configuration from the start
+        registry.bind("integrations", new io.healthbridge.integration.Integrations(
+                new io.healthbridge.integration.IntegrationStore(database.dataSource(), secrets, clock), providers, caller,
+                quotas, meters, clock));
         for (ProviderApi api : providers.all()) {
             caller.breaker(providers.settings(api.provider())); // state gauges from the start
         }

@@ -50,12 +50,23 @@ public class ProviderCaller {
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private java.util.function.Predicate<String> active = p -> true;
 
     public ProviderCaller(QuotaGate quotas, TokenManager tokens, MeterRegistry meters, Clock clock) {
         this.quotas = quotas;
         this.tokens = tokens;
         this.meters = meters;
         this.clock = clock;
+    }
+
+    /** Which integrations may be called; an unregistered one is refused before any request. */
+    public void setActive(java.util.function.Predicate<String> active) {
+        this.active = active;
+    }
+
+    /** Drops the provider's breaker so the next call builds one with its changed settings. */
+    public void resetBreaker(String provider) {
+        breakers.remove(provider);
     }
 
     /** The provider's breaker, created with its settings on first use; its state is a gauge (0 closed, 1 open, 2 half-open). */
@@ -74,7 +85,8 @@ public class ProviderCaller {
             CircuitBreaker cb = CircuitBreaker.of(p, config);
             cb.getEventPublisher().onStateTransition(e -> LOG.warn("Circuit breaker of {}: {}", p,
                     e.getStateTransition()));
-            Gauge.builder("healthbridge.circuit.state", cb, b -> switch (b.getState()) {
+            // registered once per provider; reads whichever breaker the provider has now
+            Gauge.builder("healthbridge.circuit.state", breakers, m -> m.get(p) == null ? 0 : switch (m.get(p).getState()) {
                 case OPEN, FORCED_OPEN -> 1;
                 case HALF_OPEN -> 2;
                 default -> 0;
@@ -90,6 +102,9 @@ public class ProviderCaller {
     /** Calls the provider for a connection and returns the JSON body of a successful answer. */
     public JsonNode call(ProviderApi api, ProviderSettings s, Connection c, ProviderRequest req)
             throws InterruptedException {
+        if (!active.test(s.provider())) {
+            throw new ProviderCallException("the " + s.provider() + " integration is unregistered", 0);
+        }
         quotas.configure(s.provider(), QuotaSpec.parse(s.appQuota()), QuotaSpec.parse(s.userQuota()));
         CircuitBreaker breaker = breaker(s);
         IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(s.initialBackoff(), 2.0, 0.5,
@@ -127,6 +142,7 @@ public class ProviderCaller {
                 continue;
             }
             long took = System.nanoTime() - start;
+            latency(s.provider()).record(took, TimeUnit.NANOSECONDS);
             honourRateLimitHeaders(s.provider(), response);
             if (status / 100 == 2) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
@@ -274,6 +290,13 @@ public class ProviderCaller {
                 return;
             }
         }
+    }
+
+    /** Time of every answered request, with a p95 over the last minutes (Micrometer's decaying histogram). */
+    private io.micrometer.core.instrument.Timer latency(String provider) {
+        return io.micrometer.core.instrument.Timer.builder("healthbridge.provider.request.latency").tag("provider", provider)
+                .publishPercentiles(0.95).distributionStatisticExpiry(Duration.ofMinutes(5)).distributionStatisticBufferLength(5)
+                .description("time to a provider's answer").register(meters);
     }
 
     private void count(ProviderSettings s, String outcome) {

@@ -68,6 +68,13 @@ public class ProviderPoller implements Processor {
         String datasets = exchange.getMessage().getHeader(DATASETS, String.class);
         String appQuota = exchange.getMessage().getHeader(APP_QUOTA, String.class);
         String userQuota = exchange.getMessage().getHeader(USER_QUOTA, String.class);
+        providers.api(provider).orElseThrow(() -> new IllegalArgumentException("unknown provider '" + provider + "'"));
+        providers.routeQuotas(provider, appQuota, userQuota);
+        if (!providers.pollDue(provider, clock.instant())) {
+            exchange.getMessage().setBody(new PollResult(provider, 0, 0, 0, 0, providers.isActive(provider)
+                    ? "not due (integration schedule)" : "integration unregistered"));
+            return;
+        }
         exchange.getMessage().setBody(poll(provider, datasets == null ? null : Arrays.stream(datasets.split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList(), appQuota, userQuota));
     }
@@ -76,7 +83,8 @@ public class ProviderPoller implements Processor {
             throws InterruptedException {
         ProviderApi api = providers.api(provider)
                 .orElseThrow(() -> new IllegalArgumentException("unknown provider '" + provider + "'"));
-        ProviderSettings settings = withQuotas(providers.settings(provider), appQuota, userQuota);
+        providers.routeQuotas(provider, appQuota, userQuota);
+        ProviderSettings settings = providers.settings(provider);
         List<String> wanted = datasets == null || datasets.isEmpty() || datasets.equals(List.of("all")) ? api.datasets()
                 : datasets;
         for (String d : wanted) {
@@ -246,18 +254,6 @@ public class ProviderPoller implements Processor {
         }
         headers.put(HealthbridgeHeaders.ZONE, zone.getId());
         return producer.requestBodyAndHeaders("direct:ingest", payload, headers, IngestSummary.class);
-    }
-
-    private static ProviderSettings withQuotas(ProviderSettings s, String app, String user) {
-        boolean appSet = app != null && !app.isBlank() && !"default".equals(app);
-        boolean userSet = user != null && !user.isBlank() && !"default".equals(user);
-        if (!appSet && !userSet) {
-            return s;
-        }
-        return new ProviderSettings(s.provider(), s.baseUrl(), s.oauth(), appSet ? app : s.appQuota(),
-                userSet ? user : s.userQuota(), s.breakerMinimumCalls(), s.breakerFailureRate(), s.breakerOpenFor(),
-                s.maxAttempts(), s.initialBackoff(), s.maxBackoff(), s.timeout(), s.quotaMaxWait(), s.initialLookback(),
-                s.simulated());
     }
 
     static Duration elapsed(Instant since, Clock clock) {

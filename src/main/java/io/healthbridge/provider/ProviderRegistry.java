@@ -14,7 +14,11 @@ import io.healthbridge.provider.googlehealth.GoogleHealthApi;
 import io.healthbridge.provider.oura.OuraApi;
 import io.healthbridge.provider.withings.WithingsApi;
 
-/** The pollable providers: their API definitions and effective settings. */
+/**
+ * The pollable providers: their API definitions and effective settings. A setting is taken from, in order: the
+ * integration registered through the API ({@code /api/v1/integrations}), the route file that polls the provider
+ * (its quotas), {@code healthbridge.providers.<id>.*} configuration, the provider's defaults.
+ */
 public class ProviderRegistry {
 
     private final Map<String, ProviderApi> apis = new ConcurrentHashMap<>();
@@ -23,6 +27,10 @@ public class ProviderRegistry {
     private BiFunction<String, String, String> property = (k, d) -> d;
     private String simulatorBaseUrl;
     private Supplier<Collection<DeclarativeProvider>> declared = List::of;
+    private java.util.function.Function<String, Map<String, String>> overrides = p -> Map.of();
+    private java.util.function.Predicate<String> active = p -> true;
+    private final Map<String, Map<String, String>> routeValues = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> lastPoll = new ConcurrentHashMap<>();
 
     public static ProviderRegistry withBuiltIns(BiFunction<String, String, String> property, String simulatorBaseUrl) {
         ProviderRegistry r = new ProviderRegistry();
@@ -31,11 +39,96 @@ public class ProviderRegistry {
         for (ProviderApi api : new ProviderApi[] { new OuraApi(), new WithingsApi(), new GoogleHealthApi(),
                 new io.healthbridge.provider.whoop.WhoopApi(), new io.healthbridge.provider.strava.StravaApi(),
                 new io.healthbridge.provider.polar.PolarApi(), new io.healthbridge.provider.garmin.GarminApi() }) {
-            String p = api.provider();
-            r.register(api, ProviderSettings.resolve(api, (key, def) -> property.apply(p + "." + key, def),
-                    simulatorBaseUrl == null ? null : simulatorBaseUrl + "/" + p));
+            r.register(api, r.resolve(api));
         }
         return r;
+    }
+
+    private ProviderSettings resolve(ProviderApi api) {
+        String p = api.provider();
+        return ProviderSettings.resolve(api, properties(p), simulatorBaseUrl == null ? null : simulatorBaseUrl + "/" + p);
+    }
+
+    /** The layered settings of a provider (see the class comment); {@code extra} wins over all of them. */
+    public java.util.function.BiFunction<String, String, String> properties(String provider, Map<String, String> extra) {
+        return (key, def) -> {
+            String v = extra.get(key);
+            if (v == null) {
+                v = overrides.apply(provider).get(key);
+            }
+            if (v == null) {
+                v = routeValues.getOrDefault(provider, Map.of()).get(key);
+            }
+            return v != null ? v : property.apply(provider + "." + key, def);
+        };
+    }
+
+    private java.util.function.BiFunction<String, String, String> properties(String provider) {
+        return properties(provider, Map.of());
+    }
+
+    /** Settings as they would be with {@code extra} applied: for checking a change before it is stored. */
+    public ProviderSettings trial(String provider, Map<String, String> extra) {
+        ProviderApi api = api(provider).orElseThrow(() -> new IllegalArgumentException("unknown provider '" + provider + "'"));
+        return ProviderSettings.resolve(api, properties(provider, extra),
+                simulatorBaseUrl == null ? null : simulatorBaseUrl + "/" + provider);
+    }
+
+    /** Where settings registered through the API come from, and which integrations are unregistered. */
+    public void setIntegrations(java.util.function.Function<String, Map<String, String>> overrides,
+            java.util.function.Predicate<String> active) {
+        this.overrides = overrides;
+        this.active = active;
+        apis.values().forEach(a -> settings.put(a.provider(), resolve(a)));
+    }
+
+    /** Re-reads a provider's settings after its integration changed. */
+    public void reload(String provider) {
+        ProviderApi api = apis.get(provider);
+        if (api != null) {
+            settings.put(provider, resolve(api));
+        }
+    }
+
+    /** False once the integration was unregistered: no call goes out to it. */
+    public boolean isActive(String provider) {
+        return active.test(provider);
+    }
+
+    /** Quotas written in the route file that polls the provider ({@code default}: none from the route). */
+    public void routeQuotas(String provider, String app, String user) {
+        Map<String, String> values = new java.util.HashMap<>();
+        if (app != null && !app.isBlank() && !"default".equals(app)) {
+            values.put("app-quota", app);
+        }
+        if (user != null && !user.isBlank() && !"default".equals(user)) {
+            values.put("user-quota", user);
+        }
+        if (!values.equals(routeValues.getOrDefault(provider, Map.of()))) {
+            routeValues.put(provider, Map.copyOf(values));
+            reload(provider);
+        }
+    }
+
+    /**
+     * Whether a tick of the provider's poll route should poll: the integration is registered, its polling enabled,
+     * and its poll interval (if any) has passed since the last poll; a due poll is recorded as started now.
+     */
+    public synchronized boolean pollDue(String provider, java.time.Instant now) {
+        ProviderSettings s = settings(provider);
+        if (!isActive(provider) || !s.pollEnabled()) {
+            return false;
+        }
+        java.time.Instant last = lastPoll.get(provider);
+        if (s.pollInterval() != null && last != null && last.plus(s.pollInterval()).isAfter(now)) {
+            return false;
+        }
+        lastPoll.put(provider, now);
+        return true;
+    }
+
+    public java.time.Instant lastPoll(String provider) {
+        return lastPoll.get(provider);
     }
 
     public void register(ProviderApi api, ProviderSettings s) {
@@ -56,8 +149,7 @@ public class ProviderRegistry {
                 continue;
             }
             ProviderApi api = d.api();
-            register(api, ProviderSettings.resolve(api, (key, def) -> property.apply(p + "." + key, def),
-                    simulatorBaseUrl == null ? null : simulatorBaseUrl + "/" + p));
+            register(api, resolve(api));
             declaredFrom.put(p, d);
         }
     }

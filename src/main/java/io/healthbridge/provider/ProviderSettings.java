@@ -12,11 +12,15 @@ import io.healthbridge.auth.OAuthSettings;
  * A provider's effective settings: its {@link ProviderDefaults} overridden by {@code healthbridge.providers.<id>.*}.
  * With the simulator on, a provider whose {@code base-url} is not set points at the simulator; setting
  * {@code base-url} (and the client credentials) points it at the real API.
+ *
+ * @param pollInterval  least time between two polls (the route file's timer is how often a poll is considered); null:
+ *                      every tick of the route's timer polls
+ * @param pollEnabled   false pauses this provider's polling
  */
 public record ProviderSettings(String provider, String baseUrl, OAuthSettings oauth, String appQuota,
         String userQuota, int breakerMinimumCalls, float breakerFailureRate, Duration breakerOpenFor, int maxAttempts,
         Duration initialBackoff, Duration maxBackoff, Duration timeout, Duration quotaMaxWait, Duration initialLookback,
-        boolean simulated) {
+        boolean simulated, Duration pollInterval, boolean pollEnabled) {
 
     /**
      * @param property reads {@code healthbridge.providers.<id>.<key>}, or the given default
@@ -52,7 +56,9 @@ public record ProviderSettings(String provider, String baseUrl, OAuthSettings oa
                 Duration.ofMillis(Long.parseLong(property.apply("timeout-ms", "15000"))),
                 Duration.ofMillis(Long.parseLong(property.apply("quota.max-wait-ms", "10000"))),
                 Duration.ofDays(Long.parseLong(property.apply("initial-lookback-days", "3"))),
-                simulated);
+                simulated, property.apply("poll.interval-ms", "").isBlank() ? null
+                        : Duration.ofMillis(Long.parseLong(property.apply("poll.interval-ms", ""))),
+                Boolean.parseBoolean(property.apply("poll.enabled", "true")));
     }
 
     @Override

@@ -210,12 +210,12 @@ public class ProviderSimulator implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String[] parts = ex.getRequestURI().getPath().split("/", 3);
-            if (parts.length < 3 || !states.containsKey(parts[1])) {
+            if (parts.length < 2 || !states.containsKey(parts[1])) {
                 send(ex, 404, EventJson.object().put("error", "unknown path"));
                 return;
             }
             State s = states.get(parts[1]);
-            String path = "/" + parts[2];
+            String path = parts.length < 3 ? "/" : "/" + parts[2];
             Map<String, String> params = query(ex.getRequestURI().getRawQuery());
             if ("POST".equals(ex.getRequestMethod())) {
                 params.putAll(query(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
@@ -343,6 +343,10 @@ public class ProviderSimulator implements AutoCloseable {
         s.requests.incrementAndGet();
         if (s.latencyMillis > 0) {
             sleep(s.latencyMillis);
+        }
+        if (s.outage) { // a real outage takes everything down, before any token is looked at
+            send(ex, 503, EventJson.object().put("error", "simulated failure"));
+            return;
         }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String[] token = auth == null || !auth.startsWith("Bearer ") ? null : s.accessTokens.get(auth.substring(7));
