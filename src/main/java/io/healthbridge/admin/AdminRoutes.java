@@ -2,7 +2,7 @@ package io.healthbridge.admin;
 
 import org.apache.camel.builder.RouteBuilder;
 
-/** Status, maintenance mode, and the API docs page. */
+/** Status, maintenance mode, the API docs page and the operator dashboard ({@code /}, {@code /ui/*}). */
 public class AdminRoutes extends RouteBuilder {
 
     @Override
@@ -33,14 +33,30 @@ public class AdminRoutes extends RouteBuilder {
 
         from("platform-http:/api/docs?httpMethodRestrict=GET").routeId("api-docs")
                 .setHeader("Content-Type", constant("text/html; charset=utf-8"))
-                .setBody(constant(docsPage()));
+                .setBody(constant(resource("web/api-docs.html")));
+
+        // the dashboard: a fixed set of files from the jar (Camel's static-content option serves any file of the
+        // working directory, data/ included, so it stays off)
+        page("/", "dashboard", "web/dashboard/index.html", "text/html; charset=utf-8");
+        page("/ui/app.js", "dashboard-js", "web/dashboard/app.js", "text/javascript; charset=utf-8");
+        page("/ui/app.css", "dashboard-css", "web/dashboard/app.css", "text/css; charset=utf-8");
     }
 
-    private static String docsPage() {
-        try (var in = AdminRoutes.class.getResourceAsStream("/web/api-docs.html")) {
+    private void page(String path, String routeId, String resource, String contentType) {
+        from("platform-http:" + path + "?httpMethodRestrict=GET").routeId(routeId)
+                .setHeader("Content-Type", constant(contentType))
+                .setHeader("Content-Security-Policy", constant("default-src 'self'; connect-src 'self'; "
+                        + "img-src 'self' data:; frame-ancestors 'none'"))
+                .setHeader("X-Content-Type-Options", constant("nosniff"))
+                .setHeader("Referrer-Policy", constant("no-referrer"))
+                .setBody(constant(resource(resource)));
+    }
+
+    private static String resource(String name) {
+        try (var in = AdminRoutes.class.getResourceAsStream("/" + name)) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (Exception e) {
-            throw new IllegalStateException("web/api-docs.html is missing from the jar", e);
+            throw new IllegalStateException(name + " is missing from the jar", e);
         }
     }
 }

@@ -26,7 +26,10 @@ public final class RunningHealthbridge implements AutoCloseable {
     private final int port;
     private final Path routes;
     private final Path data;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the JDK client's h2c upgrade against Vert.x once read a large /metrics answer as HTTP/2 frames
+    // ("Frame type(61) ... exceeds MAX_FRAME_SIZE"), seen once in a full run and not reproduced; noted in the issue
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private RunningHealthbridge(HealthbridgeRuntime runtime, int port, Path routes, Path data) {
         this.runtime = runtime;

@@ -168,14 +168,46 @@ public class WebhookApi {
     }
 
     public void list(Exchange exchange) throws Exception {
-        Json.respond(exchange, 200, Map.of("webhooks", store.list().stream().map(WebhookApi::json).toList()));
+        Json.respond(exchange, 200, Map.of("webhooks", store.list().stream().map(this::withStats).toList()));
     }
 
     public void get(Exchange exchange) throws Exception {
         Optional<WebhookEndpoint> e = find(exchange);
         if (e.isPresent()) {
-            Json.respond(exchange, 200, json(e.get()));
+            Json.respond(exchange, 200, withStats(e.get()));
         }
+    }
+
+    /** The endpoint with its delivery counts and success rate (delivered of delivered + failed + abandoned). */
+    private Map<String, Object> withStats(WebhookEndpoint e) {
+        Map<String, Object> m = json(e);
+        Map<String, Object> stats = new LinkedHashMap<>();
+        long done = 0;
+        for (String status : List.of(WebhookDelivery.DELIVERED, WebhookDelivery.FAILED, WebhookDelivery.ABANDONED,
+                WebhookDelivery.PENDING, WebhookDelivery.SENDING)) {
+            long n = store.countDeliveries(e.id(), status);
+            stats.put(status, n);
+            if (!status.equals(WebhookDelivery.PENDING) && !status.equals(WebhookDelivery.SENDING)) {
+                done += n;
+            }
+        }
+        stats.put("success_rate", done == 0 ? null : (double) (long) stats.get(WebhookDelivery.DELIVERED) / done);
+        m.put("delivery_stats", stats);
+        return m;
+    }
+
+    /** {@code POST /webhooks/{id}/deliveries/{deliveryId}/retry}: one failed delivery, again, now. */
+    public void retryDelivery(Exchange exchange) throws Exception {
+        Optional<WebhookEndpoint> e = find(exchange);
+        if (e.isEmpty()) {
+            return;
+        }
+        String deliveryId = exchange.getIn().getHeader("deliveryId", String.class);
+        if (!store.retryDelivery(e.get().id(), deliveryId)) {
+            ApiError.notFound(exchange, "failed delivery '" + deliveryId + "' of webhook '" + e.get().id() + "'");
+            return;
+        }
+        Json.respond(exchange, 202, Map.of("id", deliveryId, "status", WebhookDelivery.PENDING));
     }
 
     /** PUT replaces (url and event_types required), PATCH changes what is given. */

@@ -19,6 +19,8 @@ public class WebhookRoutes extends RouteBuilder {
                 .get("/{id}/deliveries").id("api-webhooks-deliveries").to("direct:api-webhooks-deliveries")
                 .post("/{id}/test").id("api-webhooks-test").to("direct:api-webhooks-test")
                 .post("/{id}/retry-failed").id("api-webhooks-retry-failed").to("direct:api-webhooks-retry-failed")
+                .post("/{id}/deliveries/{deliveryId}/retry").id("api-webhooks-retry-delivery")
+                    .to("direct:api-webhooks-retry-delivery")
                 .post("/{id}/replay").id("api-webhooks-replay").to("direct:api-webhooks-replay")
                 .post("/{id}/rotate-secret").id("api-webhooks-rotate-secret").to("direct:api-webhooks-rotate-secret");
         from("direct:api-webhooks-create").routeId("api-webhooks-create-impl").process(api::create);
@@ -30,6 +32,7 @@ public class WebhookRoutes extends RouteBuilder {
         from("direct:api-webhooks-deliveries").routeId("api-webhooks-deliveries-impl").process(api::deliveries);
         from("direct:api-webhooks-test").routeId("api-webhooks-test-impl").process(api::test);
         from("direct:api-webhooks-retry-failed").routeId("api-webhooks-retry-failed-impl").process(api::retryFailed);
+        from("direct:api-webhooks-retry-delivery").routeId("api-webhooks-retry-delivery-impl").process(api::retryDelivery);
         from("direct:api-webhooks-replay").routeId("api-webhooks-replay-impl").process(api::replay);
         from("direct:api-webhooks-rotate-secret").routeId("api-webhooks-rotate-secret-impl").process(api::rotateSecret);
 

@@ -147,6 +147,13 @@ public class WebhookStore {
                       + "WHERE endpoint_id = ? AND status = 'failed'", ts(clock.instant()), ts(clock.instant()), endpointId);
     }
 
+    /** Sends one failed or abandoned delivery again, from now; false when there is no such delivery. */
+    public boolean retryDelivery(String endpointId, String deliveryId) {
+        return update("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? "
+                      + "WHERE endpoint_id = ? AND id = ? AND status IN ('failed', 'abandoned')", ts(clock.instant()),
+                ts(clock.instant()), endpointId, deliveryId) == 1;
+    }
+
     /** Every delivery of an endpoint still in flight stops: the endpoint is disabled. */
     public void abandonPending(String endpointId, String reason) {
         update("UPDATE webhook_deliveries SET status = 'abandoned', last_error = ?, next_attempt_at = NULL "

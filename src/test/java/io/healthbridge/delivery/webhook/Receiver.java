@@ -35,6 +35,11 @@ public final class Receiver implements AutoCloseable {
         server.start();
     }
 
+    /** The status every later request is answered with. */
+    public void setStatus(int status) {
+        this.status = status;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }

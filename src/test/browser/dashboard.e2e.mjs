@@ -1,0 +1,80 @@
+// End-to-end test of the dashboard in headless Chromium, driven by DashboardBrowserTest (Java), which starts the
+// runtime, publishes events and checks the webhook receiver. This script talks to the test through its standard
+// streams: it prints a STEP line when a step is done, and waits for a GO line on stdin where the test must act first.
+import { chromium } from 'playwright-core';
+import readline from 'node:readline';
+
+const base = process.env.HB_URL;
+const user = process.env.HB_USER;
+const password = process.env.HB_PASSWORD;
+const shots = process.env.HB_SCREENSHOTS;
+const lines = readline.createInterface({ input: process.stdin });
+const waiting = [];
+lines.on('line', (l) => { const w = waiting.shift(); if (w) { w(l); } });
+const go = () => new Promise((resolve) => waiting.push(resolve));
+const step = (s) => console.log('STEP ' + s);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.log('PAGE-ERROR ' + e.message));
+  page.setDefaultTimeout(20000);
+  await page.goto(base + '/');
+
+  // a wrong password is refused on the page
+  await page.fill('#username', user);
+  await page.fill('#password', 'not-the-password');
+  await page.click('#login-button');
+  await page.waitForFunction(() => document.querySelector('#login-error').textContent.includes('invalid'));
+  step('login-refused');
+
+  await page.fill('#password', password);
+  await page.click('#login-button');
+  await page.waitForSelector('#app:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#ws-status').textContent === 'live');
+  step('logged-in');
+
+  // the test publishes an event now; it must appear without a reload
+  await go();
+  await page.waitForSelector('#events tbody tr td:text-is("browser-user")');
+  const rows = await page.locator('#events tbody tr').count();
+  step('event-live ' + rows);
+
+  // routes and integrations panels show the runtime's state
+  await page.waitForSelector('#routes tbody tr td:text-is("webhook-dispatch")');
+  await page.waitForSelector('#integrations tbody tr td:text-is("oura")');
+  step('panels');
+
+  // a failed delivery shows up with a retry button; the test makes the receiver answer 200 before the click
+  const failedRow = page.locator('#failed-deliveries tbody tr').first();
+  await failedRow.waitFor();
+  const deliveryId = await failedRow.getAttribute('data-delivery-id');
+  step('failed-delivery ' + deliveryId);
+  await go();
+  await failedRow.locator('button', { hasText: 'Retry' }).click();
+  // the panel refreshes: the delivery is no longer failed and the endpoint counts it delivered
+  await page.waitForFunction((id) => !document.querySelector('#failed-deliveries tr[data-delivery-id="' + id + '"]'),
+    deliveryId);
+  await page.waitForFunction(() => {
+    const cell = document.querySelector('#webhooks tbody tr td.delivered');
+    return cell && Number(cell.textContent) >= 1;
+  });
+  step('retried');
+  if (shots) { await page.screenshot({ path: shots + '/dashboard.png', fullPage: true }); }
+
+  await page.click('#logout');
+  await page.waitForSelector('#login-view:not([hidden])');
+  step('logged-out');
+} catch (e) {
+  failed = true;
+  console.log('FAILED ' + (e && e.stack || e));
+} finally {
+  await browser.close();
+  lines.close();
+}
+process.exit(failed ? 1 : 0);
