@@ -76,6 +76,8 @@ public class HealthbridgeRuntime {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
+                // before the routes start: the OpenAPI document is rendered once, when its route starts
+                io.healthbridge.api.OpenApiDocs.describe(context);
                 createLoader(context);
                 context.addLifecycleStrategy(new LifecycleStrategySupport() {
                     @Override

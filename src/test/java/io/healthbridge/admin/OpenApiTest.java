@@ -43,7 +43,16 @@ class OpenApiTest {
                     operations++;
                 }
             }
-            assertThat(operations).isGreaterThan(30);
+            assertThat(operations).isGreaterThan(45);
+
+            // the document validates as OpenAPI 3 (swagger-parser, the reference parser of the OpenAPI tooling)
+            io.swagger.v3.parser.core.models.SwaggerParseResult parsed = new io.swagger.v3.parser.OpenAPIV3Parser()
+                    .readContents(r.body(), null, null);
+            assertThat(parsed.getMessages()).as("OpenAPI validation messages").isEmpty();
+            assertThat(parsed.getOpenAPI().getPaths()).containsKeys("/api/v1/auth/login", "/api/v1/integrations",
+                    "/api/v1/integrations/{provider}/health-check", "/api/v1/webhooks/{id}/deliveries/{deliveryId}/retry");
+            // every operation says how the API is secured, except login, refresh and the public description
+            assertThat(doc.at("/components/securitySchemes").size()).isPositive();
             HttpResponse<String> docs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(hb.uri("/api/docs")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(docs.statusCode()).isEqualTo(200);
