@@ -7,6 +7,7 @@ public class AdminRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        io.healthbridge.api.ApiErrors.handle(this);
         interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
         AdminApi api = new AdminApi();
         rest("/api/v1").produces("application/json")

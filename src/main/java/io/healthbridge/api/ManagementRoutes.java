@@ -9,6 +9,7 @@ public class ManagementRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        io.healthbridge.api.ApiErrors.handle(this);
         interceptFrom("rest*").process(new ApiAuth());
         HealthReport health = new HealthReport();
         from("platform-http:/health?httpMethodRestrict=GET&produces=application/json").routeId("health")

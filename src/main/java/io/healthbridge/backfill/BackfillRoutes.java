@@ -7,6 +7,7 @@ public class BackfillRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        io.healthbridge.api.ApiErrors.handle(this);
         interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
         BackfillApi api = getContext().getRegistry().lookupByNameAndType("backfillApi", BackfillApi.class);
         rest("/api/v1").produces("application/json")

@@ -344,6 +344,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router != null) {
             io.healthbridge.api.RequestIds.attach(router);
+            io.healthbridge.api.ApiErrors.attach(router);
             context.getRegistry().lookupByNameAndType("webSocketHub", WebSocketHub.class).attach(router, router.vertx());
         } else {
             LOG.warn("No HTTP server router on port {}: the WebSocket stream {} is not served", port, WebSocketHub.PATH);

@@ -7,6 +7,7 @@ public class IntegrationRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        io.healthbridge.api.ApiErrors.handle(this);
         interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
         IntegrationApi api = new IntegrationApi(getContext().getRegistry().lookupByNameAndType("integrations",
                 Integrations.class));

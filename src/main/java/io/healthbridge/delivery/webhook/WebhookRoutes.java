@@ -7,6 +7,7 @@ public class WebhookRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        io.healthbridge.api.ApiErrors.handle(this);
         interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
         WebhookApi api = getContext().getRegistry().lookupByNameAndType("webhookApi", WebhookApi.class);
         rest("/api/v1/webhooks").produces("application/json")

@@ -1,0 +1,74 @@
+package io.healthbridge.api;
+
+import java.util.Map;
+import java.util.UUID;
+
+import io.healthbridge.store.StoreException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The error format on every error path: failures inside API routes (a store that does not answer: 503 SYS_002;
+ * anything else: 500 SYS_001, logged with the request id, never shown to the client), and the HTTP server's own
+ * refusals (no such path or method 404, body too large 413).
+ */
+public final class ApiErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    private ApiErrors() {
+    }
+
+    /** Error handling of a route builder's API routes; call first in {@code configure()}. */
+    public static void handle(RouteBuilder routes) {
+        routes.onException(StoreException.class).handled(true).process(e -> fail(e, 503, "SYS_002",
+                "the store is not answering; try again shortly"));
+        routes.onException(Exception.class).handled(true).process(e -> fail(e, 500, "SYS_001",
+                "internal error; quote the request id when reporting it"));
+    }
+
+    private static void fail(Exchange exchange, int status, String code, String message) throws Exception {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String id = ApiError.requestId(exchange);
+        LOG.error("Request {} {} {} failed: {}", id, exchange.getProperty(ApiAuth.METHOD, String.class),
+                exchange.getProperty(ApiAuth.PATH, String.class), cause == null ? "?" : cause.toString(), cause);
+        ApiError.respond(exchange, status, code, message, Map.of());
+    }
+
+    /**
+     * The server's own refusals as API errors: a request no route took (no such path, or a method the path does not
+     * serve: Camel's router is a sub-router, whose 404/405 would otherwise be Vert.x's HTML page) and a body over the
+     * limit (413).
+     */
+    public static void attach(Router router) {
+        router.route().order(Integer.MAX_VALUE - 10).handler(ctx -> write(ctx.response(),
+                ctx.request().getHeader(ApiError.REQUEST_ID), 404, "RES_001",
+                "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+        // a failure handler, not errorHandler(413): a sub-router's error handlers are not consulted
+        router.route().order(-2100).failureHandler(ctx -> {
+            if (ctx.statusCode() == 413) {
+                write(ctx.response(), ctx.request().getHeader(ApiError.REQUEST_ID), 413, "VAL_001",
+                        "request body too large");
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    private static void write(HttpServerResponse response, String requestId, int status, String code, String message) {
+        if (response.ended() || response.headWritten()) {
+            return;
+        }
+        String id = requestId == null ? UUID.randomUUID().toString() : requestId;
+        String body = io.healthbridge.event.EventJson.write(io.healthbridge.event.EventJson.object()
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set("error", io.healthbridge.event.EventJson.object()
+                        .put("code", code).put("message", message).set("details", io.healthbridge.event.EventJson.object()))
+                .put("request_id", id).put("timestamp", java.time.Instant.now().toString()));
+        response.setStatusCode(status).putHeader("Content-Type", "application/json").putHeader(ApiError.REQUEST_ID, id)
+                .end(body);
+    }
+}
