@@ -135,14 +135,7 @@ public class ApiKeys {
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("cannot update API keys", e);
-        }
+        return io.healthbridge.store.Sql.update(dataSource, "update API keys", sql, args);
     }
 
     private static Instant instant(Timestamp t) {

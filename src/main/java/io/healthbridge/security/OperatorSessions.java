@@ -212,13 +212,6 @@ public class OperatorSessions {
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("cannot update sessions", e);
-        }
+        return io.healthbridge.store.Sql.update(dataSource, "update sessions", sql, args);
     }
 }

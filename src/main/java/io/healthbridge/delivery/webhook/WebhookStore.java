@@ -219,14 +219,7 @@ public class WebhookStore {
     // ---- JDBC ----
 
     private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("webhook store update failed", e);
-        }
+        return io.healthbridge.store.Sql.update(dataSource, "update the webhook store", sql, args);
     }
 
     private List<WebhookEndpoint> endpoints(String sql, Object... args) {
