@@ -77,9 +77,14 @@ class PackagedJarIT {
             assertThat(get(port, "/hello")).isEqualTo("hi");
             assertThat(get(port, "/api/v1/ping")).contains("pong");
             assertThat(get(port, "/health")).contains("\"status\":\"UP\"");
+            // the dashboard is served from the jar, and the first start wrote the admin password (never to the log)
+            assertThat(get(port, "/")).contains("<title>Healthbridge</title>");
+            assertThat(get(port, "/ui/app.js")).contains("/api/v1/auth/login");
+            String password = Files.readString(work.resolve("data/initial-admin-password")).trim();
+            assertThat(password).hasSizeGreaterThanOrEqualTo(20);
             String log = Files.readString(work.resolve("out.log"));
             assertThat(log).contains("Route file broken.camel.yaml rejected").doesNotContain("sim-at-")
-                    .doesNotContain("sim-rt-");
+                    .doesNotContain("sim-rt-").doesNotContain(password);
         } finally {
             process.destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
