@@ -82,6 +82,13 @@ class PackagedJarIT {
             assertThat(get(port, "/ui/app.js")).contains("/api/v1/auth/login");
             String password = Files.readString(work.resolve("data/initial-admin-password")).trim();
             assertThat(password).hasSizeGreaterThanOrEqualTo(20);
+            // and signs in with it, as the README tells a new user to
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + "/api/v1/auth/login")).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"username\":\"admin\",\"password\":\"" + password + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+            assertThat(login.body()).contains("\"access_token\"");
             String log = Files.readString(work.resolve("out.log"));
             assertThat(log).contains("Route file broken.camel.yaml rejected").doesNotContain("sim-at-")
                     .doesNotContain("sim-rt-").doesNotContain(password);

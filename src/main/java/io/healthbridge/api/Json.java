@@ -16,6 +16,16 @@ public final class Json {
     private Json() {
     }
 
+    /** The request body as a JSON object, or null when it is empty, not JSON or not an object. */
+    public static com.fasterxml.jackson.databind.JsonNode objectBody(Exchange exchange) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(exchange.getIn().getBody(String.class));
+            return n != null && n.isObject() ? n : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     public static void respond(Exchange exchange, int status, Object body) throws Exception {
         String requestId = ApiError.requestId(exchange);
         Message out = exchange.getMessage();

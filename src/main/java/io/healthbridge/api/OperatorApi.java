@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.healthbridge.event.EventJson;
 import io.healthbridge.security.LoginLimiter;
 import io.healthbridge.security.OperatorSessions;
 import io.healthbridge.security.Operators;
@@ -22,7 +21,7 @@ public class OperatorApi {
 
     public void login(Exchange exchange) throws Exception {
         String address = clientAddress(exchange);
-        JsonNode body = body(exchange);
+        JsonNode body = Json.objectBody(exchange);
         if (body == null) {
             ApiError.invalid(exchange, "the body must be a JSON object {\"username\",\"password\"}", Map.of());
             return;
@@ -57,7 +56,7 @@ public class OperatorApi {
     }
 
     public void refresh(Exchange exchange) throws Exception {
-        JsonNode body = body(exchange);
+        JsonNode body = Json.objectBody(exchange);
         String token = body == null ? null : text(body, "refresh_token");
         if (token == null) {
             ApiError.respond(exchange, 400, "VAL_002", "missing field", Map.of("refresh_token", "required"));
@@ -85,7 +84,7 @@ public class OperatorApi {
     }
 
     public void create(Exchange exchange) throws Exception {
-        JsonNode body = body(exchange);
+        JsonNode body = Json.objectBody(exchange);
         if (body == null) {
             ApiError.invalid(exchange, "the body must be a JSON object {\"username\",\"password\",\"role\"}", Map.of());
             return;
@@ -103,7 +102,7 @@ public class OperatorApi {
 
     public void update(Exchange exchange) throws Exception {
         String username = exchange.getIn().getHeader("username", String.class);
-        JsonNode body = body(exchange);
+        JsonNode body = Json.objectBody(exchange);
         if (body == null) {
             ApiError.invalid(exchange, "the body must be a JSON object {\"password\",\"role\"}", Map.of());
             return;
@@ -165,14 +164,6 @@ public class OperatorApi {
                 : Map.of(message.substring(0, colon), message.substring(colon + 1).trim());
     }
 
-    private static JsonNode body(Exchange exchange) {
-        try {
-            JsonNode body = EventJson.read(exchange.getIn().getBody(String.class));
-            return body != null && body.isObject() ? body : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
 
     private static String text(JsonNode body, String field) {
         JsonNode v = body.get(field);

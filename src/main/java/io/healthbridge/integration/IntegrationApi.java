@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.api.ApiAuth;
 import io.healthbridge.api.ApiError;
 import io.healthbridge.api.Json;
-import io.healthbridge.event.EventJson;
 import io.healthbridge.security.ApiKeys;
 import org.apache.camel.Exchange;
 
@@ -32,7 +31,7 @@ public class IntegrationApi {
     }
 
     public void register(Exchange exchange) throws Exception {
-        JsonNode body = body(exchange);
+        JsonNode body = Json.objectBody(exchange);
         if (body == null) {
             ApiError.invalid(exchange, "the body must be a JSON object with \"provider\"", Map.of());
             return;
@@ -64,7 +63,7 @@ public class IntegrationApi {
         if (provider == null) {
             return;
         }
-        JsonNode body = body(exchange);
+        JsonNode body = Json.objectBody(exchange);
         try {
             integrations.update(provider, body, partial, actor(exchange));
         } catch (Integrations.InvalidException e) {
@@ -103,14 +102,6 @@ public class IntegrationApi {
         return provider;
     }
 
-    private static JsonNode body(Exchange exchange) {
-        try {
-            JsonNode n = EventJson.read(exchange.getIn().getBody(String.class));
-            return n != null && n.isObject() ? n : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
 
     private static String actor(Exchange exchange) {
         ApiKeys.Principal p = exchange.getProperty(ApiAuth.PRINCIPAL, ApiKeys.Principal.class);
