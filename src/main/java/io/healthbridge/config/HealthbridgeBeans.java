@@ -57,6 +57,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
     private ProviderRegistry providers;
     private ProviderCaller caller;
     private java.util.concurrent.ExecutorService dispatchExecutor;
+    private WebhookDispatcher webhookDispatcher;
     private ProviderPoller poller;
     private io.healthbridge.push.PushProcessor pushProcessor;
     private io.healthbridge.backfill.BackfillRunner backfillRunner;
@@ -211,6 +212,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, events(registry), targets, ws, meters, clock,
                 dispatchExecutor);
         dispatcher.setAnnouncer(e -> producer.sendBody("direct:publish", e));
+        webhookDispatcher = dispatcher;
         dispatcher.initCursor();
         WebSocketHub hub = new WebSocketHub(authenticator, events(registry), meters,
                 Integer.parseInt(property(context, "healthbridge.websocket.max-buffer-bytes", "1048576")),
@@ -219,6 +221,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("webSocketHub", hub);
         io.healthbridge.admin.Maintenance maintenance = new io.healthbridge.admin.Maintenance(database.dataSource(), clock);
         registry.bind("maintenance", maintenance);
+        // a new event rings the dispatcher at once instead of waiting for the next poll (latency, not correctness)
+        dispatcher.setActive(maintenance::isOff);
+        registry.lookupByNameAndType("eventHub", io.healthbridge.event.EventHub.class).addListener(e -> dispatcher.kick());
         io.healthbridge.admin.AuditLog audit = new io.healthbridge.admin.AuditLog(database.dataSource(), clock);
         // camel-main adds EventNotifier beans of the registry to the context itself
         registry.bind("auditLog", audit);
@@ -376,6 +381,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
 
     @Override
     public void close() {
+        if (webhookDispatcher != null) {
+            webhookDispatcher.close();
+        }
         if (dispatchExecutor != null) {
             dispatchExecutor.shutdownNow();
         }

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
@@ -41,6 +43,10 @@ public class WebhookDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final String CURSOR = "webhook-fanout";
+    /** How long a hole in the event sequence is waited for before it is taken as an id that will never commit. */
+    static final Duration HOLE_GRACE = Duration.ofSeconds(10);
+    /** At most this many holes are tracked and this many events read back to fill them in one round. */
+    static final int HOLE_SCAN = 5000;
 
     /** Tunables, from {@code healthbridge.webhooks.*}. */
     public record Settings(List<Duration> retrySchedule, Duration timeout, Duration disableAfter, int maxConcurrency,
@@ -58,6 +64,16 @@ public class WebhookDispatcher {
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<CanonicalEvent> announcer;
+    private volatile java.util.function.BooleanSupplier active = () -> true;
+    /** Highest seq fanned out by this process, and the holes below it still awaited (both guarded by this). */
+    private long fannedUpTo = -1;
+    private final java.util.TreeMap<Long, Instant> holes = new java.util.TreeMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean kickQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ExecutorService kicker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "webhook-dispatch");
+        t.setDaemon(true);
+        return t;
+    });
 
     public WebhookDispatcher(WebhookStore store, EventStore events, TargetPolicy targets, Settings settings,
             MeterRegistry meters, Clock clock, ExecutorService executor) {
@@ -77,11 +93,50 @@ public class WebhookDispatcher {
     }
 
     /** One round: fan out new events, release dead claims, send what is due. Called by the route's timer. */
-
     public synchronized void run() {
         fanOut();
         store.releaseExpiredClaims();
         dispatchDue();
+    }
+
+    /**
+     * Asks for a round (fan-out and dispatch) soon, on the dispatcher's own thread: when an event is published and when
+     * a delivery finishes and frees its endpoint's slot. Asks that come while one is queued make one round, so a busy
+     * dispatcher runs rounds back to back instead of one per poll interval. The timer route stays the safety net.
+     */
+    public void kick() {
+        if (active.getAsBoolean() && kickQueued.compareAndSet(false, true)) {
+            execute(() -> {
+                kickQueued.set(false);
+                try {
+                    synchronized (this) {
+                        fanOut();
+                        dispatchDue();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("Webhook dispatch round failed (the next poll retries): {}", e.toString());
+                }
+            });
+        }
+    }
+
+    private void execute(Runnable round) {
+        try {
+            kicker.execute(round);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            kickQueued.set(false); // stopping
+        }
+    }
+
+    /** Stops kicked rounds (the runtime is stopping); the timer route has stopped already. */
+    public void close() {
+        active = () -> false;
+        kicker.shutdownNow();
+    }
+
+    /** Rounds are only kicked while this says so (maintenance mode pauses delivery). */
+    public void setActive(java.util.function.BooleanSupplier active) {
+        this.active = active;
     }
 
     /**
@@ -94,25 +149,74 @@ public class WebhookDispatcher {
         }
     }
 
-    /** New outbox events become deliveries; the cursor moves only after their deliveries are stored. */
-    public int fanOut() {
+    /**
+     * New outbox events become deliveries; the durable cursor moves only past events whose deliveries are stored.
+     *
+     * <p>Sequence numbers are handed out when an insert starts, not when it commits, so a reader can see seq N+1
+     * before seq N is visible: a hole. A hole either fills within moments (a transaction still committing) or never
+     * (an id burnt by a rolled-back or duplicate insert). The cursor therefore stays before the oldest hole younger
+     * than {@link #HOLE_GRACE}, while everything after it is fanned out at once; an event that fills a hole is fanned
+     * out when it appears. Fanning out is idempotent (one delivery per endpoint and event), so reading again after a
+     * restart from the durable cursor loses nothing and sends nothing twice.
+     */
+    public synchronized int fanOut() {
         long cursor = store.cursor(CURSOR);
         if (cursor < 0) {
             initCursor();
             cursor = store.cursor(CURSOR);
         }
+        if (fannedUpTo < cursor) {
+            fannedUpTo = cursor;
+            holes.clear();
+        }
         List<WebhookEndpoint> endpoints = store.enabled();
+        if (endpoints.isEmpty()) {
+            // nobody to deliver to: what is published now is not owed to an endpoint created later (replay is)
+            long latest = events.latestSeq();
+            holes.clear();
+            fannedUpTo = Math.max(fannedUpTo, latest);
+            if (latest > cursor) {
+                store.saveCursor(CURSOR, latest);
+            }
+            return 0;
+        }
+        Instant now = clock.instant();
         int created = 0;
-        List<StoredEvent> batch = events.after(cursor, null, null, null, 500);
-        for (StoredEvent e : batch) {
-            for (WebhookEndpoint ep : endpoints) {
-                if (ep.matches(e.type(), e.subject()) && store.addDelivery(ep.id(), e.id(), e.type(), null)) {
-                    created++;
+        if (!holes.isEmpty()) {
+            long lowest = holes.firstKey();
+            int span = (int) Math.min(HOLE_SCAN, fannedUpTo - lowest + 1);
+            for (StoredEvent e : events.after(lowest - 1, null, null, null, span)) {
+                if (holes.remove(e.seq()) != null) {
+                    created += fanOut(e, endpoints);
                 }
             }
         }
+        List<StoredEvent> batch = events.after(fannedUpTo, null, null, null, 500);
+        long expect = fannedUpTo + 1;
+        for (StoredEvent e : batch) {
+            for (long missing = expect; missing < e.seq() && holes.size() < HOLE_SCAN; missing++) {
+                holes.put(missing, now);
+            }
+            created += fanOut(e, endpoints);
+            expect = e.seq() + 1;
+        }
         if (!batch.isEmpty()) {
-            store.saveCursor(CURSOR, batch.get(batch.size() - 1).seq());
+            fannedUpTo = batch.get(batch.size() - 1).seq();
+        }
+        holes.values().removeIf(seen -> seen.plus(HOLE_GRACE).isBefore(now));
+        long safe = holes.isEmpty() ? fannedUpTo : holes.firstKey() - 1;
+        if (safe > cursor) {
+            store.saveCursor(CURSOR, safe);
+        }
+        return created;
+    }
+
+    private int fanOut(StoredEvent e, List<WebhookEndpoint> endpoints) {
+        int created = 0;
+        for (WebhookEndpoint ep : endpoints) {
+            if (ep.matches(e.type(), e.subject()) && store.addDelivery(ep.id(), e.id(), e.type(), null)) {
+                created++;
+            }
         }
         return created;
     }
@@ -120,7 +224,7 @@ public class WebhookDispatcher {
     public void dispatchDue() {
         Map<String, Optional<WebhookEndpoint>> endpoints = new HashMap<>();
         for (WebhookDelivery d : store.due(200)) {
-            Optional<WebhookEndpoint> ep = endpoints.computeIfAbsent(d.endpointId(), store::get);
+            Optional<WebhookEndpoint> ep = endpoints.computeIfAbsent(d.endpointId(), store::endpoint);
             if (ep.isEmpty() || !ep.get().enabled()) {
                 store.abandonPending(d.endpointId(), "endpoint deleted or disabled");
                 continue;
@@ -138,70 +242,85 @@ public class WebhookDispatcher {
                 continue;
             }
             executor.execute(() -> {
+                CompletableFuture<Void> sent;
                 try {
-                    attempt(ep.get(), d);
+                    sent = attempt(ep.get(), d);
                 } catch (RuntimeException e) {
-                    LOG.error("Webhook delivery {} failed unexpectedly: {}", d.id(), e.toString());
-                    store.postpone(d.id(), clock.instant().plusSeconds(30));
-                } finally {
-                    slots.release();
+                    sent = CompletableFuture.failedFuture(e);
                 }
+                sent.whenComplete((v, e) -> {
+                    slots.release();
+                    if (e != null) {
+                        LOG.error("Webhook delivery {} failed unexpectedly: {}", d.id(), e.toString());
+                        store.postpone(d.id(), clock.instant().plusSeconds(30));
+                    }
+                    kick();
+                });
             });
         }
     }
 
-    /** Sends one attempt and records its outcome. */
-    void attempt(WebhookEndpoint ep, WebhookDelivery d) {
+    /**
+     * Sends one attempt and records its outcome when the answer comes. Never blocks a thread on the network: the
+     * request is in flight without one, and the outcome is recorded on the executor. (A blocking send on the same
+     * executor the HTTP client completes on deadlocked once more deliveries were in flight than it had threads.)
+     */
+    CompletableFuture<Void> attempt(WebhookEndpoint ep, WebhookDelivery d) {
         String refused = targets.problem(ep.url());
         if (refused != null) {
             handleFailure(ep, d, null, "target refused: " + refused, 0, null, false);
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         byte[] body;
         try {
             body = body(ep, d);
         } catch (RuntimeException e) {
             store.recordAttempt(d, WebhookDelivery.ABANDONED, null, null, "event cannot be rendered: " + e.getMessage(), 0, null);
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         long timestamp = clock.instant().getEpochSecond();
         Map<String, String> headers = WebhookSigner.headers(d.eventId(), timestamp, body, ep.secret(),
                 ep.activePreviousSecret(clock.instant()));
-        CircuitBreaker breaker = breaker(ep.id());
         long start = System.nanoTime();
-        try {
-            HttpResponse<String> r = http.send(request(ep, headers, body), HttpResponse.BodyHandlers.ofString());
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            int code = r.statusCode();
-            if (code / 100 == 2) {
-                breaker.onSuccess(ms, TimeUnit.MILLISECONDS);
-                handleSuccess(ep, d, code, ms, excerpt(r.body()));
-            } else if (code == 410) {
-                breaker.onSuccess(ms, TimeUnit.MILLISECONDS);
-                disable(ep, "endpoint answered 410 Gone");
-                store.recordAttempt(d, WebhookDelivery.ABANDONED, null, code, "410 Gone: endpoint disabled", ms, excerpt(r.body()));
-                count("gone");
+        return http.sendAsync(request(ep, headers, body), HttpResponse.BodyHandlers.ofString())
+                .handleAsync((r, error) -> {
+                    outcome(ep, d, r, error, (System.nanoTime() - start) / 1_000_000);
+                    return null;
+                }, executor);
+    }
+
+    private void outcome(WebhookEndpoint ep, WebhookDelivery d, HttpResponse<String> r, Throwable error, long ms) {
+        CircuitBreaker breaker = breaker(ep.id());
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof HttpTimeoutException) {
+                breaker.onError(0, TimeUnit.MILLISECONDS, cause);
+                handleFailure(ep, d, null, "timed out after " + settings.timeout().toMillis() + " ms", ms, null, true);
+                count("timeout");
+            } else if (cause instanceof IOException) {
+                breaker.onError(0, TimeUnit.MILLISECONDS, cause);
+                handleFailure(ep, d, null, "connection failed: " + cause.getMessage(), ms, null, true);
+                count("connection_error");
             } else {
-                breaker.onError(ms, TimeUnit.MILLISECONDS, new IOException("HTTP " + code));
-                Duration retryAfter = code == 429 || code == 503 ? retryAfter(r) : null;
-                handleFailure(ep, d, code, "HTTP " + code, ms, retryAfter, true);
-                meters.counter("healthbridge.webhook.attempts", "outcome", code / 100 == 3 ? "redirect"
-                        : code / 100 == 4 ? "client_error" : "server_error").increment();
-                return;
+                throw new CompletionException(cause);
             }
-        } catch (HttpTimeoutException e) {
-            breaker.onError(0, TimeUnit.MILLISECONDS, e);
-            handleFailure(ep, d, null, "timed out after " + settings.timeout().toMillis() + " ms",
-                    (System.nanoTime() - start) / 1_000_000, null, true);
-            count("timeout");
-        } catch (IOException e) {
-            breaker.onError(0, TimeUnit.MILLISECONDS, e);
-            handleFailure(ep, d, null, "connection failed: " + e.getMessage(), (System.nanoTime() - start) / 1_000_000,
-                    null, true);
-            count("connection_error");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            store.postpone(d.id(), clock.instant());
+            return;
+        }
+        int code = r.statusCode();
+        if (code / 100 == 2) {
+            breaker.onSuccess(ms, TimeUnit.MILLISECONDS);
+            handleSuccess(ep, d, code, ms, excerpt(r.body()));
+        } else if (code == 410) {
+            breaker.onSuccess(ms, TimeUnit.MILLISECONDS);
+            disable(ep, "endpoint answered 410 Gone");
+            store.recordAttempt(d, WebhookDelivery.ABANDONED, null, code, "410 Gone: endpoint disabled", ms, excerpt(r.body()));
+            count("gone");
+        } else {
+            breaker.onError(ms, TimeUnit.MILLISECONDS, new IOException("HTTP " + code));
+            Duration retryAfter = code == 429 || code == 503 ? retryAfter(r) : null;
+            handleFailure(ep, d, code, "HTTP " + code, ms, retryAfter, true);
+            meters.counter("healthbridge.webhook.attempts", "outcome", code / 100 == 3 ? "redirect"
+                    : code / 100 == 4 ? "client_error" : "server_error").increment();
         }
     }
 

@@ -28,6 +28,14 @@ public class WebhookStore {
     private final SecretBox secrets;
     private final Clock clock;
 
+    static final java.time.Duration SNAPSHOT_TTL = java.time.Duration.ofSeconds(2);
+
+    private record Snapshot(long at, java.util.Map<String, WebhookEndpoint> endpoints) {
+    }
+
+    private volatile Snapshot snapshot;
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
     public WebhookStore(DataSource dataSource, SecretBox secrets, Clock clock) {
         this.dataSource = dataSource;
         this.secrets = secrets;
@@ -40,6 +48,7 @@ public class WebhookStore {
             boolean enabled, String secret) {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
+        changed();
         update("INSERT INTO webhook_endpoints (id, url, description, event_types, user_ids, format, enabled, secret, "
                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, url, description, json(types),
                 users == null ? null : json(users), format, enabled, secrets.encrypt(secret), ts(now), ts(now));
@@ -47,6 +56,7 @@ public class WebhookStore {
     }
 
     public void save(WebhookEndpoint e) {
+        changed();
         update("UPDATE webhook_endpoints SET url = ?, description = ?, event_types = ?, user_ids = ?, format = ?, "
                + "enabled = ?, disabled_reason = ?, failing_since = ?, updated_at = ? WHERE id = ?", e.url(), e.description(),
                 json(e.eventTypes()), e.userIds() == null ? null : json(e.userIds()), e.format(), e.enabled(),
@@ -55,11 +65,13 @@ public class WebhookStore {
 
     /** Disables an endpoint; true only for the caller that made the change (concurrent failures race here). */
     public boolean disableIfEnabled(String id, String reason) {
+        changed();
         return update("UPDATE webhook_endpoints SET enabled = FALSE, disabled_reason = ?, updated_at = ? "
                       + "WHERE id = ? AND enabled = TRUE", reason, ts(clock.instant()), id) == 1;
     }
 
     public void rotateSecret(String id, String newSecret, String previous, Instant previousUntil) {
+        changed();
         update("UPDATE webhook_endpoints SET secret = ?, previous_secret = ?, previous_secret_until = ?, updated_at = ? "
                + "WHERE id = ?", secrets.encrypt(newSecret), secrets.encrypt(previous), ts(previousUntil),
                 ts(clock.instant()), id);
@@ -73,13 +85,44 @@ public class WebhookStore {
         return endpoints("SELECT * FROM webhook_endpoints ORDER BY created_at, id");
     }
 
+    /** Enabled endpoints, from a snapshot (see {@link #endpoint}). */
     public List<WebhookEndpoint> enabled() {
-        return endpoints("SELECT * FROM webhook_endpoints WHERE enabled = TRUE ORDER BY created_at, id");
+        return snapshot().values().stream().filter(WebhookEndpoint::enabled).toList();
+    }
+
+    /**
+     * An endpoint for the dispatcher, from a snapshot of all endpoints that every write through this store replaces at
+     * once and that is read again after {@link #SNAPSHOT_TTL} (for writes by other instances on a shared store). It
+     * spares a query and a secret decryption per delivery round.
+     */
+    public Optional<WebhookEndpoint> endpoint(String id) {
+        return Optional.ofNullable(snapshot().get(id));
+    }
+
+    private java.util.Map<String, WebhookEndpoint> snapshot() {
+        Snapshot s = snapshot;
+        long now = System.nanoTime();
+        if (s != null && now - s.at() < SNAPSHOT_TTL.toNanos()) {
+            return s.endpoints();
+        }
+        long version = writes.get();
+        java.util.Map<String, WebhookEndpoint> all = new java.util.LinkedHashMap<>();
+        list().forEach(e -> all.put(e.id(), e));
+        if (writes.get() == version) {
+            snapshot = new Snapshot(now, all);
+        }
+        return all;
+    }
+
+    private void changed() {
+        writes.incrementAndGet();
+        snapshot = null;
     }
 
     public boolean delete(String id) {
         update("UPDATE webhook_deliveries SET status = 'abandoned', last_error = 'endpoint deleted', next_attempt_at = NULL "
                + "WHERE endpoint_id = ? AND status IN ('pending', 'sending')", id);
+        changed();
         return update("DELETE FROM webhook_endpoints WHERE id = ?", id) == 1;
     }
 
