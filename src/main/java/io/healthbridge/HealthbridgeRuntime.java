@@ -138,7 +138,7 @@ public class HealthbridgeRuntime {
         watcher = new RouteFileWatcher(loader);
         watcher.loadAll();
         if (Boolean.parseBoolean(property(context, "healthbridge.routes.reload-enabled", "true"))) {
-            long interval = Long.parseLong(property(context, "healthbridge.routes.reload-interval-ms", "500"));
+            long interval = Long.parseLong(property(context, "healthbridge.routes.reload-interval-ms", "200"));
             ScheduledExecutorService executor = context.getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "route-file-watcher");
             watcher.start(executor, interval);

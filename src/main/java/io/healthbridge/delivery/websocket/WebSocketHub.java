@@ -45,7 +45,15 @@ public class WebSocketHub {
     private final int maxBufferBytes;
     private final long pingMillis;
     private final Map<ServerWebSocket, Client> clients = new ConcurrentHashMap<>();
+    /**
+     * Who may want an event: clients subscribed to every user, and clients by the users they named. An event is matched
+     * against these only, not against every connection (1,000 clients each on its own user cost 1,000 filter checks
+     * per event before).
+     */
+    private final Set<Client> everyUser = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<Client>> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger connected = new AtomicInteger();
+    private final io.micrometer.core.instrument.Counter frames;
 
     /** One connected client and its filter; null types means not subscribed yet. */
     static final class Client {
@@ -54,23 +62,36 @@ public class WebSocketHub {
         volatile Set<String> users;
         volatile boolean replaying;
         final List<CanonicalEvent> held = new ArrayList<>();
+        /** Whether each event type seen matches the filter, so a pattern is matched once per type, not per event. */
+        volatile Map<String, Boolean> typeMatches = new ConcurrentHashMap<>();
 
         Client(ServerWebSocket ws) {
             this.ws = ws;
         }
 
         boolean wants(CanonicalEvent e) {
-            List<Pattern> t = types;
-            Set<String> u = users;
-            return t != null && t.stream().anyMatch(p -> p.matcher(e.type()).matches())
-                   && (u == null || u.isEmpty() || u.contains(e.subject()));
+            return wants(e.type(), e.subject());
         }
 
         boolean wants(StoredEvent e) {
+            return wants(e.type(), e.subject());
+        }
+
+        private boolean wants(String type, String subject) {
             List<Pattern> t = types;
             Set<String> u = users;
-            return t != null && t.stream().anyMatch(p -> p.matcher(e.type()).matches())
-                   && (u == null || u.isEmpty() || u.contains(e.subject()));
+            if (t == null || (u != null && !u.isEmpty() && !u.contains(subject))) {
+                return false;
+            }
+            Map<String, Boolean> cache = typeMatches;
+            Boolean known = cache.get(type);
+            if (known == null) {
+                known = t.stream().anyMatch(p -> p.matcher(type).matches());
+                if (cache.size() < 1000) {
+                    cache.put(type, known);
+                }
+            }
+            return known;
         }
     }
 
@@ -81,6 +102,7 @@ public class WebSocketHub {
         this.maxBufferBytes = maxBufferBytes;
         this.pingMillis = pingMillis;
         meters.gauge("healthbridge.websocket.clients", connected);
+        this.frames = meters.counter("healthbridge.websocket.frames");
     }
 
     /** Attaches {@code /ws/events} to the HTTP server's router. */
@@ -124,8 +146,10 @@ public class WebSocketHub {
         ws.textMessageHandler(text -> onMessage(client, text));
         ws.closeHandler(v -> {
             vertx.cancelTimer(timer);
-            if (clients.remove(ws) != null) {
+            Client gone = clients.remove(ws);
+            if (gone != null) {
                 connected.decrementAndGet();
+                unindex(gone);
             }
         });
         control(client, "healthbridge.ws.connected", EventJson.object().put("message",
@@ -154,6 +178,7 @@ public class WebSocketHub {
             case "subscribe" -> subscribe(client, msg);
             case "unsubscribe" -> {
                 client.types = null;
+                unindex(client);
                 control(client, "healthbridge.ws.unsubscribed", EventJson.object());
             }
             case "resume" -> resume(client, msg.path("after").asText(null));
@@ -188,8 +213,15 @@ public class WebSocketHub {
             }
             u.forEach(x -> users.add(x.asText()));
         }
+        unindex(client);
         client.users = users;
+        client.typeMatches = new ConcurrentHashMap<>();
         client.types = patterns;
+        if (users.isEmpty()) {
+            everyUser.add(client);
+        } else {
+            users.forEach(user -> byUser.computeIfAbsent(user, k -> ConcurrentHashMap.newKeySet()).add(client));
+        }
         ObjectNode ack = EventJson.object();
         ack.set("types", types == null ? EventJson.MAPPER.createArrayNode().add("*") : types);
         ack.set("users", EventJson.MAPPER.valueToTree(users));
@@ -241,23 +273,39 @@ public class WebSocketHub {
         control(client, "healthbridge.ws.resumed", EventJson.object().put("replayed", count));
     }
 
+    private void unindex(Client client) {
+        everyUser.remove(client);
+        Set<String> users = client.users;
+        if (users != null) {
+            for (String user : users) {
+                byUser.computeIfPresent(user, (k, set) -> {
+                    set.remove(client);
+                    return set.isEmpty() ? null : set;
+                });
+            }
+        }
+    }
+
     /** EventHub listener: every published event to every client that wants it. */
     public void onEvent(CanonicalEvent event) {
         String json = null;
-        for (Client c : clients.values()) {
-            if (!c.wants(event)) {
-                continue;
-            }
-            synchronized (c) {
-                if (c.replaying) {
-                    c.held.add(event);
+        Set<Client> named = byUser.getOrDefault(event.subject(), Set.of());
+        for (Set<Client> candidates : List.of(everyUser, named)) {
+            for (Client c : candidates) {
+                if (!c.wants(event)) {
                     continue;
                 }
+                synchronized (c) {
+                    if (c.replaying) {
+                        c.held.add(event);
+                        continue;
+                    }
+                }
+                if (json == null) {
+                    json = event.toJsonString();
+                }
+                write(c, json);
             }
-            if (json == null) {
-                json = event.toJsonString();
-            }
-            write(c, json);
         }
     }
 
@@ -274,7 +322,7 @@ public class WebSocketHub {
             return false;
         }
         c.ws.writeTextMessage(json);
-        meters.counter("healthbridge.websocket.frames").increment();
+        frames.increment();
         return true;
     }
 
