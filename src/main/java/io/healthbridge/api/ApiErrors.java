@@ -51,6 +51,13 @@ public final class ApiErrors {
         // a failure handler, not errorHandler(413): a sub-router's error handlers are not consulted
         router.route().order(-2100).failureHandler(ctx -> {
             if (ctx.statusCode() == 413) {
+                // read the rest of the body and throw it away before answering: closing on unread bytes makes the
+                // kernel send a reset, which can wipe the 413 from the client's buffer before it reads it
+                io.vertx.core.http.HttpServerRequest request = ctx.request();
+                if (!request.isEnded()) {
+                    request.handler(chunk -> { });
+                    request.resume();
+                }
                 write(ctx.response(), ctx.request().getHeader(ApiError.REQUEST_ID), 413, "VAL_001",
                         "request body too large");
             } else {
