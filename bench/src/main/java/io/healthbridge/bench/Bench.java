@@ -1,0 +1,257 @@
+package io.healthbridge.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vertx.core.Vertx;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The benchmark: {@code bench/run} from the repository root. Every figure in one run on one machine, each beside its
+ * baseline and target; writes {@code bench/results/<date>.json} and {@code .md} and the table in README.md.
+ * {@code --quick} runs every phase shorter, to check the benchmark itself works.
+ */
+public final class Bench {
+
+    static final String ADMIN_KEY = "hbk_bench-admin-key-0123456789";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    static final String INGEST_ROUTE = """
+            # The benchmark's way in: provider payloads POSTed here go down the same publish path as polled ones.
+            - route:
+                id: bench-ingest
+                from:
+                  uri: platform-http:/bench/ingest
+                  parameters:
+                    httpMethodRestrict: POST
+                  steps:
+                    - setHeader:
+                        name: Healthbridge.provider
+                        constant: oura
+                    - setHeader:
+                        name: Healthbridge.dataset
+                        constant: heartrate
+                    - setHeader:
+                        name: Healthbridge.userId
+                        header: user
+                    - to: direct:ingest
+                    - setBody:
+                        simple: '{"published": ${body.published}, "duplicates": ${body.duplicates}, "dead_lettered": ${body.deadLettered}}'
+            """;
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        if (Arrays.asList(args).contains("--normalization-only")) {
+            System.out.println(normalization(quick));
+            return;
+        }
+        Path repo = Path.of("").toAbsolutePath();
+        Path jar = repo.resolve("target/healthbridge.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no " + jar + ": run bench/run from the repository root");
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("date", LocalDate.now().toString());
+        result.put("quick", quick);
+        result.put("machine", Machine.describe());
+        // the runtime's JVM options: none by default, as the README's run command; -Dbench.runtime.args="..." to try others
+        String extra = System.getProperty("bench.runtime.args", "").trim();
+        List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+        result.put("runtime_jvm_args", jvmArgs.isEmpty() ? "none (java -jar defaults)" : String.join(" ", jvmArgs));
+
+        // 4a. startup: process start to /health UP, the shipped configuration and routes, fresh data folder each time
+        List<Long> startups = new ArrayList<>();
+        for (int i = 0; i < (quick ? 1 : 3); i++) {
+            try (RuntimeProcess rt = RuntimeProcess.start(jar, RuntimeProcess.prepare(repo), Map.of(), jvmArgs)) {
+                startups.add(rt.startupMillis);
+                log("startup " + (i + 1) + ": " + rt.startupMillis + " ms");
+            }
+        }
+        result.put("startup_ms", Map.of("runs", startups, "median", median(startups), "target", 3000));
+
+        Vertx vertx = Vertx.vertx();
+        Map<String, String> env = Map.of("HEALTHBRIDGE_SIMULATOR_ENABLED", "false", "HEALTHBRIDGE_DEMO_USERS", "",
+                "HEALTHBRIDGE_WEBHOOKS_ALLOWED_TARGETS", "127.0.0.1");
+        try (RuntimeProcess rt = RuntimeProcess.start(jar, RuntimeProcess.prepare(repo), env, jvmArgs)) {
+            rt.startSampling();
+            // 4b. reload: a route file written (atomically) until its route answers
+            List<Long> reloads = new ArrayList<>();
+            reloads.add(reload(rt, "bench/ingest.camel.yaml", INGEST_ROUTE, "/bench/ingest", "POST"));
+            for (int i = 0; i < (quick ? 2 : 5); i++) {
+                String path = "/bench/reload/" + i;
+                reloads.add(reload(rt, "bench/reload-" + i + ".camel.yaml", """
+                        - route:
+                            id: bench-reload-%d
+                            from:
+                              uri: platform-http:%s
+                              steps:
+                                - setBody:
+                                    constant: reloaded
+                        """.formatted(i, path), path, "GET"));
+            }
+            log("reload: " + reloads + " ms");
+            result.put("reload_ms", Map.of("runs", reloads, "median", median(reloads),
+                    "max", reloads.stream().mapToLong(Long::longValue).max().orElse(0), "target", 1000));
+
+            // 2. webhooks
+            WebhookPhase webhooks = new WebhookPhase(vertx);
+            Map<String, Object> wh = webhooks.run(rt, quick ? 500 : 3000, quick ? 200 : 1000, 100);
+            webhooks.close();
+            log("webhooks: " + wh);
+            result.put("webhooks", wh);
+
+            // 3. WebSocket
+            WebSocketPhase ws = new WebSocketPhase(vertx);
+            Map<String, Object> filtered = ws.run(rt, 1000, true, 1000, 1000, quick ? 3 : 15);
+            log("websocket, 1000 filtered clients: " + filtered);
+            Map<String, Object> all = ws.run(rt, 100, false, 1000, 1000, quick ? 3 : 15);
+            log("websocket, 100 clients on everything: " + all);
+            result.put("websocket", Map.of("per_user", filtered, "everything", all));
+
+            // 5. memory over 1 (the loopback ingest path), 2 and 3
+            long[] rss = rt.rss();
+            Map<String, Object> mem = new LinkedHashMap<>();
+            mem.put("peak_rss_mb", rss[1] / 1024 / 1024);
+            mem.put("peak_heap_used_mb", rt.peakHeap() / 1024 / 1024);
+            mem.put("target_rss_mb", 512);
+            result.put("memory", mem);
+            log("memory: " + mem);
+        } finally {
+            vertx.close();
+        }
+
+        // 1. normalization: JMH, in its own JVM, with the runtime process above already stopped
+        result.put("normalization", normalization(quick));
+        log("normalization: " + result.get("normalization"));
+
+        Report.write(repo, result);
+    }
+
+    static Map<String, Object> normalization(boolean quick) throws Exception {
+        Path stats = Files.createTempFile("hb-bench-normalization", ".txt");
+        String only = System.getProperty("bench.only", "");
+        List<String> jvm = new ArrayList<>(List.of("-Dbench.normalization.stats=" + stats,
+                "-Dlog4j2.configurationFile=log4j2-bench.properties"));
+        if (System.getProperty("bench.jfr") != null) {
+            jvm.add("-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr") + ",settings=profile");
+        }
+        Options opts = new OptionsBuilder().include(NormalizationBenchmark.class.getName() + "\\." + only)
+                .forks(1).threads(1)
+                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 2 : 3))
+                .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 2 : 4))
+                .jvmArgsAppend(jvm.toArray(String[]::new))
+                .build();
+        Map<String, Double> scores = new LinkedHashMap<>();
+        Map<String, Double> errors = new LinkedHashMap<>();
+        for (RunResult r : new Runner(opts).run()) {
+            String name = r.getParams().getBenchmark();
+            name = name.substring(name.lastIndexOf('.') + 1);
+            scores.put(name, r.getPrimaryResult().getScore());
+            errors.put(name, r.getPrimaryResult().getScoreError());
+        }
+        String[] s = Files.readString(stats).trim().split(" ");
+        double eventsPerPayload = Double.parseDouble(s[1]);
+        double canonical = scores.get("canonical") * eventsPerPayload;
+        double baseline = scores.get("jacksonBaseline") * eventsPerPayload;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("samples", Integer.parseInt(s[0]));
+        out.put("events_per_payload", round(eventsPerPayload));
+        out.put("events_stored", Long.parseLong(s[2]));
+        out.put("events_per_s", round(canonical));
+        out.put("events_per_s_error", round(errors.get("canonical") * eventsPerPayload));
+        out.put("baseline_events_per_s", round(baseline));
+        out.put("baseline_events_per_s_error", round(errors.get("jacksonBaseline") * eventsPerPayload));
+        out.put("ratio", Math.round(canonical / baseline * 1000) / 1000.0);
+        out.put("target_ratio", 0.25);
+        return out;
+    }
+
+    /** Milliseconds from the route file landing in routes/ until its path answers 200. */
+    static long reload(RuntimeProcess rt, String relative, String content, String path, String method) throws Exception {
+        Path target = rt.work.resolve("routes").resolve(relative);
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+        Files.writeString(tmp, content);
+        long t0 = System.nanoTime();
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        long deadline = t0 + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(rt.uri(path)).timeout(Duration.ofSeconds(5));
+            b = method.equals("POST") ? b.POST(HttpRequest.BodyPublishers.ofString(Load.payload(1_700_000_000L, 0)))
+                    .uri(rt.uri(path + "?user=reload-check")) : b.GET();
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return (System.nanoTime() - t0) / 1_000_000;
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("route file " + relative + " was not serving " + path + " after 30 s");
+    }
+
+    static JsonNode api(RuntimeProcess rt, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(rt.uri(path)).header("X-API-Key", ADMIN_KEY)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+
+    /** p50, p99 and max of nanosecond samples, in milliseconds. */
+    static Map<String, Object> percentiles(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("samples", s.length);
+        out.put("p50", s.length == 0 ? null : round(s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.50) - 1)] / 1e6));
+        out.put("p99", s.length == 0 ? null : round(s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] / 1e6));
+        out.put("max", s.length == 0 ? null : round(s[s.length - 1] / 1e6));
+        return out;
+    }
+
+    static long median(List<Long> values) {
+        List<Long> s = new ArrayList<>(values);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void log(String line) {
+        System.out.println("[bench] " + line);
+    }
+}

@@ -1,0 +1,179 @@
+package io.healthbridge.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.HealthbridgeRuntime;
+import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.EventPipeline;
+import io.healthbridge.event.IngestSummary;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Figure 1: provider sample payloads through the real publish path ({@code direct:ingest}: mapping, schema
+ * validation, dedup on the JDBC idempotent repository, persist to the embedded store, hand-off to the bus) against a
+ * plain Jackson floor that parses the same payload and writes the same events' JSON. One operation is one payload;
+ * every canonical operation is for a new user, so nothing is deduplicated away and every event is really stored.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class NormalizationBenchmark {
+
+    /** Sample payloads (provider/file, dataset): one per provider and kind, from the mapper golden-test fixtures. */
+    static final String[][] CORPUS = {
+            {"oura/realistic/heartrate.json", "heartrate"}, {"oura/realistic/sleep.json", "sleep"},
+            {"oura/realistic/daily_activity.json", "daily_activity"}, {"garmin/daily-activity.json", "dailies"},
+            {"garmin/sleep.json", "sleeps"}, {"polar/workouts.json", "exercises"}, {"whoop/sleep.json", "sleep"},
+            {"withings/body.json", "getmeas"}, {"strava/workouts.json", "activities"},
+            {"fitbit/heart-rate.json", "activities_heart"}, {"dexcom/glucose.json", "egvs"}};
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Folder of the provider fixtures. */
+    @Param("src/test/resources/fixtures")
+    public String fixtures;
+
+    /** Folder of the shipped provider route files (the declarative Dexcom mapper lives in one). */
+    @Param("routes/providers")
+    public String providerRoutes;
+
+    record Sample(String provider, String dataset, String text, List<JsonNode> events) {
+    }
+
+    private HealthbridgeRuntime runtime;
+    private ProducerTemplate template;
+    private Path work;
+    private final List<Sample> samples = new ArrayList<>();
+    private final AtomicLong next = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong other = new AtomicLong();
+
+    @Setup(Level.Trial)
+    public void start() throws Exception {
+        work = Files.createTempDirectory("hb-bench-normalize");
+        Path routes = Files.createDirectories(work.resolve("routes"));
+        try (Stream<Path> files = Files.list(Path.of(providerRoutes))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        Properties p = new Properties();
+        p.setProperty("camel.server.port", String.valueOf(Bench.freePort()));
+        p.setProperty("healthbridge.routes.dir", routes.toString());
+        p.setProperty("healthbridge.data.dir", Files.createDirectories(work.resolve("data")).toString());
+        p.setProperty("healthbridge.simulator.enabled", "false");
+        p.setProperty("healthbridge.demo.users", "");
+        p.setProperty("healthbridge.api.admin-key", Bench.ADMIN_KEY);
+        runtime = new HealthbridgeRuntime(null, null, p);
+        runtime.start();
+        template = runtime.context().createProducerTemplate();
+        EventPipeline pipeline = runtime.context().getRegistry().lookupByNameAndType("eventPipeline", EventPipeline.class);
+        for (String[] entry : CORPUS) {
+            String provider = entry[0].substring(0, entry[0].indexOf('/'));
+            String text = Files.readString(Path.of(fixtures, entry[0]));
+            Exchange ex = new DefaultExchange(runtime.context());
+            ex.getMessage().setHeaders(headers(provider, entry[1], "corpus-check"));
+            ex.getMessage().setBody(text);
+            List<JsonNode> events = new ArrayList<>();
+            boolean clean = true;
+            for (Object item : pipeline.map(ex)) {
+                if (item instanceof CanonicalEvent e) {
+                    events.add(e.toJson());
+                } else {
+                    clean = false;
+                }
+            }
+            if (clean && !events.isEmpty()) {
+                samples.add(new Sample(provider, entry[1], text, events));
+            }
+        }
+        if (samples.size() < CORPUS.length / 2) {
+            throw new IllegalStateException("only " + samples.size() + " corpus samples map cleanly");
+        }
+    }
+
+    static Map<String, Object> headers(String provider, String dataset, String user) {
+        Map<String, Object> h = new HashMap<>();
+        h.put(HealthbridgeHeaders.PROVIDER, provider);
+        h.put(HealthbridgeHeaders.DATASET, dataset);
+        h.put(HealthbridgeHeaders.USER_ID, user);
+        h.put(HealthbridgeHeaders.PROVIDER_USER_ID, "p-" + user);
+        return h;
+    }
+
+    /** Average canonical events per payload of the corpus, to turn payloads/s into events/s. */
+    public double eventsPerPayload() {
+        return samples.stream().mapToInt(s -> s.events().size()).average().orElse(0);
+    }
+
+    @Benchmark
+    public IngestSummary canonical() {
+        long n = next.getAndIncrement();
+        Sample s = samples.get((int) (n % samples.size()));
+        IngestSummary summary = template.requestBodyAndHeaders("direct:ingest", s.text(),
+                headers(s.provider(), s.dataset(), "bench-" + n), IngestSummary.class);
+        published.addAndGet(summary.published());
+        other.addAndGet(summary.duplicates() + summary.deadLettered());
+        return summary;
+    }
+
+    @Benchmark
+    public void jacksonBaseline(Blackhole bh) {
+        long n = next.getAndIncrement();
+        Sample s = samples.get((int) (n % samples.size()));
+        try {
+            bh.consume(MAPPER.readTree(s.text()));
+            for (JsonNode e : s.events()) {
+                bh.consume(MAPPER.writeValueAsBytes(e));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        // every canonical operation must have stored new events and nothing else, or the figure is not what it says
+        System.out.printf("normalization: %d samples, %.2f events/payload, %d events stored, %d duplicates or dead letters%n",
+                samples.size(), eventsPerPayload(), published.get(), other.get());
+        String out = System.getProperty("bench.normalization.stats");
+        if (out != null && published.get() > 0) {
+            try {
+                Files.writeString(Path.of(out), samples.size() + " " + eventsPerPayload() + " " + published.get() + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (other.get() > 0) {
+            throw new IllegalStateException(other.get() + " events were deduplicated or dead-lettered in the benchmark");
+        }
+        runtime.stop();
+    }
+}

@@ -1,0 +1,99 @@
+package io.healthbridge.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** bench/results/&lt;date&gt;.json and .md, and the same table between the markers in README.md. */
+final class Report {
+
+    static final String BEGIN = "<!-- bench:begin -->";
+    static final String END = "<!-- bench:end -->";
+
+    private Report() {
+    }
+
+    static void write(Path repo, Map<String, Object> result) throws IOException {
+        JsonNode r = Bench.JSON.valueToTree(result);
+        Path dir = Files.createDirectories(repo.resolve("bench/results"));
+        String name = r.get("date").asText() + (r.get("quick").asBoolean() ? "-quick" : "");
+        Files.writeString(dir.resolve(name + ".json"), Bench.JSON.writeValueAsString(result) + "\n");
+        String table = table(r);
+        Files.writeString(dir.resolve(name + ".md"), table);
+        System.out.println();
+        System.out.println(table);
+        Path readme = repo.resolve("README.md");
+        String text = Files.readString(readme);
+        int b = text.indexOf(BEGIN);
+        int e = text.indexOf(END);
+        if (!r.get("quick").asBoolean() && b >= 0 && e > b) {
+            Files.writeString(readme, text.substring(0, b + BEGIN.length()) + "\n" + table + text.substring(e));
+            Bench.log("README.md table updated; results in bench/results/" + name + ".json");
+        }
+    }
+
+    static String table(JsonNode r) {
+        JsonNode m = r.get("machine");
+        JsonNode n = r.get("normalization");
+        JsonNode w = r.get("webhooks");
+        JsonNode wb = w.get("baseline");
+        JsonNode u = r.get("websocket").get("per_user");
+        JsonNode a = r.get("websocket").get("everything");
+        JsonNode s = r.get("startup_ms");
+        JsonNode rl = r.get("reload_ms");
+        JsonNode mem = r.get("memory");
+        StringBuilder t = new StringBuilder();
+        t.append("Measured ").append(r.get("date").asText()).append(" on ").append(m.get("cores").asInt()).append(" cores (")
+                .append(m.path("cpu").asText("?")).append("), ").append(m.get("memory_mb").asLong()).append(" MB, ")
+                .append(m.get("java").asText()).append("; runtime JVM options: ").append(r.get("runtime_jvm_args").asText())
+                .append(".\n\n");
+        t.append("| Figure | Healthbridge | Baseline | Target | Met |\n|---|---|---|---|---|\n");
+        double ratio = n.get("ratio").asDouble();
+        row(t, "1. Normalization (map, validate, dedup, persist), events/s",
+                fmt(n.get("events_per_s")) + " ± " + fmt(n.get("events_per_s_error")),
+                "Jackson parse + write: " + fmt(n.get("baseline_events_per_s")), "ratio ≥ 0.25 (is " + ratio + ")", ratio >= 0.25);
+        double whRatio = w.get("ratio_to_baseline").asDouble();
+        row(t, "2. Webhook deliveries/s, 10 endpoints, signed, durable", fmt(w.get("deliveries_per_s")),
+                "plain POSTs: " + fmt(wb.get("deliveries_per_s")), "≥ 2,000/s and ≥ 0.5 of baseline (is " + whRatio + ")",
+                w.get("deliveries_per_s").asDouble() >= 2000 && whRatio >= 0.5 && w.get("deliveries").asLong() == w.get("deliveries_expected").asLong());
+        row(t, "2. Webhook publish → receipt latency p50 / p99 ms (" + w.get("paced_events_per_s").asInt() + " events/s)",
+                lat(w.get("latency_ms")), lat(wb.get("latency_ms")), "reported", null);
+        ws(t, "3. WebSocket, 1,000 clients on their own user, 1,000 events/s", u);
+        ws(t, "3. WebSocket, 100 clients on everything, 1,000 events/s", a);
+        row(t, "4. Startup, process start → /health UP, ms (median of " + s.get("runs").size() + ")",
+                fmt(s.get("median")), "", "< 3,000", s.get("median").asLong() < 3000);
+        row(t, "4. Reload, route file written → new route serving, ms (median / max)",
+                fmt(rl.get("median")) + " / " + fmt(rl.get("max")), "", "< 1,000", rl.get("max").asLong() < 1000);
+        row(t, "5. Peak memory during 2–3: RSS / heap used, MB", mem.get("peak_rss_mb").asLong() + " / "
+                + mem.get("peak_heap_used_mb").asLong(), "", "RSS < 512", mem.get("peak_rss_mb").asLong() < 512);
+        return t.toString();
+    }
+
+    private static void ws(StringBuilder t, String name, JsonNode x) {
+        JsonNode l = x.get("latency_ms");
+        row(t, name + ": latency p50 / p99 / max ms, frames dropped",
+                fmt(l.get("p50")) + " / " + fmt(l.get("p99")) + " / " + fmt(l.get("max")) + ", " + x.get("frames_dropped").asLong()
+                + " of " + fmt(x.get("frames_expected")) + " dropped", "", "p99 < 50, 0 dropped",
+                l.get("p99").asDouble() < 50 && x.get("frames_dropped").asLong() == 0);
+    }
+
+    private static String lat(JsonNode l) {
+        return fmt(l.get("p50")) + " / " + fmt(l.get("p99"));
+    }
+
+    private static String fmt(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return "–";
+        }
+        double d = v.asDouble();
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format("%,d", (long) d) : String.format("%,.1f", d);
+    }
+
+    private static void row(StringBuilder t, String name, String value, String baseline, String target, Boolean met) {
+        t.append("| ").append(name).append(" | ").append(value).append(" | ").append(baseline).append(" | ").append(target)
+                .append(" | ").append(met == null ? "" : met ? "yes" : "**no**").append(" |\n");
+    }
+}
