@@ -29,6 +29,9 @@ public class EventPipeline {
 
     public static final String REASON_MAPPING = "mapping_error";
     public static final String REASON_SCHEMA = "schema_invalid";
+    public static final String REASON_PAYLOAD = "payload_invalid";
+    /** The most of an unparseable payload a dead letter keeps. */
+    static final int MAX_RAW_CHARS = 1 << 20;
 
     private final MapperRegistry mappers;
     private final SchemaRegistry schemas;
@@ -73,10 +76,29 @@ public class EventPipeline {
                 .orElseThrow(() -> new IllegalArgumentException("no mapper for provider '" + provider + "'"));
         MappingContext ctx = new MappingContext(provider, userId, providerUserId, clock.instant(),
                 zone == null ? null : ZoneId.of(zone));
-        JsonNode payload = body(exchange);
         IngestSummary summary = exchange.getProperty(HealthbridgeHeaders.INGEST_SUMMARY, IngestSummary.class);
         List<Object> items = new ArrayList<>();
-        for (MappedRecord record : mapper.map(dataset, payload, ctx)) {
+        // a payload that is not JSON, or not shaped like the dataset at all, is one dead letter holding what came in
+        JsonNode payload;
+        List<MappedRecord> records;
+        try {
+            payload = body(exchange);
+        } catch (RuntimeException e) {
+            return whole(summary, deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "parse",
+                    REASON_PAYLOAD, "payload is not JSON: " + e.getMessage(), rawText(exchange), null));
+        }
+        if (!payload.isContainerNode()) {
+            return whole(summary, deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "parse",
+                    REASON_PAYLOAD, "payload is JSON " + payload.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                            + ", not an object or a list", payload, null));
+        }
+        try {
+            records = mapper.map(dataset, payload, ctx);
+        } catch (RuntimeException e) {
+            return whole(summary, deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "mapping",
+                    REASON_MAPPING, "payload has no records of " + dataset + ": " + e.getMessage(), payload, null));
+        }
+        for (MappedRecord record : records) {
             if (summary != null) {
                 summary.countRecord();
             }
@@ -98,6 +120,28 @@ public class EventPipeline {
             }
         }
         return items;
+    }
+
+    private static List<Object> whole(IngestSummary summary, DeadLetter deadLetter) {
+        if (summary != null) {
+            summary.countRecord();
+        }
+        List<Object> items = new ArrayList<>();
+        items.add(deadLetter);
+        return items;
+    }
+
+    /** What came in, as a JSON string, cut at {@link #MAX_RAW_CHARS} (a 10 MB body of garbage is not kept whole). */
+    private static JsonNode rawText(Exchange exchange) {
+        String text;
+        try {
+            text = exchange.getMessage().getBody(String.class);
+        } catch (RuntimeException e) {
+            text = String.valueOf(exchange.getMessage().getBody());
+        }
+        text = text == null ? "" : text;
+        return EventJson.MAPPER.getNodeFactory().textNode(text.length() > MAX_RAW_CHARS
+                ? text.substring(0, MAX_RAW_CHARS) + "... (" + text.length() + " characters in all)" : text);
     }
 
     private static JsonNode body(Exchange exchange) {
