@@ -145,6 +145,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
             simulator = ProviderSimulator.start(property(context, "healthbridge.simulator.host", "127.0.0.1"),
                     Integer.parseInt(property(context, "healthbridge.simulator.port", "0")), clock);
             registry.bind("providerSimulator", simulator);
+            simulator.persistTo(dataDir.resolve("simulator-tokens.properties"));
         }
         String simulatorBase = simulator == null ? null : "http://127.0.0.1:" + simulator.port();
         providers = ProviderRegistry.withBuiltIns(

@@ -1,6 +1,10 @@
 package io.healthbridge.simulator;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -82,6 +86,7 @@ public class ProviderSimulator implements AutoCloseable {
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final SimulatedApis apis;
     private final AtomicInteger userSeq = new AtomicInteger();
+    private Path grantsFile;
 
     private ProviderSimulator(HttpServer server, Clock clock) {
         this.server = server;
@@ -111,6 +116,54 @@ public class ProviderSimulator implements AutoCloseable {
         LOG.info("Provider simulator (Oura, Withings, Fitbit/Google Health) listening on http://{}:{}", host,
                 sim.port());
         return sim;
+    }
+
+    /**
+     * Keeps the tokens the simulator issued in {@code file} and loads those already there, so a runtime restarted on
+     * the same data folder (after a crash, say) finds its connections still authorized, as a real provider would.
+     */
+    public synchronized void persistTo(Path file) throws IOException {
+        grantsFile = file;
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        for (String key : p.stringPropertyNames()) {
+            String[] k = key.split("\\|", 3);
+            State st = states.get(k[0]);
+            if (st == null || k.length < 3) {
+                continue;
+            }
+            String v = p.getProperty(key);
+            if (k[1].equals("refresh")) {
+                st.refreshTokens.put(k[2], v);
+            } else if (k[1].equals("access")) {
+                st.accessTokens.put(k[2], v.split("\\|", 2));
+            }
+        }
+    }
+
+    private synchronized void saveGrants() {
+        if (grantsFile == null) {
+            return;
+        }
+        Properties p = new Properties();
+        states.forEach((provider, st) -> {
+            st.refreshTokens.forEach((token, user) -> p.setProperty(provider + "|refresh|" + token, user));
+            st.accessTokens.forEach((token, v) -> p.setProperty(provider + "|access|" + token, v[0] + "|" + v[1]));
+        });
+        try {
+            Path tmp = grantsFile.resolveSibling(grantsFile.getFileName() + ".tmp");
+            try (var out = Files.newOutputStream(tmp)) {
+                p.store(out, "tokens issued by the provider simulator");
+            }
+            Files.move(tmp, grantsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("Simulator tokens could not be saved to {}: {}", grantsFile, e.getMessage());
+        }
     }
 
     public int port() {
@@ -234,6 +287,7 @@ public class ProviderSimulator implements AutoCloseable {
                 if (t != null) {
                     s.accessTokens.remove(t);
                     s.refreshTokens.remove(t);
+                    saveGrants();
                 }
                 send(ex, 200, EventJson.object());
                 return;
@@ -303,6 +357,7 @@ public class ProviderSimulator implements AutoCloseable {
         s.accessTokens.put(access, new String[] { user,
                 String.valueOf(clock.instant().getEpochSecond() + s.accessTokenLifetime) });
         s.refreshTokens.put(refresh, user);
+        saveGrants();
         ObjectNode t = EventJson.object();
         t.put("access_token", access);
         t.put("token_type", "Bearer");

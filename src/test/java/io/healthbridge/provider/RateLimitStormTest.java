@@ -18,6 +18,7 @@ import static org.awaitility.Awaitility.await;
  * The provider allows 4 requests per 2-second window and counts every request it receives. Healthbridge stays under
  * it by its own quota alone, or by the provider's rate-limit headers alone; a storm of 429s only slows it down.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.healthbridge.faults.Verdict.class)
 class RateLimitStormTest {
 
     @TempDir
@@ -30,6 +31,8 @@ class RateLimitStormTest {
             assertThat(times.get(times.size() - 1)).isAfter(Instant.now().minus(Duration.ofMinutes(6)));
             assertThat(HeartRateTimeline.gaps(times)).isEmpty();
         });
+        io.healthbridge.faults.Verdict.figures("%d requests, %d answered 429, at most %d in any 2 s window (limit 4)",
+                sim.requests("oura"), sim.rejected429("oura"), sim.maxRequestsInAnyWindow("oura"));
         assertThat(sim.maxRequestsInAnyWindow("oura")).as("requests sent in any 2 s window").isLessThanOrEqualTo(4);
     }
 

@@ -1,0 +1,136 @@
+package io.healthbridge.faults;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import com.sun.net.httpserver.HttpServer;
+import io.healthbridge.support.PackagedRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged runtime is killed with SIGKILL while it delivers N events (10,000 under bench/faults) to a receiver
+ * that takes 20 ms per request; restarted on the same data folder, it delivers the rest: the receiver ends with every
+ * stored event's id as a distinct {@code webhook-id}. Duplicates are allowed (at least once), counted and reported.
+ */
+@ExtendWith(Verdict.class)
+class KillDuringDeliveryIT {
+
+    @TempDir
+    Path work;
+
+    static final String INGEST = """
+            - route:
+                id: fault-ingest
+                from:
+                  uri: platform-http:/faults/ingest
+                  steps:
+                    - setHeader: {name: Healthbridge.provider, constant: oura}
+                    - setHeader: {name: Healthbridge.dataset, constant: heartrate}
+                    - setHeader: {name: Healthbridge.userId, header: user}
+                    - to: direct:ingest
+                    - setBody: {constant: ok}
+            """;
+
+    @Test
+    void killedWhileDeliveringItDeliversEveryEventAfterRestart() throws Exception {
+        int n = Verdict.size(1000, 10_000);
+        PackagedRuntime.prepare(work);
+        Files.createDirectories(work.resolve("routes/faults"));
+        Files.writeString(work.resolve("routes/faults/ingest.camel.yaml"), INGEST);
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        receiver.setExecutor(Executors.newFixedThreadPool(8));
+        receiver.createContext("/hook", ex -> {
+            ex.getRequestBody().readAllBytes();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            received.merge(ex.getRequestHeaders().getFirst("webhook-id"), 1, Integer::sum);
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        receiver.start();
+        Map<String, String> env = Map.of("HEALTHBRIDGE_SIMULATOR_ENABLED", "false", "HEALTHBRIDGE_DEMO_USERS", "",
+                "HEALTHBRIDGE_WEBHOOKS_ALLOWED_TARGETS", "127.0.0.1", "HEALTHBRIDGE_WEBHOOKS_RETRY_SCHEDULE", "0s,1s,1s,1s,1s");
+        try {
+            long t0 = System.nanoTime();
+            int atKill;
+            try (PackagedRuntime first = PackagedRuntime.start(work, env)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> first.body("/api/v1/routes").contains("fault-ingest"));
+                HttpResponse<String> sub = first.post("/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:"
+                        + receiver.getAddress().getPort() + "/hook\",\"event_types\":[\"health.heart_rate\"]}");
+                assertThat(sub.statusCode()).isEqualTo(201);
+                publish(first, n);
+                assertThat(first.events("type=health.heart_rate")).hasSize(n);
+                // mid-delivery: a third is through
+                await().atMost(Duration.ofMinutes(5)).until(() -> received.size() >= n / 3);
+                atKill = received.size();
+                first.kill();
+            }
+            assertThat(atKill).as("killed before everything was delivered").isLessThan(n);
+            try (PackagedRuntime second = PackagedRuntime.start(work, env)) {
+                Set<String> stored = second.events("type=health.heart_rate").stream().map(e -> e.get("id").asText())
+                        .collect(Collectors.toSet());
+                assertThat(stored).hasSize(n);
+                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> received.keySet().containsAll(stored));
+                int duplicates = requests.get() - received.size();
+                Verdict.figures("%d events, SIGKILL after %d delivered, restarted: %d distinct webhook-ids of %d stored "
+                                + "events, %d duplicates, %.0f s in all", n, atKill, received.size(), stored.size(),
+                        duplicates, (System.nanoTime() - t0) / 1e9);
+                assertThat(received.keySet()).isEqualTo(stored);
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    /** N events, one per POST (each for its own user), 8 in flight; every POST must be accepted. */
+    static void publish(PackagedRuntime rt, int n) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Semaphore slots = new Semaphore(8);
+        AtomicInteger failed = new AtomicInteger();
+        long base = java.time.Instant.now().minusSeconds(86_400).getEpochSecond();
+        for (int i = 0; i < n; i++) {
+            String time = java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(base + i), java.time.ZoneOffset.UTC)
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss"));
+            String body = "{\"data\":[{\"timestamp\":\"" + time + "+00:00\",\"bpm\":" + (50 + i % 50) + ",\"source\":\"awake\"}]}";
+            slots.acquire();
+            http.sendAsync(HttpRequest.newBuilder(URI.create(rt.uri("/faults/ingest?user=k" + i).toString()))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((r, e) -> {
+                        if (e != null || r.statusCode() != 200) {
+                            failed.incrementAndGet();
+                        }
+                        slots.release();
+                    });
+        }
+        slots.acquire(8);
+        if (failed.get() > 0) {
+            throw new IOException(failed.get() + " of " + n + " events were not accepted");
+        }
+    }
+}
