@@ -173,16 +173,23 @@ public class EventPipeline {
         return event;
     }
 
-    /** Stores the event (the outbox) and returns its JSON for the bus. */
-    public String persist(CanonicalEvent event, Exchange exchange) {
+    /**
+     * Stores the event (the outbox); true when it is new, false when an event with its id is stored already (a
+     * duplicate, counted). The events table's unique id is the one dedup store: one insert decides.
+     */
+    public boolean store(CanonicalEvent event, Exchange exchange) {
         if (events.insert(event)) {
             meters.counter("healthbridge.events.published", "provider", event.provider(), "type", event.type())
                     .increment();
             summary(exchange, IngestSummary::countPublished);
-        } else {
-            // stored by an earlier attempt whose dedup key was rolled back: still one event
-            duplicate(event, exchange);
+            return true;
         }
+        duplicate(event, exchange);
+        return false;
+    }
+
+    /** The event's JSON for the bus. */
+    public String json(CanonicalEvent event) {
         return event.toJsonString();
     }
 

@@ -2,14 +2,13 @@ package io.healthbridge.event;
 
 import io.healthbridge.HealthbridgeHeaders;
 import io.healthbridge.store.DeadLetter;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The publish path every provider route ends in: {@code direct:ingest} maps a provider payload record by record;
- * {@code direct:publish} validates one canonical event, drops duplicates (Camel's idempotent consumer on the durable
- * JDBC repository), stores it and hands it to the event bus. What cannot be published goes to the dead-letter store.
+ * {@code direct:publish} validates one canonical event, stores it in the events table, whose unique event id drops
+ * duplicates in the same insert, and hands what is new to the event bus. What cannot be published goes to the dead-letter store.
  */
 public class PublishRoutes extends RouteBuilder {
 
@@ -32,15 +31,10 @@ public class PublishRoutes extends RouteBuilder {
                 .end()
                 .bean("eventPipeline", "validate")
                 .setHeader(HealthbridgeHeaders.EVENT_ID, simple("${body.id}"))
-                .idempotentConsumer(header(HealthbridgeHeaders.EVENT_ID))
-                        .idempotentRepository("eventIdRepository").skipDuplicate(false)
-                    .choice()
-                        .when(exchangeProperty(Exchange.DUPLICATE_MESSAGE).isEqualTo(true))
-                            .bean("eventPipeline", "duplicate")
-                        .otherwise()
-                            .setBody(method("eventPipeline", "persist"))
-                            .to(ExchangePattern.InOnly, "{{healthbridge.bus.uri}}")
-                    .end()
+                // the events table is the dedup store: its unique event id turns a second insert into a duplicate
+                .filter(method("eventPipeline", "store"))
+                    .setBody(method("eventPipeline", "json"))
+                    .to(ExchangePattern.InOnly, "{{healthbridge.bus.uri}}")
                 .end();
 
         from("direct:dead-letter").routeId("event-dead-letter")

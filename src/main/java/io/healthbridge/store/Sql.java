@@ -3,6 +3,7 @@ package io.healthbridge.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -10,6 +11,63 @@ import javax.sql.DataSource;
 public final class Sql {
 
     private Sql() {
+    }
+
+    /** One statement and its arguments, for {@link #inTransaction}. */
+    public record Statement(String sql, Object... args) {
+    }
+
+    /**
+     * Runs one statement for every row of arguments as a JDBC batch in one transaction and returns the rows each
+     * touched. A failure rolls all of them back and throws the {@link SQLException} (a caller may retry row by row).
+     */
+    public static int[] batch(DataSource dataSource, String sql, List<Object[]> rows) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        ps.setObject(i + 1, row[i]);
+                    }
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                c.commit();
+                return counts;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    /** Runs the statements in one transaction: all of them or none. */
+    public static void inTransaction(DataSource dataSource, String what, Statement... statements) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                for (Statement st : statements) {
+                    try (PreparedStatement ps = c.prepareStatement(st.sql())) {
+                        for (int i = 0; i < st.args().length; i++) {
+                            ps.setObject(i + 1, st.args()[i]);
+                        }
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what, e);
+        }
     }
 
     /** Runs an INSERT, UPDATE or DELETE and returns the rows it touched. */

@@ -69,6 +69,16 @@ public class WebhookDispatcher {
     private long fannedUpTo = -1;
     private final java.util.TreeMap<Long, Instant> holes = new java.util.TreeMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean kickQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean fanOutWanted = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.Set<String> endpointsWanted = ConcurrentHashMap.newKeySet();
+    /** Recently delivered events' stored form: one event goes to many endpoints, it is read once. */
+    private final Map<String, StoredEvent> recentEvents = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, StoredEvent> eldest) {
+                    return size() > 1024;
+                }
+            });
     private final ExecutorService kicker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "webhook-dispatch");
         t.setDaemon(true);
@@ -96,22 +106,42 @@ public class WebhookDispatcher {
     public synchronized void run() {
         fanOut();
         store.releaseExpiredClaims();
+        store.abandonPendingOfDisabled();
         dispatchDue();
     }
 
     /**
-     * Asks for a round (fan-out and dispatch) soon, on the dispatcher's own thread: when an event is published and when
-     * a delivery finishes and frees its endpoint's slot. Asks that come while one is queued make one round, so a busy
-     * dispatcher runs rounds back to back instead of one per poll interval. The timer route stays the safety net.
+     * Asks for a round soon, on the dispatcher's own thread: a fan-out and a dispatch to every endpoint when an event
+     * is published; a dispatch to one endpoint when one of its deliveries finishes and frees a slot. Asks that come
+     * while one is queued make one round, so a busy dispatcher runs rounds back to back instead of one per poll
+     * interval. The timer route stays the safety net.
      */
     public void kick() {
+        fanOutWanted.set(true);
+        schedule();
+    }
+
+    private void kick(String endpointId) {
+        endpointsWanted.add(endpointId);
+        schedule();
+    }
+
+    private void schedule() {
         if (active.getAsBoolean() && kickQueued.compareAndSet(false, true)) {
             execute(() -> {
                 kickQueued.set(false);
                 try {
                     synchronized (this) {
-                        fanOut();
-                        dispatchDue();
+                        if (fanOutWanted.getAndSet(false)) {
+                            endpointsWanted.clear();
+                            fanOut();
+                            dispatchDue();
+                        } else {
+                            for (String id : List.copyOf(endpointsWanted)) {
+                                endpointsWanted.remove(id);
+                                store.endpoint(id).filter(WebhookEndpoint::enabled).ifPresent(this::dispatchDue);
+                            }
+                        }
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("Webhook dispatch round failed (the next poll retries): {}", e.toString());
@@ -197,9 +227,9 @@ public class WebhookDispatcher {
             for (long missing = expect; missing < e.seq() && holes.size() < HOLE_SCAN; missing++) {
                 holes.put(missing, now);
             }
-            created += fanOut(e, endpoints);
             expect = e.seq() + 1;
         }
+        created += fanOut(batch, endpoints);
         if (!batch.isEmpty()) {
             fannedUpTo = batch.get(batch.size() - 1).seq();
         }
@@ -212,39 +242,60 @@ public class WebhookDispatcher {
     }
 
     private int fanOut(StoredEvent e, List<WebhookEndpoint> endpoints) {
-        int created = 0;
-        for (WebhookEndpoint ep : endpoints) {
-            if (ep.matches(e.type(), e.subject()) && store.addDelivery(ep.id(), e.id(), e.type(), null)) {
-                created++;
-            }
-        }
-        return created;
+        return fanOut(List.of(e), endpoints);
     }
 
-    public void dispatchDue() {
-        Map<String, Optional<WebhookEndpoint>> endpoints = new HashMap<>();
-        for (WebhookDelivery d : store.due(200)) {
-            Optional<WebhookEndpoint> ep = endpoints.computeIfAbsent(d.endpointId(), store::endpoint);
-            if (ep.isEmpty() || !ep.get().enabled()) {
-                store.abandonPending(d.endpointId(), "endpoint deleted or disabled");
-                continue;
+    /** The deliveries of these events, in one transaction. */
+    private int fanOut(List<StoredEvent> batch, List<WebhookEndpoint> endpoints) {
+        List<String[]> pairs = new java.util.ArrayList<>();
+        for (StoredEvent e : batch) {
+            for (WebhookEndpoint ep : endpoints) {
+                if (ep.matches(e.type(), e.subject())) {
+                    pairs.add(new String[] {ep.id(), e.id(), e.type()});
+                }
             }
-            CircuitBreaker breaker = breaker(ep.get().id());
-            if (breaker.getState() == CircuitBreaker.State.OPEN) {
-                continue; // due again once the breaker half-opens; one dead endpoint never slows the others
-            }
-            Semaphore slots = inFlight.computeIfAbsent(d.endpointId(), k -> new Semaphore(settings.maxConcurrency()));
+        }
+        return store.addDeliveries(pairs);
+    }
+
+    /** Sends what is due to every enabled endpoint, as many as each has free sending slots. */
+    public synchronized void dispatchDue() {
+        for (WebhookEndpoint ep : store.enabled()) {
+            dispatchDue(ep);
+        }
+    }
+
+    private synchronized void dispatchDue(WebhookEndpoint ep) {
+        if (breaker(ep.id()).getState() == CircuitBreaker.State.OPEN) {
+            return; // due again once the breaker half-opens; one dead endpoint never slows the others
+        }
+        Semaphore slots = inFlight.computeIfAbsent(ep.id(), k -> new Semaphore(settings.maxConcurrency()));
+        int free = slots.availablePermits();
+        if (free <= 0) {
+            return;
+        }
+        List<WebhookDelivery> mine = new java.util.ArrayList<>();
+        for (WebhookDelivery d : store.due(ep.id(), free)) {
             if (!slots.tryAcquire()) {
-                continue;
+                break;
             }
-            if (!store.claim(d.id(), clock.instant().plus(settings.timeout().multipliedBy(2)))) {
+            mine.add(d);
+        }
+        if (mine.isEmpty()) {
+            return;
+        }
+        boolean[] claimed = store.claim(mine.stream().map(WebhookDelivery::id).toList(),
+                clock.instant().plus(settings.timeout().multipliedBy(2)));
+        for (int i = 0; i < mine.size(); i++) {
+            WebhookDelivery d = mine.get(i);
+            if (!claimed[i]) {
                 slots.release();
                 continue;
             }
             executor.execute(() -> {
                 CompletableFuture<Void> sent;
                 try {
-                    sent = attempt(ep.get(), d);
+                    sent = attempt(ep, d);
                 } catch (RuntimeException e) {
                     sent = CompletableFuture.failedFuture(e);
                 }
@@ -254,7 +305,7 @@ public class WebhookDispatcher {
                         LOG.error("Webhook delivery {} failed unexpectedly: {}", d.id(), e.toString());
                         store.postpone(d.id(), clock.instant().plusSeconds(30));
                     }
-                    kick();
+                    kick(ep.id());
                 });
             });
         }
@@ -327,7 +378,11 @@ public class WebhookDispatcher {
     private byte[] body(WebhookEndpoint ep, WebhookDelivery d) {
         String json = d.payload();
         if (json == null) {
-            StoredEvent e = events.get(d.eventId()).orElseThrow(() -> new IllegalStateException("event not in the store"));
+            StoredEvent e = recentEvents.get(d.eventId());
+            if (e == null) {
+                e = events.get(d.eventId()).orElseThrow(() -> new IllegalStateException("event not in the store"));
+                recentEvents.put(d.eventId(), e);
+            }
             json = e.payload();
             if (WebhookEndpoint.FHIR.equals(ep.format()) && e.type().startsWith("health.")) {
                 json = FhirRenderer.toJson(CanonicalEvent.fromJson(EventJson.read(json)));

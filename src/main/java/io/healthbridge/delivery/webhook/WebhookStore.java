@@ -151,15 +151,71 @@ public class WebhookStore {
                 ts(clock.instant()), endpointId, eventId) == 1;
     }
 
-    public List<WebhookDelivery> due(int limit) {
-        return deliveries("SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? "
-                          + "ORDER BY next_attempt_at, created_at", limit, 0, ts(clock.instant()));
+    /** An endpoint's due deliveries, oldest first, at most {@code limit} (its free sending slots). */
+    public List<WebhookDelivery> due(String endpointId, int limit) {
+        return deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'pending' "
+                          + "AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at", limit, 0, endpointId,
+                ts(clock.instant()));
     }
 
     /** Claims a due delivery until {@code leaseUntil}; false when another dispatcher claimed it first. */
     public boolean claim(String id, Instant leaseUntil) {
-        return update("UPDATE webhook_deliveries SET status = 'sending', next_attempt_at = ?, updated_at = ? "
-                      + "WHERE id = ? AND status = 'pending'", ts(leaseUntil), ts(clock.instant()), id) == 1;
+        return claim(List.of(id), leaseUntil)[0];
+    }
+
+    /** Claims due deliveries in one transaction; each is true when this caller got it, false when another did. */
+    public boolean[] claim(List<String> ids, Instant leaseUntil) {
+        List<Object[]> rows = new ArrayList<>();
+        Timestamp now = ts(clock.instant());
+        for (String id : ids) {
+            rows.add(new Object[] {ts(leaseUntil), now, id});
+        }
+        try {
+            int[] counts = io.healthbridge.store.Sql.batch(dataSource, "UPDATE webhook_deliveries SET status = 'sending', "
+                    + "next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'", rows);
+            boolean[] out = new boolean[ids.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = counts[i] == 1 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO;
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot claim deliveries", e);
+        }
+    }
+
+    /** Pending deliveries of disabled endpoints are abandoned (an endpoint disabled through the API). */
+    public int abandonPendingOfDisabled() {
+        return update("UPDATE webhook_deliveries SET status = 'abandoned', last_error = 'endpoint disabled', "
+                      + "next_attempt_at = NULL WHERE status = 'pending' AND endpoint_id IN "
+                      + "(SELECT id FROM webhook_endpoints WHERE enabled = FALSE)");
+    }
+
+    /**
+     * One delivery per (endpoint, event) pair, in one transaction; pairs that already have one (a fan-out read again
+     * after a restart) are skipped. Returns how many were created.
+     */
+    public int addDeliveries(List<String[]> endpointEventType) {
+        if (endpointEventType.isEmpty()) {
+            return 0;
+        }
+        Timestamp now = ts(clock.instant());
+        List<Object[]> rows = new ArrayList<>();
+        for (String[] p : endpointEventType) {
+            rows.add(new Object[] {UUID.randomUUID().toString(), p[0], p[1], p[2], now, now, now});
+        }
+        try {
+            io.healthbridge.store.Sql.batch(dataSource, "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, "
+                    + "event_type, payload, status, attempts, next_attempt_at, created_at, updated_at) "
+                    + "VALUES (?, ?, ?, ?, NULL, 'pending', 0, ?, ?, ?)", rows);
+            return rows.size();
+        } catch (SQLException e) {
+            // some already exist: row by row, each duplicate skipped
+            int created = 0;
+            for (String[] p : endpointEventType) {
+                created += addDelivery(p[0], p[1], p[2], null) ? 1 : 0;
+            }
+            return created;
+        }
     }
 
     /** Claims whose lease ran out (the sender died) are due again: at-least-once. */
@@ -177,12 +233,13 @@ public class WebhookStore {
     public void recordAttempt(WebhookDelivery d, String status, Instant next, Integer code, String error, long latencyMs,
             String excerpt) {
         Instant now = clock.instant();
-        update("UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, "
-               + "last_status_code = ?, last_error = ?, last_latency_ms = ?, updated_at = ? WHERE id = ?",
-                status, ts(next), code, error, latencyMs, ts(now), d.id());
-        update("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempted_at, status_code, latency_ms, error, "
-               + "response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), d.id(),
-                d.endpointId(), ts(now), code, latencyMs, error, excerpt);
+        io.healthbridge.store.Sql.inTransaction(dataSource, "record a webhook attempt",
+                new io.healthbridge.store.Sql.Statement("UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, "
+                        + "next_attempt_at = ?, last_status_code = ?, last_error = ?, last_latency_ms = ?, updated_at = ? "
+                        + "WHERE id = ?", status, ts(next), code, error, latencyMs, ts(now), d.id()),
+                new io.healthbridge.store.Sql.Statement("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, "
+                        + "attempted_at, status_code, latency_ms, error, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        UUID.randomUUID().toString(), d.id(), d.endpointId(), ts(now), code, latencyMs, error, excerpt));
     }
 
     public int retryFailed(String endpointId) {
