@@ -34,6 +34,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Bench {
 
     static final String ADMIN_KEY = "hbk_bench-admin-key-0123456789";
+    /** The runtime's JVM options: the README's memory advice for a small machine (see "Benchmark"). */
+    static final String DEFAULT_RUNTIME_ARGS = "-Xmx256m -XX:+UseSerialGC";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -78,8 +80,13 @@ public final class Bench {
         result.put("date", LocalDate.now().toString());
         result.put("quick", quick);
         result.put("machine", Machine.describe());
-        // the runtime's JVM options: none by default, as the README's run command; -Dbench.runtime.args="..." to try others
-        String extra = System.getProperty("bench.runtime.args", "").trim();
+        // the runtime's JVM options: --runtime-args="..." (or -Dbench.runtime.args) to try others, "" for none
+        String extra = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+        for (String a : args) {
+            if (a.startsWith("--runtime-args=")) {
+                extra = a.substring("--runtime-args=".length()).trim();
+            }
+        }
         List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         result.put("runtime_jvm_args", jvmArgs.isEmpty() ? "none (java -jar defaults)" : String.join(" ", jvmArgs));
 

@@ -94,14 +94,16 @@ final class WebhookPhase {
             verifiers.add(new Webhook(created.get("secret").asText()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        try (Load l = new Load(rt.port, burstEvents + pacedEvents)) {
+        try (Load l = new Load(rt.port, 2 * burstEvents + pacedEvents)) {
             load = l;
-            // burst: every event published as fast as the runtime accepts it; throughput until the last receipt
-            reset();
-            long t0 = System.nanoTime();
-            l.burst(0, burstEvents, 16, seq -> "wh-" + seq);
-            long published = System.nanoTime();
             long expected = (long) burstEvents * ENDPOINTS;
+            // 1. delivery alone: delivery paused (maintenance mode), the events published, delivery resumed; from the
+            //    resume to the last receipt the runtime only fans out, signs, stores and sends, as the baseline only sends
+            reset();
+            Bench.api(rt, "POST", "/api/v1/admin/maintenance", "{\"enabled\":true,\"message\":\"bench backlog\"}");
+            l.burst(0, burstEvents, 16, seq -> "wh-" + seq);
+            long t0 = System.nanoTime();
+            Bench.api(rt, "POST", "/api/v1/admin/maintenance", "{\"enabled\":false}");
             waitFor(expected, 120);
             long t1 = lastReceipt();
             List<Receipt> burst = new ArrayList<>(receipts);
@@ -110,14 +112,24 @@ final class WebhookPhase {
             out.put("endpoints", ENDPOINTS);
             out.put("deliveries", distinct.size());
             out.put("deliveries_expected", expected);
-            out.put("publish_events_per_s", Bench.round(burstEvents / ((published - t0) / 1e9)));
             out.put("deliveries_per_s", Bench.round(rate));
+
+            // 2. end to end: publishing and delivering at once, on the same two cores
+            reset();
+            long e0 = System.nanoTime();
+            l.burst(burstEvents, 2 * burstEvents, 16, seq -> "wh-" + seq);
+            long published = System.nanoTime();
+            waitFor(expected, 120);
+            long e1 = lastReceipt();
+            out.put("end_to_end_deliveries", distinct.size());
+            out.put("end_to_end_publish_events_per_s", Bench.round(burstEvents / ((published - e0) / 1e9)));
+            out.put("end_to_end_deliveries_per_s", Bench.round(distinct.size() / ((e1 - e0) / 1e9)));
             out.put("bad_signatures", badSignatures.get());
             out.put("ingest_failures", l.failed.get());
 
             // paced, below saturation: publish-to-receipt latency of every delivery
             reset();
-            l.paced(burstEvents, burstEvents + pacedEvents, pacedRate, seq -> "wh-" + seq);
+            l.paced(2 * burstEvents, 2 * burstEvents + pacedEvents, pacedRate, seq -> "wh-" + seq);
             waitFor((long) pacedEvents * ENDPOINTS, 60);
             long[] lat = receipts.stream().filter(r -> r.seq() >= 0 && l.sentAt[r.seq()] > 0)
                     .mapToLong(r -> r.at() - l.sentAt[r.seq()]).toArray();

@@ -71,6 +71,11 @@ public class WebhookDispatcher {
     private final java.util.concurrent.atomic.AtomicBoolean kickQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean fanOutWanted = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.Set<String> endpointsWanted = ConcurrentHashMap.newKeySet();
+    private final Map<String, java.util.Queue<WebhookDelivery>> claimedQueues = new ConcurrentHashMap<>();
+    /** Recent answer time per endpoint, milliseconds (moving average). */
+    private final Map<String, Double> latency = new ConcurrentHashMap<>();
+    /** Deliveries the fan-out just created, to be claimed without reading them back (guarded by this). */
+    private final List<WebhookDelivery> fresh = new java.util.ArrayList<>();
     /** Recently delivered events' stored form: one event goes to many endpoints, it is read once. */
     private final Map<String, StoredEvent> recentEvents = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, true) {
@@ -105,8 +110,11 @@ public class WebhookDispatcher {
     /** One round: fan out new events, release dead claims, send what is due. Called by the route's timer. */
     public synchronized void run() {
         fanOut();
+        dispatchFresh();
         store.releaseExpiredClaims();
-        store.abandonPendingOfDisabled();
+        if (store.anyDisabled()) {
+            store.abandonPendingOfDisabled();
+        }
         dispatchDue();
     }
 
@@ -133,10 +141,10 @@ public class WebhookDispatcher {
                 try {
                     synchronized (this) {
                         if (fanOutWanted.getAndSet(false)) {
-                            endpointsWanted.clear();
                             fanOut();
-                            dispatchDue();
-                        } else {
+                            dispatchFresh();
+                        }
+                        {
                             for (String id : List.copyOf(endpointsWanted)) {
                                 endpointsWanted.remove(id);
                                 store.endpoint(id).filter(WebhookEndpoint::enabled).ifPresent(this::dispatchDue);
@@ -162,6 +170,17 @@ public class WebhookDispatcher {
     public void close() {
         active = () -> false;
         kicker.shutdownNow();
+        // claimed but not sent: pending again now, not after their lease runs out
+        try {
+            claimedQueues.values().forEach(q -> {
+                WebhookDelivery d;
+                while ((d = q.poll()) != null) {
+                    store.postpone(d.id(), clock.instant());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("Queued webhook deliveries not handed back on stop: {}", e.toString());
+        }
     }
 
     /** Rounds are only kicked while this says so (maintenance mode pauses delivery). */
@@ -255,7 +274,43 @@ public class WebhookDispatcher {
                 }
             }
         }
-        return store.addDeliveries(pairs);
+        List<WebhookDelivery> created = store.addDeliveries(pairs);
+        fresh.addAll(created);
+        return created.size();
+    }
+
+    /**
+     * Claims the deliveries the last fan-out created, in one transaction, into their endpoints' queues (as much as
+     * each has room for; the rest stay pending for the next top-up) and starts them.
+     */
+    private synchronized void dispatchFresh() {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        Map<String, List<WebhookDelivery>> byEndpoint = new java.util.LinkedHashMap<>();
+        for (WebhookDelivery d : fresh) {
+            byEndpoint.computeIfAbsent(d.endpointId(), k -> new java.util.ArrayList<>()).add(d);
+        }
+        fresh.clear();
+        List<WebhookDelivery> take = new java.util.ArrayList<>();
+        for (Map.Entry<String, List<WebhookDelivery>> e : byEndpoint.entrySet()) {
+            if (breaker(e.getKey()).getState() == CircuitBreaker.State.OPEN) {
+                continue;
+            }
+            int room = Math.max(0, prefetch(e.getKey()) - queue(e.getKey()).size());
+            take.addAll(e.getValue().subList(0, Math.min(room, e.getValue().size())));
+        }
+        if (take.isEmpty()) {
+            return;
+        }
+        boolean[] claimed = store.claim(take.stream().map(WebhookDelivery::id).toList(),
+                clock.instant().plus(settings.timeout().multipliedBy(2)));
+        for (int i = 0; i < take.size(); i++) {
+            if (claimed[i]) {
+                queue(take.get(i).endpointId()).add(take.get(i));
+            }
+        }
+        byEndpoint.keySet().forEach(this::startSends);
     }
 
     /** Sends what is due to every enabled endpoint, as many as each has free sending slots. */
@@ -265,37 +320,72 @@ public class WebhookDispatcher {
         }
     }
 
+    /**
+     * Tops up the endpoint's queue of claimed deliveries (twice its concurrency, claimed in one transaction) and starts
+     * as many as it has free slots. A finished delivery starts the next one from the queue at once, without a round
+     * through the store; the queue is refilled when it runs low. Claims are leased for twice the timeout, more than a
+     * queued delivery waits, and a queue that cannot be sent (breaker open, endpoint disabled, maintenance, stop)
+     * goes back to pending.
+     */
     private synchronized void dispatchDue(WebhookEndpoint ep) {
         if (breaker(ep.id()).getState() == CircuitBreaker.State.OPEN) {
             return; // due again once the breaker half-opens; one dead endpoint never slows the others
         }
-        Semaphore slots = inFlight.computeIfAbsent(ep.id(), k -> new Semaphore(settings.maxConcurrency()));
-        int free = slots.availablePermits();
-        if (free <= 0) {
-            return;
-        }
-        List<WebhookDelivery> mine = new java.util.ArrayList<>();
-        for (WebhookDelivery d : store.due(ep.id(), free)) {
-            if (!slots.tryAcquire()) {
-                break;
+        java.util.Queue<WebhookDelivery> queue = queue(ep.id());
+        int want = prefetch(ep.id()) - queue.size();
+        if (want > 0) {
+            List<WebhookDelivery> due = store.due(ep.id(), want);
+            if (!due.isEmpty()) {
+                boolean[] claimed = store.claim(due.stream().map(WebhookDelivery::id).toList(),
+                        clock.instant().plus(settings.timeout().multipliedBy(2)));
+                for (int i = 0; i < due.size(); i++) {
+                    if (claimed[i]) {
+                        queue.add(due.get(i));
+                    }
+                }
             }
-            mine.add(d);
         }
-        if (mine.isEmpty()) {
+        startSends(ep.id());
+    }
+
+    /**
+     * How many claimed deliveries an endpoint's queue holds: its concurrency, plus as many per slot as it answers within
+     * a quarter of the claim lease at its recent latency (at most 8). A fast endpoint gets a deep queue and few
+     * trips to the store; a slow one a shallow queue, so nothing waits in it long enough for its lease to run out.
+     */
+    int prefetch(String endpointId) {
+        long quarterLease = settings.timeout().toMillis() / 2;
+        double ms = latency.getOrDefault(endpointId, (double) quarterLease); // not yet known: a shallow queue
+        int perSlot = (int) Math.max(1, Math.min(8, quarterLease / Math.max(1.0, ms)));
+        return settings.maxConcurrency() * (1 + perSlot);
+    }
+
+    private java.util.Queue<WebhookDelivery> queue(String endpointId) {
+        return claimedQueues.computeIfAbsent(endpointId, k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+    }
+
+    /** Starts queued deliveries while the endpoint has free slots; hands the queue back when it cannot send. */
+    private void startSends(String endpointId) {
+        java.util.Queue<WebhookDelivery> queue = queue(endpointId);
+        Optional<WebhookEndpoint> ep = store.endpoint(endpointId).filter(WebhookEndpoint::enabled);
+        if (ep.isEmpty() || !active.getAsBoolean() || breaker(endpointId).getState() == CircuitBreaker.State.OPEN) {
+            WebhookDelivery back;
+            while ((back = queue.poll()) != null) {
+                store.postpone(back.id(), clock.instant());
+            }
             return;
         }
-        boolean[] claimed = store.claim(mine.stream().map(WebhookDelivery::id).toList(),
-                clock.instant().plus(settings.timeout().multipliedBy(2)));
-        for (int i = 0; i < mine.size(); i++) {
-            WebhookDelivery d = mine.get(i);
-            if (!claimed[i]) {
+        Semaphore slots = inFlight.computeIfAbsent(endpointId, k -> new Semaphore(settings.maxConcurrency()));
+        while (!queue.isEmpty() && slots.tryAcquire()) {
+            WebhookDelivery d = queue.poll();
+            if (d == null) {
                 slots.release();
-                continue;
+                break;
             }
             executor.execute(() -> {
                 CompletableFuture<Void> sent;
                 try {
-                    sent = attempt(ep, d);
+                    sent = attempt(ep.get(), d);
                 } catch (RuntimeException e) {
                     sent = CompletableFuture.failedFuture(e);
                 }
@@ -305,7 +395,13 @@ public class WebhookDispatcher {
                         LOG.error("Webhook delivery {} failed unexpectedly: {}", d.id(), e.toString());
                         store.postpone(d.id(), clock.instant().plusSeconds(30));
                     }
-                    kick(ep.id());
+                    try {
+                        startSends(endpointId);
+                    } finally {
+                        if (queue.size() < prefetch(endpointId) / 2) {
+                            kick(endpointId);
+                        }
+                    }
                 });
             });
         }
@@ -341,6 +437,7 @@ public class WebhookDispatcher {
     }
 
     private void outcome(WebhookEndpoint ep, WebhookDelivery d, HttpResponse<String> r, Throwable error, long ms) {
+        latency.merge(ep.id(), (double) ms, (old, now) -> old * 0.8 + now * 0.2);
         CircuitBreaker breaker = breaker(ep.id());
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

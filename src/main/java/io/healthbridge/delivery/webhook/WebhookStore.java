@@ -85,6 +85,11 @@ public class WebhookStore {
         return endpoints("SELECT * FROM webhook_endpoints ORDER BY created_at, id");
     }
 
+    /** Whether any endpoint is disabled, from the snapshot. */
+    public boolean anyDisabled() {
+        return snapshot().values().stream().anyMatch(e -> !e.enabled());
+    }
+
     /** Enabled endpoints, from a snapshot (see {@link #endpoint}). */
     public List<WebhookEndpoint> enabled() {
         return snapshot().values().stream().filter(WebhookEndpoint::enabled).toList();
@@ -192,29 +197,36 @@ public class WebhookStore {
 
     /**
      * One delivery per (endpoint, event) pair, in one transaction; pairs that already have one (a fan-out read again
-     * after a restart) are skipped. Returns how many were created.
+     * after a restart) are skipped. Returns the deliveries created.
      */
-    public int addDeliveries(List<String[]> endpointEventType) {
+    public List<WebhookDelivery> addDeliveries(List<String[]> endpointEventType) {
         if (endpointEventType.isEmpty()) {
-            return 0;
+            return List.of();
         }
-        Timestamp now = ts(clock.instant());
+        Instant now = clock.instant();
         List<Object[]> rows = new ArrayList<>();
+        List<WebhookDelivery> created = new ArrayList<>();
         for (String[] p : endpointEventType) {
-            rows.add(new Object[] {UUID.randomUUID().toString(), p[0], p[1], p[2], now, now, now});
+            String id = UUID.randomUUID().toString();
+            rows.add(new Object[] {id, p[0], p[1], p[2], ts(now), ts(now), ts(now)});
+            created.add(new WebhookDelivery(id, p[0], p[1], p[2], null, WebhookDelivery.PENDING, 0, now, null, null, null,
+                    now, now));
         }
         try {
             io.healthbridge.store.Sql.batch(dataSource, "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, "
                     + "event_type, payload, status, attempts, next_attempt_at, created_at, updated_at) "
                     + "VALUES (?, ?, ?, ?, NULL, 'pending', 0, ?, ?, ?)", rows);
-            return rows.size();
-        } catch (SQLException e) {
-            // some already exist: row by row, each duplicate skipped
-            int created = 0;
-            for (String[] p : endpointEventType) {
-                created += addDelivery(p[0], p[1], p[2], null) ? 1 : 0;
-            }
             return created;
+        } catch (SQLException e) {
+            // some already exist: row by row, each duplicate skipped, the new ones read back
+            List<WebhookDelivery> some = new ArrayList<>();
+            for (String[] p : endpointEventType) {
+                if (addDelivery(p[0], p[1], p[2], null)) {
+                    some.addAll(deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND event_id = ?", 1, 0,
+                            p[0], p[1]));
+                }
+            }
+            return some;
         }
     }
 
