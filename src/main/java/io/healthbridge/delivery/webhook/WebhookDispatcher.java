@@ -47,6 +47,8 @@ public class WebhookDispatcher {
     static final Duration HOLE_GRACE = Duration.ofSeconds(10);
     /** At most this many holes are tracked and this many events read back to fill them in one round. */
     static final int HOLE_SCAN = 5000;
+    /** Events fanned out per round: a backlog goes in several short rounds, so sending is never held up for long. */
+    static final int FAN_OUT_BATCH = 100;
 
     /** Tunables, from {@code healthbridge.webhooks.*}. */
     public record Settings(List<Duration> retrySchedule, Duration timeout, Duration disableAfter, int maxConcurrency,
@@ -70,8 +72,17 @@ public class WebhookDispatcher {
     private final java.util.TreeMap<Long, Instant> holes = new java.util.TreeMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean kickQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean fanOutWanted = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean dueWanted = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.Set<String> endpointsWanted = ConcurrentHashMap.newKeySet();
     private final Map<String, java.util.Queue<WebhookDelivery>> claimedQueues = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<WebhookStore.Delivered> delivered =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean recorderQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ExecutorService recorder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "webhook-recorder");
+        t.setDaemon(true);
+        return t;
+    });
     /** Recent answer time per endpoint, milliseconds (moving average). */
     private final Map<String, Double> latency = new ConcurrentHashMap<>();
     /** Deliveries the fan-out just created, to be claimed without reading them back (guarded by this). */
@@ -108,14 +119,14 @@ public class WebhookDispatcher {
     }
 
     /** One round: fan out new events, release dead claims, send what is due. Called by the route's timer. */
-    public synchronized void run() {
-        fanOut();
-        dispatchFresh();
+    public void run() {
         store.releaseExpiredClaims();
         if (store.anyDisabled()) {
             store.abandonPendingOfDisabled();
         }
-        dispatchDue();
+        // the rounds themselves run on the dispatcher's thread, one at a time, never two threads on one lock
+        dueWanted.set(true);
+        kick();
     }
 
     /**
@@ -144,6 +155,10 @@ public class WebhookDispatcher {
                             fanOut();
                             dispatchFresh();
                         }
+                        if (dueWanted.getAndSet(false)) {
+                            endpointsWanted.clear();
+                            dispatchDue();
+                        }
                         {
                             for (String id : List.copyOf(endpointsWanted)) {
                                 endpointsWanted.remove(id);
@@ -170,6 +185,15 @@ public class WebhookDispatcher {
     public void close() {
         active = () -> false;
         kicker.shutdownNow();
+        recorder.shutdown();
+        try {
+            recorder.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        while (!delivered.isEmpty()) {
+            recordDelivered();
+        }
         // claimed but not sent: pending again now, not after their lease runs out
         try {
             claimedQueues.values().forEach(q -> {
@@ -240,7 +264,7 @@ public class WebhookDispatcher {
                 }
             }
         }
-        List<StoredEvent> batch = events.after(fannedUpTo, null, null, null, 500);
+        List<StoredEvent> batch = events.after(fannedUpTo, null, null, null, FAN_OUT_BATCH);
         long expect = fannedUpTo + 1;
         for (StoredEvent e : batch) {
             for (long missing = expect; missing < e.seq() && holes.size() < HOLE_SCAN; missing++) {
@@ -251,6 +275,10 @@ public class WebhookDispatcher {
         created += fanOut(batch, endpoints);
         if (!batch.isEmpty()) {
             fannedUpTo = batch.get(batch.size() - 1).seq();
+        }
+        if (batch.size() == FAN_OUT_BATCH) {
+            fanOutWanted.set(true); // a backlog: the next batch in the next round, not at the next poll
+            schedule();
         }
         holes.values().removeIf(seen -> seen.plus(HOLE_GRACE).isBefore(now));
         long safe = holes.isEmpty() ? fannedUpTo : holes.firstKey() - 1;
@@ -499,12 +527,46 @@ public class WebhookDispatcher {
     }
 
     private void handleSuccess(WebhookEndpoint ep, WebhookDelivery d, int code, long ms, String excerpt) {
-        store.recordAttempt(d, WebhookDelivery.DELIVERED, null, code, null, ms, excerpt);
+        delivered.add(new WebhookStore.Delivered(d, code, ms, excerpt, clock.instant()));
+        if (recorderQueued.compareAndSet(false, true)) {
+            try {
+                recorder.execute(this::recordDelivered);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                recorderQueued.set(false);
+                recordDelivered(); // stopping: record on this thread
+            }
+        }
         if (ep.failingSince() != null) {
             store.save(copy(ep, ep.enabled(), ep.disabledReason(), null));
         }
         count("delivered");
         meters.timer("healthbridge.webhook.latency").record(Duration.ofMillis(ms));
+    }
+
+    /**
+     * Writes the successes gathered since the last write in one transaction (group commit): a busy dispatcher writes
+     * hundreds per commit instead of two commits each. A delivery counts as delivered once written; one sent but not
+     * yet written when the process dies is sent again after its lease (at least once).
+     */
+    private void recordDelivered() {
+        recorderQueued.set(false);
+        List<WebhookStore.Delivered> batch = new java.util.ArrayList<>();
+        WebhookStore.Delivered d;
+        while (batch.size() < 1000 && (d = delivered.poll()) != null) {
+            batch.add(d);
+        }
+        try {
+            store.recordDelivered(batch);
+        } catch (RuntimeException e) {
+            LOG.warn("{} delivered webhooks could not be recorded (they will be sent again): {}", batch.size(), e.toString());
+        }
+        if (!delivered.isEmpty() && recorderQueued.compareAndSet(false, true)) {
+            try {
+                recorder.execute(this::recordDelivered);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                recorderQueued.set(false); // stopping: close() writes the rest
+            }
+        }
     }
 
     private void handleFailure(WebhookEndpoint ep, WebhookDelivery d, Integer code, String error, long ms,
