@@ -168,8 +168,8 @@ public final class Bench {
         }
         Options opts = new OptionsBuilder().include(NormalizationBenchmark.class.getName() + "\\." + only)
                 .forks(1).threads(1)
-                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 2 : 3))
-                .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 2 : 4))
+                .warmupIterations(quick ? 1 : 8).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 2 : 3))
                 .jvmArgsAppend(jvm.toArray(String[]::new))
                 .build();
         Map<String, Double> scores = new LinkedHashMap<>();
