@@ -35,7 +35,7 @@ public final class Bench {
 
     static final String ADMIN_KEY = "hbk_bench-admin-key-0123456789";
     /** The runtime's JVM options: the README's memory advice for a small machine (see "Benchmark"). */
-    static final String DEFAULT_RUNTIME_ARGS = "-Xmx224m -XX:+UseSerialGC";
+    static final String DEFAULT_RUNTIME_ARGS = "-Xmx224m";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
