@@ -17,25 +17,22 @@ public final class Sql {
     public record Statement(String sql, Object... args) {
     }
 
-    /**
-     * Runs one statement for every row of arguments as a JDBC batch in one transaction and returns the rows each
-     * touched. A failure rolls all of them back and throws the {@link SQLException} (a caller may retry row by row).
-     */
-    public static int[] batch(DataSource dataSource, String sql, List<Object[]> rows) throws SQLException {
+    /** Work on one connection inside a transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs the work in one transaction on a pooled connection: committed when it returns, rolled back when it throws. */
+    public static <T> T transaction(DataSource dataSource, Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (Object[] row : rows) {
-                    for (int i = 0; i < row.length; i++) {
-                        ps.setObject(i + 1, row[i]);
-                    }
-                    ps.addBatch();
-                }
-                int[] counts = ps.executeBatch();
+            try {
+                T result = work.run(c);
                 c.commit();
-                return counts;
-            } catch (SQLException e) {
+                return result;
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
@@ -44,12 +41,28 @@ public final class Sql {
         }
     }
 
+    /**
+     * Runs one statement for every row of arguments as a JDBC batch in one transaction and returns the rows each
+     * touched. A failure rolls all of them back and throws the {@link SQLException} (a caller may retry row by row).
+     */
+    public static int[] batch(DataSource dataSource, String sql, List<Object[]> rows) throws SQLException {
+        return transaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        ps.setObject(i + 1, row[i]);
+                    }
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
+            }
+        });
+    }
+
     /** Runs the statements in one transaction: all of them or none. */
     public static void inTransaction(DataSource dataSource, String what, Statement... statements) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+        try {
+            transaction(dataSource, c -> {
                 for (Statement st : statements) {
                     try (PreparedStatement ps = c.prepareStatement(st.sql())) {
                         for (int i = 0; i < st.args().length; i++) {
@@ -58,13 +71,8 @@ public final class Sql {
                         ps.executeUpdate();
                     }
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot " + what, e);
         }

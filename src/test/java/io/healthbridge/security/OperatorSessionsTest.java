@@ -1,12 +1,10 @@
 package io.healthbridge.security;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 
 import io.healthbridge.store.Database;
+import io.healthbridge.support.MovingClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,26 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Passwords, access tokens, refresh rotation with reuse detection, logout and expiry, against a real store. */
 class OperatorSessionsTest {
-
-    /** A clock the test moves. */
-    static final class MovingClock extends Clock {
-        Instant now = Instant.parse("2026-11-24T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     Database db;
     MovingClock clock = new MovingClock();

@@ -268,38 +268,34 @@ public class WebhookStore {
         if (done.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement up = c.prepareStatement("UPDATE webhook_deliveries SET status = 'delivered', "
-                    + "attempts = attempts + 1, next_attempt_at = NULL, last_status_code = ?, last_error = NULL, "
-                    + "last_latency_ms = ?, updated_at = ? WHERE id = ?");
-                 PreparedStatement in = c.prepareStatement("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, "
-                         + "attempted_at, status_code, latency_ms, error, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)")) {
-                for (Delivered d : done) {
-                    up.setInt(1, d.code());
-                    up.setLong(2, d.latencyMs());
-                    up.setTimestamp(3, ts(d.at()));
-                    up.setString(4, d.delivery().id());
-                    up.addBatch();
-                    in.setString(1, UUID.randomUUID().toString());
-                    in.setString(2, d.delivery().id());
-                    in.setString(3, d.delivery().endpointId());
-                    in.setTimestamp(4, ts(d.at()));
-                    in.setInt(5, d.code());
-                    in.setLong(6, d.latencyMs());
-                    in.setString(7, d.excerpt());
-                    in.addBatch();
+        try {
+            io.healthbridge.store.Sql.transaction(dataSource, c -> {
+                try (PreparedStatement up = c.prepareStatement("UPDATE webhook_deliveries SET status = 'delivered', "
+                        + "attempts = attempts + 1, next_attempt_at = NULL, last_status_code = ?, last_error = NULL, "
+                        + "last_latency_ms = ?, updated_at = ? WHERE id = ?");
+                     PreparedStatement in = c.prepareStatement("INSERT INTO webhook_attempts (id, delivery_id, "
+                             + "endpoint_id, attempted_at, status_code, latency_ms, error, response_excerpt) "
+                             + "VALUES (?, ?, ?, ?, ?, ?, NULL, ?)")) {
+                    for (Delivered d : done) {
+                        up.setInt(1, d.code());
+                        up.setLong(2, d.latencyMs());
+                        up.setTimestamp(3, ts(d.at()));
+                        up.setString(4, d.delivery().id());
+                        up.addBatch();
+                        in.setString(1, UUID.randomUUID().toString());
+                        in.setString(2, d.delivery().id());
+                        in.setString(3, d.delivery().endpointId());
+                        in.setTimestamp(4, ts(d.at()));
+                        in.setInt(5, d.code());
+                        in.setLong(6, d.latencyMs());
+                        in.setString(7, d.excerpt());
+                        in.addBatch();
+                    }
+                    up.executeBatch();
+                    in.executeBatch();
+                    return null;
                 }
-                up.executeBatch();
-                in.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot record delivered webhooks", e);
         }

@@ -2,18 +2,15 @@ package io.healthbridge.delivery.webhook;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Executors;
 
 import io.healthbridge.security.SecretBox;
 import io.healthbridge.store.Database;
 import io.healthbridge.store.JdbcEventStore;
+import io.healthbridge.support.MovingClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,26 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FanOutHolesTest {
 
-    static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-11-24T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final MovingClock clock = new MovingClock();
     Database db;
     WebhookStore store;
     WebhookDispatcher dispatcher;
