@@ -63,7 +63,7 @@ public final class ApiKeyCommand {
         String url = p.getProperty("healthbridge.store.url", "").trim();
         if (url.isEmpty()) {
             Files.createDirectories(dataDir);
-            url = "jdbc:h2:file:" + dataDir.resolve("healthbridge") + ";DB_CLOSE_ON_EXIT=FALSE";
+            url = io.healthbridge.store.Database.embeddedUrl(dataDir);
         }
         try (Database db = Database.open(url, p.getProperty("healthbridge.store.username", "sa").trim(),
                 p.getProperty("healthbridge.store.password", "").trim(), 2)) {

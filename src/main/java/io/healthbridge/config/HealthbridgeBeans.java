@@ -81,7 +81,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         String url = property(context, "healthbridge.store.url", "");
         if (url.isBlank()) {
             Files.createDirectories(dataDir);
-            url = "jdbc:h2:file:" + dataDir.resolve("healthbridge") + ";DB_CLOSE_ON_EXIT=FALSE";
+            url = io.healthbridge.store.Database.embeddedUrl(dataDir);
         }
         Database database = Database.open(url, property(context, "healthbridge.store.username", "sa"),
                 property(context, "healthbridge.store.password", ""),
