@@ -165,11 +165,6 @@ public class WebhookStore {
                 ts(clock.instant()));
     }
 
-    /** Claims a due delivery until {@code leaseUntil}; false when another dispatcher claimed it first. */
-    public boolean claim(String id, Instant leaseUntil) {
-        return claim(List.of(id), leaseUntil)[0];
-    }
-
     /** Claims due deliveries in one transaction; each is true when this caller got it, false when another did. */
     public boolean[] claim(List<String> ids, Instant leaseUntil) {
         List<Object[]> rows = new ArrayList<>();
