@@ -58,6 +58,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
     private ProviderCaller caller;
     private java.util.concurrent.ExecutorService dispatchExecutor;
     private WebhookDispatcher webhookDispatcher;
+    private io.healthbridge.cluster.OutboxRelay relay;
     private ProviderPoller poller;
     private io.healthbridge.push.PushProcessor pushProcessor;
     private io.healthbridge.backfill.BackfillRunner backfillRunner;
@@ -69,6 +70,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
     public static HealthbridgeBeans bind(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
+        registry.bind("instanceId", instanceId(property(context, "healthbridge.instance-id", "")));
 
         PrometheusMeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
                 PrometheusMeterRegistry.class);
@@ -224,13 +226,58 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("maintenance", maintenance);
         // a new event rings the dispatcher at once instead of waiting for the next poll (latency, not correctness)
         dispatcher.setActive(maintenance::isOff);
-        registry.lookupByNameAndType("eventHub", io.healthbridge.event.EventHub.class).addListener(e -> dispatcher.kick());
+        if (kafkaBus(context)) {
+            dispatcher.setFedByBus();
+            io.healthbridge.event.OutboxReader relayed = new io.healthbridge.event.OutboxReader(events(registry),
+                    () -> webhooks.cursor(RELAY_CURSOR), seq -> webhooks.saveCursor(RELAY_CURSOR, seq), 500, clock);
+            relayed.init();
+            relay = new io.healthbridge.cluster.OutboxRelay(relayed, new io.healthbridge.cluster.Leadership("outbox-relay",
+                    database.dataSource(), database.isPostgres(), clock), producer, context,
+                    io.healthbridge.event.PublishRoutes.topicUri());
+            registry.bind("outboxRelay", relay);
+            if (!database.isPostgres()) {
+                LOG.warn("The Kafka bus runs on the embedded store: instances do not share state; point "
+                         + "healthbridge.store.url at one PostgreSQL database for every instance");
+            }
+        } else {
+            registry.lookupByNameAndType("eventHub", io.healthbridge.event.EventHub.class).addListener(e -> dispatcher.kick());
+        }
         io.healthbridge.admin.AuditLog audit = new io.healthbridge.admin.AuditLog(database.dataSource(), clock);
         // camel-main adds EventNotifier beans of the registry to the context itself
         registry.bind("auditLog", audit);
         registry.bind("webhookStore", webhooks);
         registry.bind("webhookDispatcher", dispatcher);
         registry.bind("webhookApi", new WebhookApi(webhooks, events(registry), targets, dispatcher));
+    }
+
+    /** The outbox position the Kafka relay has sent up to. */
+    static final String RELAY_CURSOR = "kafka-relay";
+
+    static boolean kafkaBus(CamelContext context) {
+        String bus = property(context, "healthbridge.bus", "embedded").trim();
+        if (!bus.equals("embedded") && !bus.equals("kafka")) {
+            throw new IllegalArgumentException("healthbridge.bus is '" + bus + "': it must be embedded or kafka");
+        }
+        return bus.equals("kafka");
+    }
+
+    /** The configured instance id, or the host name with a random suffix (two instances on one host differ). */
+    static String instanceId(String configured) {
+        if (!configured.isBlank()) {
+            if (!configured.trim().matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("healthbridge.instance-id '" + configured.trim()
+                        + "' may hold only letters, digits, '.', '_' and '-' (at most 64)");
+            }
+            return configured.trim();
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        } catch (java.io.IOException e) {
+            host = "healthbridge";
+        }
+        return (host.length() > 48 ? host.substring(0, 48) : host) + "-"
+               + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static io.healthbridge.store.EventStore events(Registry registry) {
@@ -382,6 +429,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close();
+        }
         if (webhookDispatcher != null) {
             webhookDispatcher.close();
         }

@@ -33,14 +33,48 @@ public class PublishRoutes extends RouteBuilder {
                 .setHeader(HealthbridgeHeaders.EVENT_ID, simple("${body.id}"))
                 // the events table is the dedup store: its unique event id turns a second insert into a duplicate
                 .filter(method("eventPipeline", "store"))
-                    .setBody(method("eventPipeline", "json"))
-                    .to(ExchangePattern.InOnly, "{{healthbridge.bus.uri}}")
+                    .to("direct:bus-out")
                 .end();
 
         from("direct:dead-letter").routeId("event-dead-letter")
                 .bean("eventPipeline", "deadLetter");
 
-        from("{{healthbridge.bus.uri}}").routeId("event-bus-dispatch")
+        if (!kafka()) {
+            // embedded bus: the event itself goes to the in-process queue; webhook dispatch and WebSocket clients read it
+            from("direct:bus-out").routeId("event-bus-out")
+                    .setBody(method("eventPipeline", "json"))
+                    .to(ExchangePattern.InOnly, "{{healthbridge.bus.uri}}");
+            from("{{healthbridge.bus.uri}}").routeId("event-bus-dispatch")
+                    .bean("eventHub", "dispatch");
+            return;
+        }
+        // Kafka bus: the outbox relay (one instance of the cluster) sends stored events to the topic; publishing only
+        // rings it. Webhook fan-out is a consumer group (instances share the partitions); every instance's WebSocket
+        // hub reads every event in a group of its own, from the newest (clients resume from the store).
+        String options = "brokers={{healthbridge.kafka.brokers}}{{healthbridge.kafka.options:}}";
+        from("direct:bus-out").routeId("event-bus-out")
+                .bean("outboxRelay", "kick");
+        from("timer:outbox-relay?period={{healthbridge.kafka.relay-interval-ms}}&delay=500").routeId("outbox-relay")
+                .bean("outboxRelay", "kick");
+        from("kafka:{{healthbridge.kafka.topic}}?" + options + "&groupId={{healthbridge.kafka.webhook-group}}"
+             + "&autoOffsetReset=earliest&breakOnFirstError=true").routeId("event-bus-webhooks")
+                .bean("webhookDispatcher", "fanOutConsumed");
+        from("kafka:{{healthbridge.kafka.topic}}?" + options + "&groupId={{healthbridge.kafka.websocket-group-prefix}}"
+             + instanceId() + "&autoOffsetReset=latest").routeId("event-bus-websocket")
                 .bean("eventHub", "dispatch");
+    }
+
+    /** The producer URI of the events topic: every in-sync replica acknowledges, retries never duplicate. */
+    public static String topicUri() {
+        return "kafka:{{healthbridge.kafka.topic}}?brokers={{healthbridge.kafka.brokers}}{{healthbridge.kafka.options:}}"
+               + "&requestRequiredAcks=all&enableIdempotence=true&synchronous=true&batchWithIndividualHeaders=true";
+    }
+
+    private boolean kafka() {
+        return "kafka".equals(getContext().getPropertiesComponent().resolveProperty("healthbridge.bus").orElse("embedded"));
+    }
+
+    private String instanceId() {
+        return getContext().getRegistry().lookupByNameAndType("instanceId", String.class);
     }
 }

@@ -1,5 +1,7 @@
 package io.healthbridge.delivery.webhook;
 
+import io.healthbridge.event.OutboxReader;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,10 +45,6 @@ public class WebhookDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final String CURSOR = "webhook-fanout";
-    /** How long a hole in the event sequence is waited for before it is taken as an id that will never commit. */
-    static final Duration HOLE_GRACE = Duration.ofSeconds(10);
-    /** At most this many holes are tracked and this many events read back to fill them in one round. */
-    static final int HOLE_SCAN = 5000;
     /** Events fanned out per round: a backlog goes in several short rounds, so sending is never held up for long. */
     static final int FAN_OUT_BATCH = 100;
 
@@ -67,9 +65,9 @@ public class WebhookDispatcher {
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<CanonicalEvent> announcer;
     private volatile java.util.function.BooleanSupplier active = () -> true;
-    /** Highest seq fanned out by this process, and the holes below it still awaited (both guarded by this). */
-    private long fannedUpTo = -1;
-    private final java.util.TreeMap<Long, Instant> holes = new java.util.TreeMap<>();
+    /** The outbox read by the fan-out (embedded bus); unused when the Kafka bus feeds {@link #fanOutConsumed}. */
+    private final OutboxReader outbox;
+    private volatile boolean readsOutbox = true;
     private final java.util.concurrent.atomic.AtomicBoolean kickQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean fanOutWanted = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean dueWanted = new java.util.concurrent.atomic.AtomicBoolean();
@@ -110,6 +108,8 @@ public class WebhookDispatcher {
         this.meters = meters;
         this.clock = clock;
         this.executor = executor;
+        this.outbox = new OutboxReader(events, () -> store.cursor(CURSOR), seq -> store.saveCursor(CURSOR, seq),
+                FAN_OUT_BATCH, clock);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(executor)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -217,79 +217,56 @@ public class WebhookDispatcher {
      * is published from then on, older events through replay. Called before any route runs.
      */
     public void initCursor() {
-        if (store.cursor(CURSOR) < 0) {
-            store.saveCursor(CURSOR, events.latestSeq());
-        }
+        outbox.init();
     }
 
     /**
-     * New outbox events become deliveries; the durable cursor moves only past events whose deliveries are stored.
-     *
-     * <p>Sequence numbers are handed out when an insert starts, not when it commits, so a reader can see seq N+1
-     * before seq N is visible: a hole. A hole either fills within moments (a transaction still committing) or never
-     * (an id burnt by a rolled-back or duplicate insert). The cursor therefore stays before the oldest hole younger
-     * than {@link #HOLE_GRACE}, while everything after it is fanned out at once; an event that fills a hole is fanned
-     * out when it appears. Fanning out is idempotent (one delivery per endpoint and event), so reading again after a
-     * restart from the durable cursor loses nothing and sends nothing twice.
+     * The Kafka bus feeds this dispatcher instead ({@link #fanOutConsumed}): it stops reading the outbox itself, which
+     * the relay now reads and sends to the topic.
+     */
+    public void setFedByBus() {
+        readsOutbox = false;
+    }
+
+    /**
+     * New outbox events become deliveries ({@link OutboxReader}: the durable cursor moves only past events whose
+     * deliveries are stored, sequence holes are waited for). Fanning out is idempotent (one delivery per endpoint and
+     * event), so reading again after a restart from the durable cursor loses nothing and sends nothing twice.
      */
     public synchronized int fanOut() {
-        long cursor = store.cursor(CURSOR);
-        if (cursor < 0) {
-            initCursor();
-            cursor = store.cursor(CURSOR);
-        }
-        if (fannedUpTo < cursor) {
-            fannedUpTo = cursor;
-            holes.clear();
+        if (!readsOutbox) {
+            return 0;
         }
         List<WebhookEndpoint> endpoints = store.enabled();
         if (endpoints.isEmpty()) {
             // nobody to deliver to: what is published now is not owed to an endpoint created later (replay is)
-            long latest = events.latestSeq();
-            holes.clear();
-            fannedUpTo = Math.max(fannedUpTo, latest);
-            if (latest > cursor) {
-                store.saveCursor(CURSOR, latest);
-            }
+            outbox.skipToLatest();
             return 0;
         }
-        Instant now = clock.instant();
-        int created = 0;
-        if (!holes.isEmpty()) {
-            long lowest = holes.firstKey();
-            int span = (int) Math.min(HOLE_SCAN, fannedUpTo - lowest + 1);
-            for (StoredEvent e : events.after(lowest - 1, null, null, null, span)) {
-                if (holes.remove(e.seq()) != null) {
-                    created += fanOut(e, endpoints);
-                }
-            }
-        }
-        List<StoredEvent> batch = events.after(fannedUpTo, null, null, null, FAN_OUT_BATCH);
-        long expect = fannedUpTo + 1;
-        for (StoredEvent e : batch) {
-            for (long missing = expect; missing < e.seq() && holes.size() < HOLE_SCAN; missing++) {
-                holes.put(missing, now);
-            }
-            expect = e.seq() + 1;
-        }
-        created += fanOut(batch, endpoints);
-        if (!batch.isEmpty()) {
-            fannedUpTo = batch.get(batch.size() - 1).seq();
-        }
-        if (batch.size() == FAN_OUT_BATCH) {
+        int[] created = {0};
+        if (outbox.read(batch -> created[0] += fanOut(batch, endpoints))) {
             fanOutWanted.set(true); // a backlog: the next batch in the next round, not at the next poll
             schedule();
         }
-        holes.values().removeIf(seen -> seen.plus(HOLE_GRACE).isBefore(now));
-        long safe = holes.isEmpty() ? fannedUpTo : holes.firstKey() - 1;
-        if (safe > cursor) {
-            store.saveCursor(CURSOR, safe);
-        }
-        return created;
+        return created[0];
     }
 
-    private int fanOut(StoredEvent e, List<WebhookEndpoint> endpoints) {
-        return fanOut(List.of(e), endpoints);
+    /**
+     * Kafka bus: events this instance's share of the webhook consumer group received become deliveries, stored before
+     * the consumer moves on (at least once; a record read again adds nothing), then sent as fresh ones.
+     */
+    public void fanOutConsumed(String eventJson) {
+        CanonicalEvent e = CanonicalEvent.fromJson(io.healthbridge.event.EventJson.read(eventJson));
+        synchronized (this) {
+            List<String[]> pairs = new java.util.ArrayList<>();
+            for (WebhookEndpoint ep : store.enabled()) {
+                if (ep.matches(e.type(), e.subject())) {
+                    pairs.add(new String[] {ep.id(), e.id(), e.type()});
+                }
+            }
+            fresh.addAll(store.addDeliveries(pairs));
+        }
+        kick();
     }
 
     /** The deliveries of these events, in one transaction. */

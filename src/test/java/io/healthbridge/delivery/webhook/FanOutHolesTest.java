@@ -104,7 +104,7 @@ class FanOutHolesTest {
         insert(3); // seq 2 was burnt by a rolled-back insert
         dispatcher.fanOut();
         assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(1);
-        clock.now = clock.now.plus(WebhookDispatcher.HOLE_GRACE).plusSeconds(1);
+        clock.now = clock.now.plus(io.healthbridge.event.OutboxReader.HOLE_GRACE).plusSeconds(1);
         dispatcher.fanOut();
         assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(3);
         assertThat(delivered()).containsExactly("e1", "e3");
