@@ -25,10 +25,25 @@ public final class ApiErrors {
 
     /** Error handling of a route builder's API routes; call first in {@code configure()}. */
     public static void handle(RouteBuilder routes) {
+        // a value the store cannot take (PostgreSQL's data exceptions, SQLSTATE class 22: a NUL in a path id) is the
+        // request's fault, not the store's
+        routes.onException(StoreException.class).onWhen(ApiErrors::dataException).handled(true)
+                .process(e -> ApiError.respond(e, 400, "VAL_001", "the request holds a value the store cannot take "
+                                                               + "(such as a NUL character)", Map.of()));
         routes.onException(StoreException.class).handled(true).process(e -> fail(e, 503, "SYS_002",
                 "the store is not answering; try again shortly"));
         routes.onException(Exception.class).handled(true).process(e -> fail(e, 500, "SYS_001",
                 "internal error; quote the request id when reporting it"));
+    }
+
+    static boolean dataException(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void fail(Exchange exchange, int status, String code, String message) throws Exception {

@@ -65,9 +65,15 @@ public class BackfillRunner {
 
     public synchronized void run() throws InterruptedException {
         for (Backfill b : store.running()) {
-            step(b);
+            // instances sharing a store share the backfills: each chunk runs on the one instance that claims it
+            if (store.claim(b, clock.instant().plus(CHUNK_CLAIM))) {
+                step(b);
+            }
         }
     }
+
+    /** How long a claimed chunk is this instance's; a crash makes it due again after this. */
+    static final java.time.Duration CHUNK_CLAIM = java.time.Duration.ofMinutes(5);
 
     private void step(Backfill b) throws InterruptedException {
         Connection c = connections.get(b.connectionId()).orElse(null);
@@ -99,6 +105,7 @@ public class BackfillRunner {
                 s = poller.fetchWindow(c, dataset, window);
             }
         } catch (CircuitOpenException | QuotaExhaustedException e) {
+            store.release(b.id());
             return; // the provider needs a pause: the same chunk on a later tick
         } catch (RuntimeException e) {
             if (b.chunkAttempts() + 1 < CHUNK_ATTEMPTS) {

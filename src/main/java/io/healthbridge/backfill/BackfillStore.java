@@ -55,17 +55,34 @@ public class BackfillStore {
     public void save(Backfill b) {
         update("UPDATE backfills SET status = ?, chunks_done = ?, dataset_index = ?, window_start = ?, chunk_attempts = ?, "
                + "events_published = ?, duplicates = ?, dead_lettered = ?, errors = ?, last_error = ?, updated_at = ?, "
-               + "finished_at = ? WHERE id = ?", b.status(), b.chunksDone(), b.datasetIndex(), Timestamp.from(b.windowStart()),
+               + "finished_at = ?, lease_until = NULL WHERE id = ?", b.status(), b.chunksDone(), b.datasetIndex(), Timestamp.from(b.windowStart()),
                 b.chunkAttempts(), b.eventsPublished(), b.duplicates(), b.deadLettered(), b.errors(), b.lastError(),
                 Timestamp.from(clock.instant()), b.finishedAt() == null ? null : Timestamp.from(b.finishedAt()), b.id());
     }
 
-    private void update(String sql, Object... args) {
+    /**
+     * Claims the backfill's next chunk, as {@code b} saw it, until {@code leaseUntil}: false when another instance holds
+     * it or has moved the backfill on since {@code b} was read.
+     */
+    public boolean claim(Backfill b, Instant leaseUntil) {
+        Timestamp now = Timestamp.from(clock.instant());
+        return update("UPDATE backfills SET lease_until = ? WHERE id = ? AND status = 'running' AND chunks_done = ? "
+                      + "AND dataset_index = ? AND window_start = ? AND chunk_attempts = ? "
+                      + "AND (lease_until IS NULL OR lease_until < ?)", Timestamp.from(leaseUntil), b.id(), b.chunksDone(),
+                b.datasetIndex(), Timestamp.from(b.windowStart()), b.chunkAttempts(), now) == 1;
+    }
+
+    /** Gives a claimed chunk back unrun (the provider asked for a pause). */
+    public void release(String id) {
+        update("UPDATE backfills SET lease_until = NULL WHERE id = ?", id);
+    }
+
+    private int update(String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
-            ps.executeUpdate();
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot update backfills", e);
         }

@@ -81,14 +81,20 @@ public final class HealthbridgeBeans implements AutoCloseable {
 
         Path dataDir = Path.of(property(context, "healthbridge.data.dir", "data")).toAbsolutePath().normalize();
         String url = property(context, "healthbridge.store.url", "");
+        // local files (the development secret key, first-start credentials) live here on any store
+        Files.createDirectories(dataDir);
         if (url.isBlank()) {
-            Files.createDirectories(dataDir);
             url = io.healthbridge.store.Database.embeddedUrl(dataDir);
         }
         Database database = Database.open(url, property(context, "healthbridge.store.username", "sa"),
                 property(context, "healthbridge.store.password", ""),
                 Integer.parseInt(property(context, "healthbridge.store.pool-size", "10")));
         registry.bind("database", database);
+        if (database.isPostgres()) {
+            io.healthbridge.cluster.ClusteredQuartz.configure(context, database.dataSource(),
+                    registry.lookupByNameAndType("instanceId", String.class),
+                    Long.parseLong(property(context, "healthbridge.cluster.checkin-interval-ms", "5000")));
+        }
         registry.bind("dataSource", database.dataSource());
 
         EventStore events = new JdbcEventStore(database.dataSource(), clock);
@@ -163,7 +169,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
         ConnectionEvents events = new ConnectionEvents(producer, clock);
         TokenManager tokens = new TokenManager(connections, oauth, p -> providers.settings(p).oauth(), events, clock,
                 Duration.ofSeconds(Long.parseLong(property(context, "healthbridge.auth.refresh-skew-seconds", "300"))));
-        QuotaGate quotas = new QuotaGate(clock);
+        // on a store shared by N instances the quotas are shared too: together they stay within a provider's quota
+        QuotaGate quotas = database.isPostgres() ? QuotaGate.shared(clock, database.dataSource()) : new QuotaGate(clock);
         caller = new ProviderCaller(quotas, tokens, meters, clock);
         // integrations registered through the API apply over configuration from the start
         registry.bind("integrations", new io.healthbridge.integration.Integrations(

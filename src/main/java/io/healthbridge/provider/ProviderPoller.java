@@ -92,6 +92,7 @@ public class ProviderPoller implements Processor {
                 throw new IllegalArgumentException(provider + " has no dataset '" + d + "'; known: " + api.datasets());
             }
         }
+        meters.counter("healthbridge.polls.runs", "provider", provider).increment();
         int[] totals = new int[3];
         int polled = 0;
         String stopped = null;

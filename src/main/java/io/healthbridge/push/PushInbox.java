@@ -42,7 +42,7 @@ public class PushInbox {
 
     public List<Notification> due(int limit) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM inbound_notifications WHERE status = 'pending' AND next_attempt_at <= ? "
+                "SELECT * FROM inbound_notifications WHERE status IN ('pending', 'processing') AND next_attempt_at <= ? "
                 + "ORDER BY received_at LIMIT " + limit)) {
             ps.setTimestamp(1, Timestamp.from(clock.instant()));
             List<Notification> out = new ArrayList<>();
@@ -56,6 +56,17 @@ public class PushInbox {
         } catch (SQLException e) {
             throw new StoreException("cannot read notifications", e);
         }
+    }
+
+    /**
+     * Takes a due notification for this instance until {@code leaseUntil}: true when it got it, false when another
+     * instance took it first. A claim whose instance died runs out and the notification is due again.
+     */
+    public boolean claim(String id, Instant leaseUntil) {
+        Timestamp now = Timestamp.from(clock.instant());
+        return update("UPDATE inbound_notifications SET status = 'processing', next_attempt_at = ? WHERE id = ? "
+                      + "AND status IN ('pending', 'processing') AND next_attempt_at <= ?",
+                Timestamp.from(leaseUntil), id, now) == 1;
     }
 
     public void processed(String id) {
@@ -83,12 +94,12 @@ public class PushInbox {
         }
     }
 
-    private void update(String sql, Object... args) {
+    private int update(String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
-            ps.executeUpdate();
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot update notifications", e);
         }

@@ -83,8 +83,15 @@ public class PushProcessor {
     }
 
 
+    /** How long a claimed notification is this instance's; a crash makes it due again after this. */
+    static final Duration CLAIM = Duration.ofMinutes(5);
+
     public synchronized void run() throws InterruptedException {
         for (PushInbox.Notification n : inbox.due(20)) {
+            // instances sharing a store share the inbox: each notification is processed by the one that claims it
+            if (!inbox.claim(n.id(), clock.instant().plus(CLAIM))) {
+                continue;
+            }
             Connection c = connections.get(n.connectionId()).orElse(null);
             if (c == null || !c.isActive()) {
                 inbox.failed(n.id(), "connection gone or not active", null);

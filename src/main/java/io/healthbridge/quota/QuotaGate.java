@@ -3,6 +3,7 @@ package io.healthbridge.quota;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,15 +32,51 @@ public class QuotaGate {
     private final Map<String, QuotaSpec> userSpecs = new ConcurrentHashMap<>();
     private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
+    /** Makes the bucket of a key from its limits: in this process, or in a store every instance shares. */
+    public interface BucketFactory {
+        Bucket create(String key, QuotaSpec spec, List<Bandwidth> limits);
+    }
+
+    private final BucketFactory factory;
+
+    /** Buckets in this process (one instance). */
     public QuotaGate(Clock clock) {
+        this(clock, (key, spec, limits) -> {
+            LocalBucketBuilder b = Bucket.builder();
+            limits.forEach(b::addLimit);
+            return b.build();
+        });
+    }
+
+    public QuotaGate(Clock clock, BucketFactory factory) {
         this.clock = clock;
+        this.factory = factory;
+    }
+
+    /**
+     * Buckets in PostgreSQL (Bucket4j's {@code SELECT … FOR UPDATE} proxy manager on the {@code quota_buckets} table):
+     * every instance takes its requests from the same buckets, so N instances together stay within a provider's
+     * quota. A changed quota replaces the stored configuration (keeping the tokens already used).
+     */
+    public static QuotaGate shared(Clock clock, javax.sql.DataSource dataSource) {
+        var proxies = io.github.bucket4j.postgresql.Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                .primaryKeyMapper(io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper.STRING)
+                .table("quota_buckets").idColumn("id").stateColumn("state").build();
+        return new QuotaGate(clock, (key, spec, limits) -> proxies.builder()
+                .withImplicitConfigurationReplacement(spec.limits().hashCode() & 0x7fffffffL,
+                        io.github.bucket4j.TokensInheritanceStrategy.AS_IS)
+                .build(key, () -> {
+                    var config = io.github.bucket4j.BucketConfiguration.builder();
+                    limits.forEach(config::addLimit);
+                    return config.build();
+                }));
     }
 
     /** Sets a provider's quotas; unchanged specs keep their buckets (and what they already counted). */
     public synchronized void configure(String provider, QuotaSpec app, QuotaSpec perUser) {
         Buckets current = apps.get(provider);
         if (current == null || !current.spec.equals(app)) {
-            apps.put(provider, new Buckets(app, build(app)));
+            apps.put(provider, new Buckets(app, build("app:" + provider, app)));
             if (current != null) {
                 LOG.info("Quota of {} changed to {}", provider, app.limits());
             }
@@ -50,19 +87,19 @@ public class QuotaGate {
         }
     }
 
-    private Bucket build(QuotaSpec spec) {
+    private Bucket build(String key, QuotaSpec spec) {
         if (spec.isUnlimited()) {
             return null;
         }
-        LocalBucketBuilder b = Bucket.builder();
+        List<Bandwidth> limits = new java.util.ArrayList<>();
         Instant now = clock.instant();
         for (QuotaSpec.Limit l : spec.limits()) {
             long windowMillis = l.window().toMillis();
             Instant nextBoundary = Instant.ofEpochMilli((now.toEpochMilli() / windowMillis + 1) * windowMillis);
-            b.addLimit(Bandwidth.builder().capacity(l.requests())
+            limits.add(Bandwidth.builder().capacity(l.requests())
                     .refillIntervallyAlignedWithAdaptiveInitialTokens(l.requests(), l.window(), nextBoundary).build());
         }
-        return b.build();
+        return factory.create(key, spec, limits);
     }
 
     /**
@@ -93,21 +130,22 @@ public class QuotaGate {
         }
         Bucket app = bucket(apps.get(provider));
         Bucket user = userBucket(provider, userId);
-        long waitNanos = 0;
-        if (app != null) {
-            waitNanos = Math.max(waitNanos, app.estimateAbilityToConsume(1).getNanosToWaitForRefill());
-        }
+        // each take is atomic in its bucket (and, shared, across instances); a user token taken when the app has
+        // none left is given back
         if (user != null) {
-            waitNanos = Math.max(waitNanos, user.estimateAbilityToConsume(1).getNanosToWaitForRefill());
-        }
-        if (waitNanos > 0) {
-            return Duration.ofNanos(waitNanos);
+            io.github.bucket4j.ConsumptionProbe p = user.tryConsumeAndReturnRemaining(1);
+            if (!p.isConsumed()) {
+                return Duration.ofNanos(Math.max(1, p.getNanosToWaitForRefill()));
+            }
         }
         if (app != null) {
-            app.tryConsume(1);
-        }
-        if (user != null) {
-            user.tryConsume(1);
+            io.github.bucket4j.ConsumptionProbe p = app.tryConsumeAndReturnRemaining(1);
+            if (!p.isConsumed()) {
+                if (user != null) {
+                    user.addTokens(1);
+                }
+                return Duration.ofNanos(Math.max(1, p.getNanosToWaitForRefill()));
+            }
         }
         return Duration.ZERO;
     }
@@ -121,7 +159,8 @@ public class QuotaGate {
         if (spec == null || spec.isUnlimited() || userId == null) {
             return null;
         }
-        return users.computeIfAbsent(provider + "\u0000" + userId, k -> new Buckets(spec, build(spec))).bucket;
+        return users.computeIfAbsent(provider + "\u0000" + userId,
+                k -> new Buckets(spec, build("user:" + provider + ":" + userId, spec))).bucket;
     }
 
     /** Pauses every call to the provider until {@code until} (from Retry-After or rate-limit headers). */

@@ -28,15 +28,15 @@ public class JdbcDeadLetterStore implements DeadLetterStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, d.id());
             ps.setString(2, d.provider());
-            ps.setString(3, d.dataset());
-            ps.setString(4, d.userId());
-            ps.setString(5, d.providerUserId());
-            ps.setString(6, d.zone());
+            ps.setString(3, storable(d.dataset()));
+            ps.setString(4, storable(d.userId()));
+            ps.setString(5, storable(d.providerUserId()));
+            ps.setString(6, storable(d.zone()));
             ps.setString(7, d.stage());
             ps.setString(8, d.reasonCode());
-            ps.setString(9, d.reason());
-            ps.setString(10, d.raw());
-            ps.setString(11, d.event());
+            ps.setString(9, storable(d.reason()));
+            ps.setString(10, storable(d.raw()));
+            ps.setString(11, storable(d.event()));
             ps.setString(12, d.status());
             ps.setTimestamp(13, Timestamp.from(d.createdAt()));
             ps.executeUpdate();
@@ -88,6 +88,14 @@ public class JdbcDeadLetterStore implements DeadLetterStore {
         } catch (SQLException e) {
             throw new StoreException("cannot record replay of dead letter " + id, e);
         }
+    }
+
+    /**
+     * Text as a store can keep it: PostgreSQL refuses the NUL character in text, and a dead letter is often a payload
+     * holding one, so NUL is kept as the visible escape {@code \u0000} on every store.
+     */
+    static String storable(String text) {
+        return text == null ? null : text.replace("\u0000", "\\u0000");
     }
 
     private static void filter(StringBuilder sql, List<Object> args, String provider, String status) {

@@ -1,10 +1,6 @@
 package io.healthbridge.faults;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -37,25 +32,13 @@ class KillDuringDeliveryIT {
     @TempDir
     Path work;
 
-    static final String INGEST = """
-            - route:
-                id: fault-ingest
-                from:
-                  uri: platform-http:/faults/ingest
-                  steps:
-                    - setHeader: {name: Healthbridge.provider, constant: oura}
-                    - setHeader: {name: Healthbridge.dataset, constant: heartrate}
-                    - setHeader: {name: Healthbridge.userId, header: user}
-                    - to: direct:ingest
-                    - setBody: {constant: ok}
-            """;
 
     @Test
     void killedWhileDeliveringItDeliversEveryEventAfterRestart() throws Exception {
         int n = Verdict.size(1000, 10_000);
         PackagedRuntime.prepare(work);
         Files.createDirectories(work.resolve("routes/faults"));
-        Files.writeString(work.resolve("routes/faults/ingest.camel.yaml"), INGEST);
+        Files.writeString(work.resolve("routes/faults/ingest.camel.yaml"), PackagedRuntime.INGEST_ROUTE);
         Map<String, Integer> received = new ConcurrentHashMap<>();
         AtomicInteger requests = new AtomicInteger();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -83,7 +66,7 @@ class KillDuringDeliveryIT {
                 HttpResponse<String> sub = first.post("/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:"
                         + receiver.getAddress().getPort() + "/hook\",\"event_types\":[\"health.heart_rate\"]}");
                 assertThat(sub.statusCode()).isEqualTo(201);
-                publish(first, n);
+                first.publishHeartRates(0, n);
                 assertThat(first.events("type=health.heart_rate")).hasSize(n);
                 // mid-delivery: a third is through
                 await().atMost(Duration.ofMinutes(5)).until(() -> received.size() >= n / 3);
@@ -105,32 +88,6 @@ class KillDuringDeliveryIT {
             }
         } finally {
             receiver.stop(0);
-        }
-    }
-
-    /** N events, one per POST (each for its own user), 8 in flight; every POST must be accepted. */
-    static void publish(PackagedRuntime rt, int n) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Semaphore slots = new Semaphore(8);
-        AtomicInteger failed = new AtomicInteger();
-        long base = java.time.Instant.now().minusSeconds(86_400).getEpochSecond();
-        for (int i = 0; i < n; i++) {
-            String time = java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(base + i), java.time.ZoneOffset.UTC)
-                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss"));
-            String body = "{\"data\":[{\"timestamp\":\"" + time + "+00:00\",\"bpm\":" + (50 + i % 50) + ",\"source\":\"awake\"}]}";
-            slots.acquire();
-            http.sendAsync(HttpRequest.newBuilder(URI.create(rt.uri("/faults/ingest?user=k" + i).toString()))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((r, e) -> {
-                        if (e != null || r.statusCode() != 200) {
-                            failed.incrementAndGet();
-                        }
-                        slots.release();
-                    });
-        }
-        slots.acquire(8);
-        if (failed.get() > 0) {
-            throw new IOException(failed.get() + " of " + n + " events were not accepted");
         }
     }
 }

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -110,6 +112,51 @@ public final class PackagedRuntime implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             kill();
+        }
+    }
+
+    /** A route file taking one Oura heart-rate payload per POST to /faults/ingest?user=U into direct:ingest. */
+    public static final String INGEST_ROUTE = """
+            - route:
+                id: fault-ingest
+                from:
+                  uri: platform-http:/faults/ingest
+                  steps:
+                    - setHeader: {name: Healthbridge.provider, constant: oura}
+                    - setHeader: {name: Healthbridge.dataset, constant: heartrate}
+                    - setHeader: {name: Healthbridge.userId, header: user}
+                    - to: direct:ingest
+                    - setBody: {constant: ok}
+            """;
+
+
+    /**
+     * Heart-rate events {@code from} to {@code from + n - 1} through {@link #INGEST_ROUTE}, one per POST (each for its
+     * own user), 8 in flight; every POST must be accepted.
+     */
+    public void publishHeartRates(int from, int n) throws Exception {
+        PackagedRuntime rt = this;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Semaphore slots = new Semaphore(8);
+        AtomicInteger failed = new AtomicInteger();
+        long base = java.time.Instant.now().minusSeconds(86_400).getEpochSecond();
+        for (int i = from; i < from + n; i++) {
+            String time = java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(base + i), java.time.ZoneOffset.UTC)
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss"));
+            String body = "{\"data\":[{\"timestamp\":\"" + time + "+00:00\",\"bpm\":" + (50 + i % 50) + ",\"source\":\"awake\"}]}";
+            slots.acquire();
+            http.sendAsync(HttpRequest.newBuilder(URI.create(rt.uri("/faults/ingest?user=k" + i).toString()))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((r, e) -> {
+                        if (e != null || r.statusCode() != 200) {
+                            failed.incrementAndGet();
+                        }
+                        slots.release();
+                    });
+        }
+        slots.acquire(8);
+        if (failed.get() > 0) {
+            throw new IOException(failed.get() + " of " + n + " events were not accepted");
         }
     }
 }

@@ -20,6 +20,8 @@ public final class RunningHealthbridge implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The bootstrap admin key every test runtime has; {@link #send} sends it unless the request has its own. */
+    private static final java.util.Map<String, String> POSTGRES_DATABASES = new java.util.concurrent.ConcurrentHashMap<>();
+
     public static final String ADMIN_KEY = "hbk_test-admin-key-0123456789";
 
     private final HealthbridgeRuntime runtime;
@@ -59,6 +61,18 @@ public final class RunningHealthbridge implements AutoCloseable {
         p.setProperty("healthbridge.simulator.port", "0");
         p.setProperty("healthbridge.demo.users", "");
         p.setProperty("healthbridge.api.admin-key", ADMIN_KEY);
+        if ("postgres".equals(System.getProperty("healthbridge.test.store"))) {
+            // the whole suite on PostgreSQL (mvn test -Dhealthbridge.test.store=postgres): one database per work folder,
+            // so a restart on the same folder finds its data again
+            p.setProperty("healthbridge.store.url", POSTGRES_DATABASES.computeIfAbsent(workDir.toAbsolutePath().toString(), k -> {
+                try {
+                    return Postgres.newDatabase();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            p.setProperty("healthbridge.store.username", "postgres");
+        }
         p.putAll(extra);
         HealthbridgeRuntime runtime = new HealthbridgeRuntime(null, null, p);
         runtime.start();
