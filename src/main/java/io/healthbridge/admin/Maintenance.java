@@ -33,25 +33,53 @@ public class Maintenance {
 
     private final DataSource dataSource;
     private final Clock clock;
+    /** How old the mode read from the store may be: instances sharing a store follow one another's change within it. */
+    static final long REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     private volatile State state;
+    private volatile long loadedAt;
 
     public Maintenance(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.state = load();
+        this.loadedAt = System.nanoTime();
+        if (state.enabled()) {
+            LOG.warn("Starting in maintenance mode ({}): polling and deliveries stay paused", state.message());
+        }
     }
 
     public boolean isOn() {
-        return state.enabled();
+        return state().enabled();
     }
 
     /** For the routes' filters: polling, backfills, push processing and delivery run only while this is true. */
     public boolean isOff() {
-        return !state.enabled();
+        return !state().enabled();
     }
 
+    /** The mode, read again from the store at most once a second (another instance may have changed it). */
     public State state() {
+        if (System.nanoTime() - loadedAt > REFRESH_NANOS) {
+            refresh();
+        }
         return state;
+    }
+
+    private synchronized void refresh() {
+        if (System.nanoTime() - loadedAt <= REFRESH_NANOS) {
+            return;
+        }
+        try {
+            State read = load();
+            if (read.enabled() != state.enabled()) {
+                LOG.warn("Maintenance mode {} (set on another instance)", read.enabled() ? "ON" : "OFF");
+            }
+            state = read;
+        } catch (StoreException e) {
+            LOG.debug("Maintenance mode not re-read, kept as it was: {}", e.getMessage());
+        }
+        loadedAt = System.nanoTime();
     }
 
     public synchronized State set(boolean enabled, String message) {
@@ -77,6 +105,7 @@ public class Maintenance {
             throw new StoreException("cannot store maintenance mode", e);
         }
         state = next;
+        loadedAt = System.nanoTime();
         LOG.warn("Maintenance mode {}{}", enabled ? "ON: polling, backfills, push processing and deliveries paused"
                 : "OFF: resuming", enabled && message != null ? " (" + message + ")" : "");
         return next;
@@ -91,12 +120,8 @@ public class Maintenance {
                     return new State(false, null, null);
                 }
                 JsonNode v = EventJson.read(rs.getString(1));
-                State s = new State(v.path("enabled").asBoolean(), v.path("message").asText(null),
+                return new State(v.path("enabled").asBoolean(), v.path("message").asText(null),
                         v.hasNonNull("since") ? Instant.parse(v.get("since").asText()) : null);
-                if (s.enabled()) {
-                    LOG.warn("Starting in maintenance mode ({}): polling and deliveries stay paused", s.message());
-                }
-                return s;
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read maintenance mode", e);

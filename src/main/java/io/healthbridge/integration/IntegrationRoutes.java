@@ -20,6 +20,9 @@ public class IntegrationRoutes extends RouteBuilder {
                 .delete("/{provider}").id("api-integrations-unregister").to("direct:api-integrations-unregister")
                 .post("/{provider}/health-check").id("api-integrations-health-check")
                     .to("direct:api-integrations-health-check");
+        // instances sharing a store follow one another's integration changes
+        from("timer:integrations-refresh?period=2000&delay=2000").routeId("integrations-refresh")
+                .bean("integrations", "refresh");
         from("direct:api-integrations-list").routeId("api-integrations-list-impl").process(api::list);
         from("direct:api-integrations-register").routeId("api-integrations-register-impl").process(api::register);
         from("direct:api-integrations-get").routeId("api-integrations-get-impl").process(api::get);

@@ -36,6 +36,8 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
  */
 public class Integrations {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Integrations.class);
+
     /** A change that cannot be applied: field → reason. */
     public static class InvalidException extends RuntimeException {
         private final Map<String, String> errors;
@@ -105,6 +107,29 @@ public class Integrations {
         store.list().forEach(r -> records.put(r.provider(), r));
         providers.setIntegrations(this::overrides, this::isActive);
         caller.setActive(this::isActive);
+    }
+
+    /**
+     * Takes in what another instance sharing the store registered, changed or unregistered since this one last looked
+     * (the {@code integrations-refresh} route, every 2 s): each changed provider is reloaded as if changed here.
+     */
+    public void refresh() {
+        Map<String, IntegrationStore.Record> now = new java.util.HashMap<>();
+        store.list().forEach(r -> now.put(r.provider(), r));
+        for (IntegrationStore.Record r : now.values()) {
+            if (!same(r, records.get(r.provider()))) {
+                records.put(r.provider(), r);
+                providers.reload(r.provider());
+                caller.resetBreaker(r.provider());
+                LOG.info("Integration {} changed on another instance: now {}", r.provider(), r.state());
+            }
+        }
+    }
+
+    /** The same change: the store keeps times to the microsecond at best, this process to the nanosecond. */
+    private static boolean same(IntegrationStore.Record a, IntegrationStore.Record b) {
+        return b != null && a.state().equals(b.state()) && a.settings().equals(b.settings())
+               && a.updatedAt().toEpochMilli() == b.updatedAt().toEpochMilli();
     }
 
     Map<String, String> overrides(String provider) {

@@ -131,6 +131,15 @@ class TwoInstancesIT {
                         oneInstance).isBetween(1.0, oneInstance + 2);
                 assertThat(second.events("provider=oura")).isNotEmpty();
 
+                // an operator's switch on one instance holds on the other: maintenance mode
+                HttpResponse<String> on = first.post("/api/v1/admin/maintenance", "{\"enabled\":true,\"message\":\"it\"}");
+                assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(5)).until(() -> second.body("/api/v1/admin/maintenance")
+                        .replace(" ", "").contains("\"enabled\":true"));
+                assertThat(second.post("/api/v1/admin/maintenance", "{\"enabled\":false}").statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(5)).until(() -> first.body("/api/v1/admin/maintenance")
+                        .replace(" ", "").contains("\"enabled\":false"));
+
                 // a WebSocket client of the second instance gets what is published on either
                 java.util.List<String> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
                 var ws = HttpClient.newHttpClient().newWebSocketBuilder()

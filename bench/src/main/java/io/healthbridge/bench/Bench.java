@@ -151,6 +151,14 @@ public final class Bench {
             vertx.close();
         }
 
+        // 2, scaled out: one and two instances on PostgreSQL and Kafka, the single runtime above stopped
+        Vertx clusterVertx = Vertx.vertx();
+        try {
+            result.put("webhooks_cluster", ClusterPhase.run(repo, jar, jvmArgs, clusterVertx, quick ? 500 : 2000));
+        } finally {
+            clusterVertx.close();
+        }
+
         // 1. normalization: JMH, in its own JVM, with the runtime process above already stopped
         result.put("normalization", normalization(quick));
         log("normalization: " + result.get("normalization"));

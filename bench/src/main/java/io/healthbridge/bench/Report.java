@@ -64,6 +64,15 @@ final class Report {
                 + " events/s in)", fmt(w.get("end_to_end_deliveries_per_s")), "", "reported", null);
         row(t, "2. Webhook publish → receipt latency p50 / p99 ms (" + w.get("paced_events_per_s").asInt() + " events/s)",
                 lat(w.get("latency_ms")), lat(wb.get("latency_ms")), "reported", null);
+        JsonNode cluster = r.path("webhooks_cluster").path("runs");
+        for (JsonNode run : cluster) {
+            int n = run.get("instances").asInt();
+            row(t, "2. Webhook deliveries/s end to end, " + (n == 1 ? "one instance" : n + " instances") + " on PostgreSQL + Kafka ("
+                    + fmt(run.get("events")) + " events published across them, " + fmt(run.get("published_per_s"))
+                    + " events/s in)", fmt(run.get("deliveries_per_s")) + (run.get("deliveries").asLong()
+                    == run.get("deliveries_expected").asLong() ? "" : " (" + fmt(run.get("deliveries")) + " of "
+                    + fmt(run.get("deliveries_expected")) + " delivered)"), "", "reported", null);
+        }
         ws(t, "3. WebSocket, 1,000 clients on their own user, 1,000 events/s", u);
         ws(t, "3. WebSocket, 100 clients on everything, 1,000 events/s", a);
         row(t, "4. Startup, process start → /health UP, ms (median of " + s.get("runs").size() + ")",

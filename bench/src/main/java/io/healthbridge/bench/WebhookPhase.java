@@ -216,6 +216,65 @@ final class WebhookPhase {
         return out;
     }
 
+    /**
+     * Instances sharing one PostgreSQL and one Kafka topic: the endpoints created once (shared store), a burst of
+     * events published across the instances at once, deliveries counted from the first publish to the last receipt.
+     */
+    Map<String, Object> runShared(List<RuntimeProcess> instances, int events) throws Exception {
+        if (verifiers.isEmpty()) {
+            for (int i = 0; i < ENDPOINTS; i++) {
+                JsonNode created = Bench.api(instances.get(0), "POST", "/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:"
+                        + ports.get(i) + "/hook\",\"event_types\":[\"health.heart_rate\"],\"description\":\"bench receiver "
+                        + i + "\"}");
+                verifiers.add(new Webhook(created.get("secret").asText()));
+            }
+            Thread.sleep(2500); // every instance's endpoint snapshot (2 s) has them
+        }
+        load = null;
+        reset();
+        int share = events / instances.size();
+        List<Load> loads = new ArrayList<>();
+        List<Thread> publishers = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int k = 0; k < instances.size(); k++) {
+            Load l = new Load(instances.get(k).port, events);
+            loads.add(l);
+            int from = k * share;
+            int to = k == instances.size() - 1 ? events : from + share;
+            Thread t = new Thread(() -> {
+                try {
+                    l.burst(from, to, 16, seq -> "whc-" + seq);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            t.start();
+            publishers.add(t);
+        }
+        for (Thread t : publishers) {
+            t.join();
+        }
+        long published = System.nanoTime();
+        long expected = (long) events * ENDPOINTS;
+        waitFor(expected, 240);
+        long t1 = lastReceipt();
+        int failed = 0;
+        for (Load l : loads) {
+            failed += l.failed.get();
+            l.close();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("instances", instances.size());
+        out.put("events", events);
+        out.put("publish_failed", failed);
+        out.put("published_per_s", Bench.round(events / ((published - t0) / 1e9)));
+        out.put("deliveries", distinct.size());
+        out.put("deliveries_expected", expected);
+        out.put("deliveries_per_s", Bench.round(distinct.size() / ((t1 - t0) / 1e9)));
+        out.put("bad_signatures", badSignatures.get());
+        return out;
+    }
+
     private void reset() {
         receipts.clear();
         distinct.clear();
