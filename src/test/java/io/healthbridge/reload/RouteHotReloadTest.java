@@ -55,6 +55,31 @@ class RouteHotReloadTest {
         assertThat(hb.runtime().context().getRoute("a")).isNull();
     }
 
+    /**
+     * A Kubernetes ConfigMap volume: each file is a link into {@code ..data}, itself a link to a timestamped folder
+     * that the kubelet replaces atomically on an update. The change is applied; the hidden folders are not loaded.
+     */
+    @Test
+    void configMapVolumeUpdatesAreApplied() throws Exception {
+        Path mount = Files.createDirectories(hb.routes().resolve("configmap"));
+        Path v1 = Files.createDirectories(mount.resolve("..2026_11_24_10_00_00.000000001"));
+        Files.writeString(v1.resolve("cm.camel.yaml"), yamlConstant("cm", "/cm", "first"));
+        Files.createSymbolicLink(mount.resolve("..data"), v1.getFileName());
+        Files.createSymbolicLink(mount.resolve("cm.camel.yaml"), Path.of("..data/cm.camel.yaml"));
+        awaitBody("/cm", "first");
+
+        // kubectl apply of a changed ConfigMap: a new folder, ..data swapped to it by rename, the old folder removed
+        Path v2 = Files.createDirectories(mount.resolve("..2026_11_24_10_01_00.000000002"));
+        Files.writeString(v2.resolve("cm.camel.yaml"), yamlConstant("cm", "/cm", "second"));
+        Files.createSymbolicLink(mount.resolve("..data_tmp"), v2.getFileName());
+        Files.move(mount.resolve("..data_tmp"), mount.resolve("..data"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(v1.resolve("cm.camel.yaml"));
+        Files.delete(v1);
+        awaitBody("/cm", "second");
+        assertThat(hb.runtime().context().getRoutes()).filteredOn(r -> r.getRouteId().startsWith("cm")).hasSize(1);
+    }
+
     @Test
     void javaFileIsCompiledAndServes() throws Exception {
         hb.writeRoute("Hello.java", javaConstant("Hello", "hello-java", "/hello-java", "from java"));

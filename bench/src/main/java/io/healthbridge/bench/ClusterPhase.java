@@ -58,7 +58,7 @@ final class ClusterPhase {
                         "HEALTHBRIDGE_STORE_URL", pg.getJdbcUrl("postgres", db), "HEALTHBRIDGE_STORE_USERNAME", "postgres",
                         "HEALTHBRIDGE_BUS", "kafka", "HEALTHBRIDGE_KAFKA_BROKERS", kafka.bootstrapServers(),
                         "HEALTHBRIDGE_KAFKA_TOPIC", topic,
-                        "HEALTHBRIDGE_SECRET_KEY", "YmVuY2gtb25seS1rZXktMDEyMzQ1Njc4OWFiY2RlZg=="));
+                        "HEALTHBRIDGE_SECRET_KEY", "YmVuY2gtb25seS1rZXktbm90LWEtc2VjcmV0LTAxMjM="));
                 List<RuntimeProcess> instances = new ArrayList<>();
                 WebhookPhase webhooks = new WebhookPhase(vertx);
                 try {

@@ -66,8 +66,8 @@ final class Report {
                 lat(w.get("latency_ms")), lat(wb.get("latency_ms")), "reported", null);
         JsonNode cluster = r.path("webhooks_cluster").path("runs");
         for (JsonNode run : cluster) {
-            int n = run.get("instances").asInt();
-            row(t, "2. Webhook deliveries/s end to end, " + (n == 1 ? "one instance" : n + " instances") + " on PostgreSQL + Kafka ("
+            int count = run.get("instances").asInt();
+            row(t, "2. Webhook deliveries/s end to end, " + (count == 1 ? "one instance" : count + " instances") + " on PostgreSQL + Kafka ("
                     + fmt(run.get("events")) + " events published across them, " + fmt(run.get("published_per_s"))
                     + " events/s in)", fmt(run.get("deliveries_per_s")) + (run.get("deliveries").asLong()
                     == run.get("deliveries_expected").asLong() ? "" : " (" + fmt(run.get("deliveries")) + " of "
