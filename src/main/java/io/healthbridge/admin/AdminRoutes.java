@@ -28,6 +28,9 @@ public class AdminRoutes extends RouteBuilder {
             io.healthbridge.api.Json.respond(e, 200, java.util.Map.of("entries", log.list(
                     e.getIn().getHeader("action", String.class), e.getIn().getHeader("actor", String.class), n)));
         });
+        // instances sharing a store follow one another's maintenance switch (a read off the hot paths)
+        from("timer:maintenance-refresh?period=1000&delay=1000").routeId("maintenance-refresh")
+                .bean("maintenance", "refresh");
         from("direct:api-status").routeId("api-status-impl").process(api::status);
         from("direct:api-maintenance-get").routeId("api-maintenance-get-impl").process(api::getMaintenance);
         from("direct:api-maintenance-set").routeId("api-maintenance-set-impl").process(api::setMaintenance);

@@ -33,43 +33,38 @@ public class Maintenance {
 
     private final DataSource dataSource;
     private final Clock clock;
-    /** How old the mode read from the store may be: instances sharing a store follow one another's change within it. */
-    static final long REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-
     private volatile State state;
-    private volatile long loadedAt;
 
     public Maintenance(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.state = load();
-        this.loadedAt = System.nanoTime();
         if (state.enabled()) {
             LOG.warn("Starting in maintenance mode ({}): polling and deliveries stay paused", state.message());
         }
     }
 
     public boolean isOn() {
-        return state().enabled();
+        return state.enabled();
     }
 
-    /** For the routes' filters: polling, backfills, push processing and delivery run only while this is true. */
+    /**
+     * For the routes' filters: polling, backfills, push processing and delivery run only while this is true. Called on
+     * hot paths (every published event rings the dispatcher): it never touches the store.
+     */
     public boolean isOff() {
-        return !state().enabled();
+        return !state.enabled();
     }
 
-    /** The mode, read again from the store at most once a second (another instance may have changed it). */
     public State state() {
-        if (System.nanoTime() - loadedAt > REFRESH_NANOS) {
-            refresh();
-        }
         return state;
     }
 
-    private synchronized void refresh() {
-        if (System.nanoTime() - loadedAt <= REFRESH_NANOS) {
-            return;
-        }
+    /**
+     * Reads the mode again from the store (another instance sharing it may have changed it): the
+     * {@code maintenance-refresh} route, every second, on its own thread.
+     */
+    public synchronized void refresh() {
         try {
             State read = load();
             if (read.enabled() != state.enabled()) {
@@ -79,7 +74,6 @@ public class Maintenance {
         } catch (StoreException e) {
             LOG.debug("Maintenance mode not re-read, kept as it was: {}", e.getMessage());
         }
-        loadedAt = System.nanoTime();
     }
 
     public synchronized State set(boolean enabled, String message) {
@@ -105,7 +99,6 @@ public class Maintenance {
             throw new StoreException("cannot store maintenance mode", e);
         }
         state = next;
-        loadedAt = System.nanoTime();
         LOG.warn("Maintenance mode {}{}", enabled ? "ON: polling, backfills, push processing and deliveries paused"
                 : "OFF: resuming", enabled && message != null ? " (" + message + ")" : "");
         return next;

@@ -25,25 +25,27 @@ public class PublishRoutes extends RouteBuilder {
                 .end()
                 .setBody(exchangeProperty(HealthbridgeHeaders.INGEST_SUMMARY));
 
-        from("direct:publish").routeId("event-publish")
+        var stored = from("direct:publish").routeId("event-publish")
                 .onException(EventValidationException.class).handled(true)
                     .bean("eventPipeline", "rejected")
                 .end()
                 .bean("eventPipeline", "validate")
                 .setHeader(HealthbridgeHeaders.EVENT_ID, simple("${body.id}"))
                 // the events table is the dedup store: its unique event id turns a second insert into a duplicate
-                .filter(method("eventPipeline", "store"))
-                    .to("direct:bus-out")
-                .end();
+                .filter(method("eventPipeline", "store"));
+        if (kafka()) {
+            // the Kafka bus reads the stored event from the outbox: publishing only rings the relay
+            stored.bean("outboxRelay", "kick").end();
+        } else {
+            // the embedded bus: the event itself to the in-process queue
+            stored.setBody(method("eventPipeline", "json")).to(ExchangePattern.InOnly, "{{healthbridge.bus.uri}}").end();
+        }
 
         from("direct:dead-letter").routeId("event-dead-letter")
                 .bean("eventPipeline", "deadLetter");
 
         if (!kafka()) {
-            // embedded bus: the event itself goes to the in-process queue; webhook dispatch and WebSocket clients read it
-            from("direct:bus-out").routeId("event-bus-out")
-                    .setBody(method("eventPipeline", "json"))
-                    .to(ExchangePattern.InOnly, "{{healthbridge.bus.uri}}");
+            // embedded bus: webhook dispatch and WebSocket clients read the queue
             from("{{healthbridge.bus.uri}}").routeId("event-bus-dispatch")
                     .bean("eventHub", "dispatch");
             return;
@@ -52,8 +54,6 @@ public class PublishRoutes extends RouteBuilder {
         // rings it. Webhook fan-out is a consumer group (instances share the partitions); every instance's WebSocket
         // hub reads every event in a group of its own, from the newest (clients resume from the store).
         String options = "brokers={{healthbridge.kafka.brokers}}{{healthbridge.kafka.options:}}";
-        from("direct:bus-out").routeId("event-bus-out")
-                .bean("outboxRelay", "kick");
         from("timer:outbox-relay?period={{healthbridge.kafka.relay-interval-ms}}&delay=500").routeId("outbox-relay")
                 .bean("outboxRelay", "kick");
         from("kafka:{{healthbridge.kafka.topic}}?" + options + "&groupId={{healthbridge.kafka.webhook-group}}"
