@@ -1,6 +1,5 @@
 package io.healthbridge.cluster;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,16 +11,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import com.sun.net.httpserver.HttpServer;
 import io.healthbridge.simulator.ProviderSimulator;
+import io.healthbridge.support.CountingReceiver;
 import io.healthbridge.support.KafkaBroker;
 import io.healthbridge.support.PackagedRuntime;
 import io.healthbridge.support.Postgres;
@@ -57,25 +53,9 @@ class TwoInstancesIT {
     @Test
     void twoInstancesShareTheWorkAndOneTakesOverWhenTheOtherIsKilled() throws Exception {
         int n = 1000;
-        AtomicInteger receiverMillis = new AtomicInteger(5);
         String db = Postgres.newDatabase();
-        Map<String, Integer> received = new ConcurrentHashMap<>();
-        AtomicInteger requests = new AtomicInteger();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        receiver.setExecutor(Executors.newFixedThreadPool(8));
-        receiver.createContext("/hook", ex -> {
-            ex.getRequestBody().readAllBytes();
-            try {
-                Thread.sleep(receiverMillis.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            received.merge(ex.getRequestHeaders().getFirst("webhook-id"), 1, Integer::sum);
-            requests.incrementAndGet();
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        receiver.start();
+        CountingReceiver receiver = new CountingReceiver(5);
+        Map<String, Integer> received = receiver.received;
         try (KafkaBroker kafka = KafkaBroker.start();
              ProviderSimulator simulator = ProviderSimulator.start("127.0.0.1", 0, Clock.systemUTC())) {
             kafka.createTopic(TOPIC, 4);
@@ -107,8 +87,8 @@ class TwoInstancesIT {
             env.put("HEALTHBRIDGE_INSTANCE_ID", "hb-b");
             try (PackagedRuntime second = PackagedRuntime.start(b, env)) {
                 // state is shared: an endpoint created on one instance, connections made on the other
-                HttpResponse<String> sub = second.post("/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:"
-                        + receiver.getAddress().getPort() + "/hook\",\"event_types\":[\"health.*\"]}");
+                HttpResponse<String> sub = second.post("/api/v1/webhooks", "{\"url\":\"" + receiver.url()
+                        + "\",\"event_types\":[\"health.*\"]}");
                 assertThat(sub.statusCode()).as(sub.body()).isEqualTo(201);
                 Thread.sleep(3000); // every instance's endpoint snapshot (2 s) has it before anything is published
                 for (String user : new String[] {"u1", "u2", "u3"}) {
@@ -165,7 +145,7 @@ class TwoInstancesIT {
                 // what the polls published so far is delivered; then events published on both instances, delivered
                 // more slowly, and the first instance killed mid-delivery
                 await().atMost(Duration.ofMinutes(2)).until(() -> received.keySet().containsAll(healthEvents(second)));
-                receiverMillis.set(50);
+                receiver.delayMillis.set(50);
                 int before = received.size();
                 first.publishHeartRates(0, n / 2);
                 second.publishHeartRates(n / 2, n / 2);
@@ -193,7 +173,7 @@ class TwoInstancesIT {
                 }
                 // the survivor polls on alone
                 await().atMost(Duration.ofSeconds(30)).until(() -> polls(second) >= polledBefore + 2);
-                int duplicates = requests.get() - received.size();
+                int duplicates = receiver.duplicates();
                 Set<String> published = new java.util.HashSet<>();
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     for (String f : frames) {
@@ -220,7 +200,7 @@ class TwoInstancesIT {
                 first.kill();
             }
         } finally {
-            receiver.stop(0);
+            receiver.close();
         }
     }
 

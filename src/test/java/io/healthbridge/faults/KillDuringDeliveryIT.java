@@ -1,18 +1,14 @@
 package io.healthbridge.faults;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import com.sun.net.httpserver.HttpServer;
+import io.healthbridge.support.CountingReceiver;
 import io.healthbridge.support.PackagedRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,23 +35,8 @@ class KillDuringDeliveryIT {
         PackagedRuntime.prepare(work);
         Files.createDirectories(work.resolve("routes/faults"));
         Files.writeString(work.resolve("routes/faults/ingest.camel.yaml"), PackagedRuntime.INGEST_ROUTE);
-        Map<String, Integer> received = new ConcurrentHashMap<>();
-        AtomicInteger requests = new AtomicInteger();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        receiver.setExecutor(Executors.newFixedThreadPool(8));
-        receiver.createContext("/hook", ex -> {
-            ex.getRequestBody().readAllBytes();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            received.merge(ex.getRequestHeaders().getFirst("webhook-id"), 1, Integer::sum);
-            requests.incrementAndGet();
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        receiver.start();
+        CountingReceiver receiver = new CountingReceiver(20);
+        Map<String, Integer> received = receiver.received;
         Map<String, String> env = Map.of("HEALTHBRIDGE_SIMULATOR_ENABLED", "false", "HEALTHBRIDGE_DEMO_USERS", "",
                 "HEALTHBRIDGE_WEBHOOKS_ALLOWED_TARGETS", "127.0.0.1", "HEALTHBRIDGE_WEBHOOKS_RETRY_SCHEDULE", "0s,1s,1s,1s,1s");
         try {
@@ -63,8 +44,8 @@ class KillDuringDeliveryIT {
             int atKill;
             try (PackagedRuntime first = PackagedRuntime.start(work, env)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> first.body("/api/v1/routes").contains("fault-ingest"));
-                HttpResponse<String> sub = first.post("/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:"
-                        + receiver.getAddress().getPort() + "/hook\",\"event_types\":[\"health.heart_rate\"]}");
+                HttpResponse<String> sub = first.post("/api/v1/webhooks", "{\"url\":\"" + receiver.url()
+                        + "\",\"event_types\":[\"health.heart_rate\"]}");
                 assertThat(sub.statusCode()).isEqualTo(201);
                 first.publishHeartRates(0, n);
                 assertThat(first.events("type=health.heart_rate")).hasSize(n);
@@ -80,14 +61,14 @@ class KillDuringDeliveryIT {
                 assertThat(stored).hasSize(n);
                 await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> received.keySet().containsAll(stored));
-                int duplicates = requests.get() - received.size();
+                int duplicates = receiver.duplicates();
                 Verdict.figures("%d events, SIGKILL after %d delivered, restarted: %d distinct webhook-ids of %d stored "
                                 + "events, %d duplicates, %.0f s in all", n, atKill, received.size(), stored.size(),
                         duplicates, (System.nanoTime() - t0) / 1e9);
                 assertThat(received.keySet()).isEqualTo(stored);
             }
         } finally {
-            receiver.stop(0);
+            receiver.close();
         }
     }
 }
