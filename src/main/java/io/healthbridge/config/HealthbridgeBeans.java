@@ -59,6 +59,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
     private java.util.concurrent.ExecutorService dispatchExecutor;
     private WebhookDispatcher webhookDispatcher;
     private io.healthbridge.cluster.OutboxRelay relay;
+    private JdbcEventStore eventStore;
     private ProviderPoller poller;
     private io.healthbridge.push.PushProcessor pushProcessor;
     private io.healthbridge.backfill.BackfillRunner backfillRunner;
@@ -97,7 +98,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
         }
         registry.bind("dataSource", database.dataSource());
 
-        EventStore events = new JdbcEventStore(database.dataSource(), clock);
+        // the embedded store commits publishers' inserts together (each commit is a file write); PostgreSQL commits
+        // concurrent transactions in parallel, and so does each insert on its own
+        JdbcEventStore events = new JdbcEventStore(database.dataSource(), clock, !database.isPostgres());
         DeadLetterStore deadLetters = new JdbcDeadLetterStore(database.dataSource());
         SchemaRegistry schemas = new SchemaRegistry();
         MapperRegistry mappers = MapperRegistry.withBuiltIns();
@@ -112,6 +115,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         ids.setCreateTableIfNotExists(false);
         registry.bind("eventIdRepository", ids);
         HealthbridgeBeans beans = new HealthbridgeBeans(database);
+        beans.eventStore = events;
         try {
             beans.bindProviders(context, registry, meters, dataDir, clock);
         } catch (Exception e) {
@@ -447,6 +451,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
         }
         if (simulator != null) {
             simulator.close();
+        }
+        if (eventStore != null) {
+            eventStore.close();
         }
         database.close();
     }
