@@ -37,6 +37,33 @@ class ShippedRoutesTest {
         }
     }
 
+    /** The route files of the Kubernetes ConfigMap (deploy/kubernetes/configmap-routes.yaml) load too. */
+    @Test
+    void everyRouteFileOfTheKubernetesConfigMapLoads() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode configMap = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(Path.of("deploy/kubernetes/configmap-routes.yaml").toFile());
+        Path routes = Files.createDirectories(work.resolve("configmap-routes"));
+        List<String> files = new java.util.ArrayList<>();
+        configMap.get("data").fields().forEachRemaining(e -> {
+            try {
+                Files.writeString(routes.resolve(e.getKey()), e.getValue().asText());
+                files.add(e.getKey());
+            } catch (java.io.IOException x) {
+                throw new java.io.UncheckedIOException(x);
+            }
+        });
+        assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(RouteFileLoader.isRouteFile(Path.of(f))).isTrue());
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("healthbridge.routes.dir", routes.toString());
+        p.setProperty("healthbridge.routes.reload-enabled", "false");
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
+            List<RouteFileStatus> statuses = hb.runtime().routeFileLoader().statuses();
+            assertThat(statuses).extracting(RouteFileStatus::file).containsExactlyInAnyOrderElementsOf(files);
+            assertThat(statuses).allSatisfy(s -> assertThat(s.ok()).as(s.file() + ": " + s.reason()).isTrue());
+        }
+    }
+
     @Test
     void aBrokenFileAtStartupIsRejectedAndTheRestStarts() throws Exception {
         Files.createDirectories(work.resolve("routes"));
