@@ -26,14 +26,25 @@ class ShippedRoutesTest {
                     .map(p -> shipped.relativize(p).toString()).sorted().toList();
         }
         assertThat(files).isNotEmpty();
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("healthbridge.routes.dir", shipped.toString());
-        p.setProperty("healthbridge.routes.reload-enabled", "false");
-        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
-            List<RouteFileStatus> statuses = hb.runtime().routeFileLoader().statuses();
-            assertThat(statuses).extracting(RouteFileStatus::file).containsExactlyElementsOf(files);
-            assertThat(statuses).allSatisfy(s -> assertThat(s.ok()).as(s.file() + ": " + s.reason()).isTrue());
+        try (RunningHealthbridge hb = startOn(shipped, files)) {
             assertThat(hb.bodyOrNull("/api/v1/ping")).contains("\"pong\": true");
+        }
+    }
+
+    /** Starts the runtime on {@code routes} and asserts that exactly {@code files} were loaded, each without error. */
+    private RunningHealthbridge startOn(Path routes, List<String> files) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("healthbridge.routes.dir", routes.toString());
+        p.setProperty("healthbridge.routes.reload-enabled", "false");
+        RunningHealthbridge hb = RunningHealthbridge.start(work, p);
+        try {
+            List<RouteFileStatus> statuses = hb.runtime().routeFileLoader().statuses();
+            assertThat(statuses).extracting(RouteFileStatus::file).containsExactlyInAnyOrderElementsOf(files);
+            assertThat(statuses).allSatisfy(s -> assertThat(s.ok()).as(s.file() + ": " + s.reason()).isTrue());
+            return hb;
+        } catch (AssertionError | RuntimeException e) {
+            hb.close();
+            throw e;
         }
     }
 
@@ -54,14 +65,7 @@ class ShippedRoutesTest {
             }
         });
         assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(RouteFileLoader.isRouteFile(Path.of(f))).isTrue());
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("healthbridge.routes.dir", routes.toString());
-        p.setProperty("healthbridge.routes.reload-enabled", "false");
-        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
-            List<RouteFileStatus> statuses = hb.runtime().routeFileLoader().statuses();
-            assertThat(statuses).extracting(RouteFileStatus::file).containsExactlyInAnyOrderElementsOf(files);
-            assertThat(statuses).allSatisfy(s -> assertThat(s.ok()).as(s.file() + ": " + s.reason()).isTrue());
-        }
+        startOn(routes, files).close();
     }
 
     @Test
