@@ -67,6 +67,9 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
+        // --phase=webhooks|websocket: only that figure, printed, nothing written (to profile one part)
+        String phase = Arrays.stream(args).filter(a -> a.startsWith("--phase=")).map(a -> a.substring(8)).findFirst()
+                .orElse("");
         if (Arrays.asList(args).contains("--normalization-only")) {
             System.out.println(normalization(quick));
             return;
@@ -92,13 +95,15 @@ public final class Bench {
 
         // 4a. startup: process start to /health UP, the shipped configuration and routes, fresh data folder each time
         List<Long> startups = new ArrayList<>();
-        for (int i = 0; i < (quick ? 1 : 3); i++) {
+        for (int i = 0; i < (!phase.isEmpty() ? 0 : quick ? 1 : 3); i++) {
             try (RuntimeProcess rt = RuntimeProcess.start(jar, RuntimeProcess.prepare(repo), Map.of(), jvmArgs)) {
                 startups.add(rt.startupMillis);
                 log("startup " + (i + 1) + ": " + rt.startupMillis + " ms");
             }
         }
-        result.put("startup_ms", Map.of("runs", startups, "median", median(startups), "target", 3000));
+        if (!startups.isEmpty()) {
+            result.put("startup_ms", Map.of("runs", startups, "median", median(startups), "target", 3000));
+        }
 
         Vertx vertx = Vertx.vertx();
         Map<String, String> env = Map.of("HEALTHBRIDGE_SIMULATOR_ENABLED", "false", "HEALTHBRIDGE_DEMO_USERS", "",
@@ -124,12 +129,21 @@ public final class Bench {
             result.put("reload_ms", Map.of("runs", reloads, "median", median(reloads),
                     "max", reloads.stream().mapToLong(Long::longValue).max().orElse(0), "target", 1000));
 
+            if (phase.equals("websocket")) {
+                WebSocketPhase ws = new WebSocketPhase(vertx);
+                log("websocket, 1000 filtered clients: " + ws.run(rt, 1000, true, 1000, 1000, quick ? 3 : 15));
+                log("websocket, 100 clients on everything: " + ws.run(rt, 100, false, 1000, 1000, quick ? 3 : 15));
+                return;
+            }
             // 2. webhooks
             WebhookPhase webhooks = new WebhookPhase(vertx);
             Map<String, Object> wh = webhooks.run(rt, quick ? 500 : 3000, quick ? 200 : 1000, 100);
             webhooks.close();
             log("webhooks: " + wh);
             result.put("webhooks", wh);
+            if (phase.equals("webhooks")) {
+                return;
+            }
 
             // 3. WebSocket
             WebSocketPhase ws = new WebSocketPhase(vertx);
@@ -189,6 +203,7 @@ public final class Bench {
             errors.put(name, r.getPrimaryResult().getScoreError());
         }
         String[] s = Files.readString(stats).trim().split(" ");
+        Files.deleteIfExists(stats);
         double eventsPerPayload = Double.parseDouble(s[1]);
         double canonical = scores.get("canonical") * eventsPerPayload;
         double baseline = scores.get("jacksonBaseline") * eventsPerPayload;
@@ -263,6 +278,15 @@ public final class Bench {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    /** Deletes a working folder of the benchmark (a store grows to gigabytes over a run; nothing is left in /tmp). */
+    static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log("could not delete " + dir + ": " + e.getMessage());
         }
     }
 

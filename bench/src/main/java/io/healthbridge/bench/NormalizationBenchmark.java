@@ -175,5 +175,6 @@ public class NormalizationBenchmark {
             throw new IllegalStateException(other.get() + " events were deduplicated or dead-lettered in the benchmark");
         }
         runtime.stop();
+        Bench.deleteTree(work);
     }
 }

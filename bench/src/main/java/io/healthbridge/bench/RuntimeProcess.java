@@ -140,14 +140,17 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
-    /** Samples the heap every 250 ms until {@link #close()}; the peak resident set comes from the kernel's VmHWM. */
+    /**
+     * Samples the heap every second until {@link #close()} (each scrape costs the runtime CPU: fewer disturb the figures
+     * less); the peak resident set comes from the kernel's VmHWM.
+     */
     void startSampling() {
         sampling = true;
         sampler = new Thread(() -> {
             while (sampling) {
                 peakHeap = Math.max(peakHeap, heapUsed());
                 try {
-                    Thread.sleep(250);
+                    Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -171,6 +174,9 @@ final class RuntimeProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
+        }
+        if (!Boolean.getBoolean("bench.keep")) {
+            Bench.deleteTree(work);
         }
     }
 }
