@@ -276,6 +276,31 @@ public class WebhookApi {
                 "limit", limit, "offset", offset));
     }
 
+    /** The delivery log of one delivery: every attempt, oldest first (status code, latency, error, response excerpt). */
+    public void attempts(Exchange exchange) throws Exception {
+        Optional<WebhookEndpoint> e = find(exchange);
+        if (e.isEmpty()) {
+            return;
+        }
+        String deliveryId = exchange.getIn().getHeader("deliveryId", String.class);
+        Optional<WebhookDelivery> d = store.delivery(e.get().id(), deliveryId);
+        if (d.isEmpty()) {
+            ApiError.notFound(exchange, "delivery '" + deliveryId + "' of webhook '" + e.get().id() + "'");
+            return;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (WebhookStore.Attempt a : store.attempts(d.get())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("attempted_at", a.at().toString());
+            m.put("status_code", a.statusCode());
+            m.put("latency_ms", a.latencyMs());
+            m.put("error", a.error());
+            m.put("response_excerpt", a.responseExcerpt());
+            out.add(m);
+        }
+        Json.respond(exchange, 200, Map.of("delivery_id", deliveryId, "status", d.get().status(), "attempts", out));
+    }
+
     public void test(Exchange exchange) throws Exception {
         Optional<WebhookEndpoint> e = find(exchange);
         if (e.isEmpty()) {

@@ -47,6 +47,14 @@ public class WebhookDispatcher {
     static final String CURSOR = "webhook-fanout";
     /** Events fanned out per round: a backlog goes in several short rounds, so sending is never held up for long. */
     static final int FAN_OUT_BATCH = 100;
+    /** Claimed deliveries queued per sending slot of a fast endpoint, at most: bounds the memory the queues take. */
+    static final int MAX_QUEUED_PER_SLOT = 64;
+    /**
+     * How long successes gather before they are written together. Each commit of the embedded store rewrites the pages
+     * it touched, so a few hundred rows per commit cost little more than one; the price is that a process killed in
+     * this window sends those deliveries again (at least once, as on any crash before the write).
+     */
+    static final long RECORD_LINGER_MS = 50;
 
     /** Tunables, from {@code healthbridge.webhooks.*}. */
     public record Settings(List<Duration> retrySchedule, Duration timeout, Duration disableAfter, int maxConcurrency,
@@ -76,15 +84,22 @@ public class WebhookDispatcher {
     private final java.util.concurrent.ConcurrentLinkedQueue<WebhookStore.Delivered> delivered =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean recorderQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    private final ExecutorService recorder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "webhook-recorder");
+    private final java.util.concurrent.ScheduledExecutorService recorder =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(relaxed(r), "webhook-recorder");
         t.setDaemon(true);
         return t;
     });
     /** Recent answer time per endpoint, milliseconds (moving average). */
     private final Map<String, Double> latency = new ConcurrentHashMap<>();
-    /** Deliveries the fan-out just created, to be claimed without reading them back (guarded by this). */
-    private final List<WebhookDelivery> fresh = new java.util.ArrayList<>();
+    /**
+     * The last fan-out left events in the outbox because every endpoint's queue was full: the next one runs when a
+     * queue drains (or at the next poll), so a backlog becomes deliveries as fast as they can be sent, each stored
+     * already claimed, instead of piling up as pending rows to be read and claimed again.
+     */
+    private volatile boolean outboxBehind;
+    /** Endpoints whose last read of due deliveries came back short (see {@link #dispatchDue(WebhookEndpoint, boolean)}). */
+    private final java.util.Set<String> drained = ConcurrentHashMap.newKeySet();
     /** Recently delivered events' stored form: one event goes to many endpoints, it is read once. */
     private final Map<String, StoredEvent> recentEvents = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, true) {
@@ -94,7 +109,7 @@ public class WebhookDispatcher {
                 }
             });
     private final ExecutorService kicker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "webhook-dispatch");
+        Thread t = new Thread(relaxed(r), "webhook-dispatch");
         t.setDaemon(true);
         return t;
     });
@@ -116,6 +131,17 @@ public class WebhookDispatcher {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * The dispatcher's own threads write delivery states the embedded store need not flush at once: a state lost in a
+     * crash means the delivery is sent again (at least once), never that an acknowledged input is lost.
+     */
+    public static Runnable relaxed(Runnable r) {
+        return () -> {
+            io.healthbridge.store.FlushingDataSource.relaxThisThread();
+            r.run();
+        };
     }
 
     /** One round: fan out new events, release dead claims, send what is due. Called by the route's timer. */
@@ -142,6 +168,9 @@ public class WebhookDispatcher {
 
     private void kick(String endpointId) {
         endpointsWanted.add(endpointId);
+        if (outboxBehind) {
+            fanOutWanted.set(true);
+        }
         schedule();
     }
 
@@ -153,7 +182,6 @@ public class WebhookDispatcher {
                     synchronized (this) {
                         if (fanOutWanted.getAndSet(false)) {
                             fanOut();
-                            dispatchFresh();
                         }
                         if (dueWanted.getAndSet(false)) {
                             endpointsWanted.clear();
@@ -162,7 +190,7 @@ public class WebhookDispatcher {
                         {
                             for (String id : List.copyOf(endpointsWanted)) {
                                 endpointsWanted.remove(id);
-                                store.endpoint(id).filter(WebhookEndpoint::enabled).ifPresent(this::dispatchDue);
+                                store.endpoint(id).filter(WebhookEndpoint::enabled).ifPresent(ep -> dispatchDue(ep, false));
                             }
                         }
                     }
@@ -243,85 +271,86 @@ public class WebhookDispatcher {
             outbox.skipToLatest();
             return 0;
         }
+        if (outboxBehind && endpoints.stream().noneMatch(this::hasRoom)) {
+            return 0; // every queue is still full (or its breaker open): pending rows now would not be sent sooner
+        }
+        outboxBehind = false;
         int[] created = {0};
         if (outbox.read(batch -> created[0] += fanOut(batch, endpoints))) {
-            fanOutWanted.set(true); // a backlog: the next batch in the next round, not at the next poll
-            schedule();
+            // a backlog: the next batch in the next round while some endpoint has room, else once a queue drains
+            if (endpoints.stream().anyMatch(this::hasRoom)) {
+                fanOutWanted.set(true);
+                schedule();
+            } else {
+                outboxBehind = true;
+            }
         }
         return created[0];
     }
 
     /**
      * Kafka bus: events this instance's share of the webhook consumer group received become deliveries, stored before
-     * the consumer moves on (at least once; a record read again adds nothing), then sent as fresh ones.
+     * the consumer moves on (at least once; a record read again adds nothing), and sent.
      */
     public void fanOutConsumed(String eventJson) {
         CanonicalEvent e = CanonicalEvent.fromJson(io.healthbridge.event.EventJson.read(eventJson));
+        StoredEvent stored = new StoredEvent(0, e.id(), e.type(), null, e.subject(), eventJson, null);
+        recentEvents.put(e.id(), stored); // the record is the stored event: sending it needs no read of the store
         synchronized (this) {
-            List<String[]> pairs = new java.util.ArrayList<>();
-            for (WebhookEndpoint ep : store.enabled()) {
-                if (ep.matches(e.type(), e.subject())) {
-                    pairs.add(new String[] {ep.id(), e.id(), e.type()});
-                }
-            }
-            fresh.addAll(store.addDeliveries(pairs));
+            fanOut(List.of(stored), store.enabled());
         }
-        kick();
-    }
-
-    /** The deliveries of these events, in one transaction. */
-    private int fanOut(List<StoredEvent> batch, List<WebhookEndpoint> endpoints) {
-        List<String[]> pairs = new java.util.ArrayList<>();
-        for (StoredEvent e : batch) {
-            for (WebhookEndpoint ep : endpoints) {
-                if (ep.matches(e.type(), e.subject())) {
-                    pairs.add(new String[] {ep.id(), e.id(), e.type()});
-                }
-            }
-        }
-        List<WebhookDelivery> created = store.addDeliveries(pairs);
-        fresh.addAll(created);
-        return created.size();
     }
 
     /**
-     * Claims the deliveries the last fan-out created, in one transaction, into their endpoints' queues (as much as
-     * each has room for; the rest stay pending for the next top-up) and starts them.
+     * The deliveries of these events, in one transaction. As many as each endpoint's queue has room for are stored
+     * already claimed and queued for sending at once; the rest are stored pending, for {@link #dispatchDue}.
      */
-    private synchronized void dispatchFresh() {
-        if (fresh.isEmpty()) {
-            return;
+    private int fanOut(List<StoredEvent> batch, List<WebhookEndpoint> endpoints) {
+        Map<String, Integer> room = new HashMap<>();
+        for (WebhookEndpoint ep : endpoints) {
+            boolean sending = active.getAsBoolean() && breaker(ep.id()).getState() != CircuitBreaker.State.OPEN;
+            room.put(ep.id(), sending ? Math.max(0, prefetch(ep.id()) - queue(ep.id()).size()) : 0);
         }
-        Map<String, List<WebhookDelivery>> byEndpoint = new java.util.LinkedHashMap<>();
-        for (WebhookDelivery d : fresh) {
-            byEndpoint.computeIfAbsent(d.endpointId(), k -> new java.util.ArrayList<>()).add(d);
-        }
-        fresh.clear();
-        List<WebhookDelivery> take = new java.util.ArrayList<>();
-        for (Map.Entry<String, List<WebhookDelivery>> e : byEndpoint.entrySet()) {
-            if (breaker(e.getKey()).getState() == CircuitBreaker.State.OPEN) {
-                continue;
-            }
-            int room = Math.max(0, prefetch(e.getKey()) - queue(e.getKey()).size());
-            take.addAll(e.getValue().subList(0, Math.min(room, e.getValue().size())));
-        }
-        if (take.isEmpty()) {
-            return;
-        }
-        boolean[] claimed = store.claim(take.stream().map(WebhookDelivery::id).toList(),
-                clock.instant().plus(settings.timeout().multipliedBy(2)));
-        for (int i = 0; i < take.size(); i++) {
-            if (claimed[i]) {
-                queue(take.get(i).endpointId()).add(take.get(i));
+        Instant lease = clock.instant().plus(settings.timeout().multipliedBy(2));
+        List<WebhookStore.NewDelivery> wanted = new java.util.ArrayList<>();
+        for (StoredEvent e : batch) {
+            for (WebhookEndpoint ep : endpoints) {
+                if (ep.matches(e.type(), e.subject())) {
+                    int free = room.get(ep.id());
+                    room.put(ep.id(), Math.max(0, free - 1));
+                    wanted.add(new WebhookStore.NewDelivery(ep.id(), e.id(), e.type(), free > 0 ? lease : null));
+                    if (free == 0) {
+                        drained.remove(ep.id());
+                    }
+                }
             }
         }
-        byEndpoint.keySet().forEach(this::startSends);
+        List<WebhookDelivery> created = store.addDeliveries(wanted);
+        for (StoredEvent e : batch) {
+            if (e.payload() != null) {
+                recentEvents.put(e.id(), e); // read for the fan-out already: sending reads it from here
+            }
+        }
+        java.util.Set<String> claimed = new java.util.LinkedHashSet<>();
+        for (WebhookDelivery d : created) {
+            if (WebhookDelivery.SENDING.equals(d.status())) {
+                queue(d.endpointId()).add(d);
+                claimed.add(d.endpointId());
+            }
+        }
+        claimed.forEach(this::startSends);
+        return created.size();
+    }
+
+    /** The endpoint could take more deliveries now: breaker not open, its queue less than half full. */
+    private boolean hasRoom(WebhookEndpoint ep) {
+        return breaker(ep.id()).getState() != CircuitBreaker.State.OPEN && queue(ep.id()).size() < prefetch(ep.id()) / 2;
     }
 
     /** Sends what is due to every enabled endpoint, as many as each has free sending slots. */
     public synchronized void dispatchDue() {
         for (WebhookEndpoint ep : store.enabled()) {
-            dispatchDue(ep);
+            dispatchDue(ep, true);
         }
     }
 
@@ -332,14 +361,21 @@ public class WebhookDispatcher {
      * queued delivery waits, and a queue that cannot be sent (breaker open, endpoint disabled, maintenance, stop)
      * goes back to pending.
      */
-    private synchronized void dispatchDue(WebhookEndpoint ep) {
+    private synchronized void dispatchDue(WebhookEndpoint ep, boolean poll) {
         if (breaker(ep.id()).getState() == CircuitBreaker.State.OPEN) {
             return; // due again once the breaker half-opens; one dead endpoint never slows the others
         }
         java.util.Queue<WebhookDelivery> queue = queue(ep.id());
         int want = prefetch(ep.id()) - queue.size();
-        if (want > 0) {
+        // between polls, an endpoint whose last read found fewer due than asked is not asked again until this process
+        // stores a pending delivery for it: a refill after every send would otherwise read the store for nothing
+        if (want > 0 && (poll || !drained.contains(ep.id()))) {
             List<WebhookDelivery> due = store.due(ep.id(), want);
+            if (due.size() < want) {
+                drained.add(ep.id());
+            } else {
+                drained.remove(ep.id());
+            }
             if (!due.isEmpty()) {
                 boolean[] claimed = store.claim(due.stream().map(WebhookDelivery::id).toList(),
                         clock.instant().plus(settings.timeout().multipliedBy(2)));
@@ -355,13 +391,14 @@ public class WebhookDispatcher {
 
     /**
      * How many claimed deliveries an endpoint's queue holds: its concurrency, plus as many per slot as it answers within
-     * a quarter of the claim lease at its recent latency (at most 8). A fast endpoint gets a deep queue and few
-     * trips to the store; a slow one a shallow queue, so nothing waits in it long enough for its lease to run out.
+     * a quarter of the claim lease at its recent latency (at most {@value #MAX_QUEUED_PER_SLOT}). A fast endpoint gets
+     * a deep queue and few trips to the store (each claim one commit); a slow one a shallow queue, so nothing waits in
+     * it long enough for its lease to run out.
      */
     int prefetch(String endpointId) {
         long quarterLease = settings.timeout().toMillis() / 2;
         double ms = latency.getOrDefault(endpointId, (double) quarterLease); // not yet known: a shallow queue
-        int perSlot = (int) Math.max(1, Math.min(8, quarterLease / Math.max(1.0, ms)));
+        int perSlot = (int) Math.max(1, Math.min(MAX_QUEUED_PER_SLOT, quarterLease / Math.max(1.0, ms)));
         return settings.maxConcurrency() * (1 + perSlot);
     }
 
@@ -377,6 +414,7 @@ public class WebhookDispatcher {
             WebhookDelivery back;
             while ((back = queue.poll()) != null) {
                 store.postpone(back.id(), clock.instant());
+                drained.remove(endpointId);
             }
             return;
         }
@@ -399,6 +437,7 @@ public class WebhookDispatcher {
                     if (e != null) {
                         LOG.error("Webhook delivery {} failed unexpectedly: {}", d.id(), e.toString());
                         store.postpone(d.id(), clock.instant().plusSeconds(30));
+                        drained.remove(endpointId);
                     }
                     try {
                         startSends(endpointId);
@@ -462,7 +501,7 @@ public class WebhookDispatcher {
         int code = r.statusCode();
         if (code / 100 == 2) {
             breaker.onSuccess(ms, TimeUnit.MILLISECONDS);
-            handleSuccess(ep, d, code, ms, excerpt(r.body()));
+            handleSuccess(ep, d, code, ms);
         } else if (code == 410) {
             breaker.onSuccess(ms, TimeUnit.MILLISECONDS);
             disable(ep, "endpoint answered 410 Gone");
@@ -503,11 +542,11 @@ public class WebhookDispatcher {
         return b.build();
     }
 
-    private void handleSuccess(WebhookEndpoint ep, WebhookDelivery d, int code, long ms, String excerpt) {
-        delivered.add(new WebhookStore.Delivered(d, code, ms, excerpt, clock.instant()));
+    private void handleSuccess(WebhookEndpoint ep, WebhookDelivery d, int code, long ms) {
+        delivered.add(new WebhookStore.Delivered(d, code, ms, clock.instant()));
         if (recorderQueued.compareAndSet(false, true)) {
             try {
-                recorder.execute(this::recordDelivered);
+                recorder.schedule(this::recordDelivered, RECORD_LINGER_MS, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 recorderQueued.set(false);
                 recordDelivered(); // stopping: record on this thread
@@ -539,7 +578,7 @@ public class WebhookDispatcher {
         }
         if (!delivered.isEmpty() && recorderQueued.compareAndSet(false, true)) {
             try {
-                recorder.execute(this::recordDelivered);
+                recorder.schedule(this::recordDelivered, RECORD_LINGER_MS, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 recorderQueued.set(false); // stopping: close() writes the rest
             }
@@ -551,6 +590,9 @@ public class WebhookDispatcher {
         int attempt = d.attempts() + 1;
         Instant next = nextAttempt(attempt, retryAfter);
         store.recordAttempt(d, next == null ? WebhookDelivery.FAILED : WebhookDelivery.PENDING, next, code, error, ms, null);
+        if (next != null) {
+            drained.remove(d.endpointId());
+        }
         if (!endpointFault) {
             return;
         }

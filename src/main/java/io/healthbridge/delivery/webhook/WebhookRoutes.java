@@ -18,6 +18,7 @@ public class WebhookRoutes extends RouteBuilder {
                 .patch("/{id}").id("api-webhooks-patch").to("direct:api-webhooks-patch")
                 .delete("/{id}").id("api-webhooks-delete").to("direct:api-webhooks-delete")
                 .get("/{id}/deliveries").id("api-webhooks-deliveries").to("direct:api-webhooks-deliveries")
+                .get("/{id}/deliveries/{deliveryId}/attempts").id("api-webhooks-attempts").to("direct:api-webhooks-attempts")
                 .post("/{id}/test").id("api-webhooks-test").to("direct:api-webhooks-test")
                 .post("/{id}/retry-failed").id("api-webhooks-retry-failed").to("direct:api-webhooks-retry-failed")
                 .post("/{id}/deliveries/{deliveryId}/retry").id("api-webhooks-retry-delivery")
@@ -31,6 +32,7 @@ public class WebhookRoutes extends RouteBuilder {
         from("direct:api-webhooks-patch").routeId("api-webhooks-patch-impl").process(e -> api.update(e, true));
         from("direct:api-webhooks-delete").routeId("api-webhooks-delete-impl").process(api::delete);
         from("direct:api-webhooks-deliveries").routeId("api-webhooks-deliveries-impl").process(api::deliveries);
+        from("direct:api-webhooks-attempts").routeId("api-webhooks-attempts-impl").process(api::attempts);
         from("direct:api-webhooks-test").routeId("api-webhooks-test-impl").process(api::test);
         from("direct:api-webhooks-retry-failed").routeId("api-webhooks-retry-failed-impl").process(api::retryFailed);
         from("direct:api-webhooks-retry-delivery").routeId("api-webhooks-retry-delivery-impl").process(api::retryDelivery);

@@ -23,6 +23,12 @@ import io.healthbridge.store.StoreException;
 public class WebhookStore {
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    /**
+     * Delivery and attempt ids are time-ordered (UUID version 7): thousands are written per transaction, and random ids
+     * would put each one's index entry on a different page, each page rewritten at commit. Ordered ones share pages.
+     */
+    private static final com.fasterxml.uuid.impl.TimeBasedEpochGenerator IDS =
+            com.fasterxml.uuid.Generators.timeBasedEpochGenerator();
 
     private final DataSource dataSource;
     private final SecretBox secrets;
@@ -139,7 +145,7 @@ public class WebhookStore {
         try {
             update("INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, status, attempts, "
                    + "next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
-                    UUID.randomUUID().toString(), endpointId, eventId, eventType, payload, ts(now), ts(now), ts(now));
+                    IDS.generate().toString(), endpointId, eventId, eventType, payload, ts(now), ts(now), ts(now));
             return true;
         } catch (StoreException e) {
             if (e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState())) {
@@ -154,6 +160,12 @@ public class WebhookStore {
         return update("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? "
                       + "WHERE endpoint_id = ? AND event_id = ? AND status <> 'sending'", ts(clock.instant()),
                 ts(clock.instant()), endpointId, eventId) == 1;
+    }
+
+    /** One delivery of an endpoint. */
+    public Optional<WebhookDelivery> delivery(String endpointId, String id) {
+        return deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND id = ?", 1, 0, endpointId, id).stream()
+                .findFirst();
     }
 
     /** An endpoint's due deliveries, oldest first, at most {@code limit} (its free sending slots). */
@@ -187,40 +199,75 @@ public class WebhookStore {
 
     /** Pending deliveries of disabled endpoints are abandoned (an endpoint disabled through the API). */
     public int abandonPendingOfDisabled() {
-        return update("UPDATE webhook_deliveries SET status = 'abandoned', last_error = 'endpoint disabled', "
-                      + "next_attempt_at = NULL WHERE status = 'pending' AND endpoint_id IN "
-                      + "(SELECT id FROM webhook_endpoints WHERE enabled = FALSE)");
+        return perEndpoint(e -> !e.enabled(), "UPDATE webhook_deliveries SET status = 'abandoned', "
+                + "last_error = 'endpoint disabled', next_attempt_at = NULL WHERE endpoint_id = ? AND status = 'pending'");
+    }
+
+    /**
+     * Runs an update once per endpoint of the snapshot that passes the filter, as one batch in one transaction; each
+     * statement's first parameter is the endpoint id, the others follow. Every delivery query names its endpoint, so
+     * each one is a range of the (endpoint, status, next attempt) index. Returns the rows touched.
+     */
+    private int perEndpoint(java.util.function.Predicate<WebhookEndpoint> which, String sql, Object... more) {
+        List<Object[]> rows = new ArrayList<>();
+        for (WebhookEndpoint e : snapshot().values()) {
+            if (which.test(e)) {
+                Object[] row = new Object[more.length + 1];
+                row[0] = e.id();
+                System.arraycopy(more, 0, row, 1, more.length);
+                rows.add(row);
+            }
+        }
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        try {
+            int touched = 0;
+            for (int n : io.healthbridge.store.Sql.batch(dataSource, sql, rows)) {
+                touched += Math.max(0, n);
+            }
+            return touched;
+        } catch (SQLException e) {
+            throw new StoreException("cannot update webhook deliveries", e);
+        }
+    }
+
+    /** A delivery to create: claimed by its creator until {@code leaseUntil} (status sending), or pending when null. */
+    public record NewDelivery(String endpointId, String eventId, String eventType, Instant leaseUntil) {
     }
 
     /**
      * One delivery per (endpoint, event) pair, in one transaction; pairs that already have one (a fan-out read again
-     * after a restart) are skipped. Returns the deliveries created.
+     * after a restart) are skipped. A delivery its creator will send at once is stored already claimed, which saves
+     * claiming it in a second write. Returns the deliveries created.
      */
-    public List<WebhookDelivery> addDeliveries(List<String[]> endpointEventType) {
-        if (endpointEventType.isEmpty()) {
+    public List<WebhookDelivery> addDeliveries(List<NewDelivery> wanted) {
+        if (wanted.isEmpty()) {
             return List.of();
         }
         Instant now = clock.instant();
         List<Object[]> rows = new ArrayList<>();
         List<WebhookDelivery> created = new ArrayList<>();
-        for (String[] p : endpointEventType) {
-            String id = UUID.randomUUID().toString();
-            rows.add(new Object[] {id, p[0], p[1], p[2], ts(now), ts(now), ts(now)});
-            created.add(new WebhookDelivery(id, p[0], p[1], p[2], null, WebhookDelivery.PENDING, 0, now, null, null, null,
-                    now, now));
+        for (NewDelivery n : wanted) {
+            String id = IDS.generate().toString();
+            String status = n.leaseUntil() == null ? WebhookDelivery.PENDING : WebhookDelivery.SENDING;
+            Instant next = n.leaseUntil() == null ? now : n.leaseUntil();
+            rows.add(new Object[] {id, n.endpointId(), n.eventId(), n.eventType(), status, ts(next), ts(now), ts(now)});
+            created.add(new WebhookDelivery(id, n.endpointId(), n.eventId(), n.eventType(), null, status, 0, next, null,
+                    null, null, now, now));
         }
         try {
             io.healthbridge.store.Sql.batch(dataSource, "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, "
                     + "event_type, payload, status, attempts, next_attempt_at, created_at, updated_at) "
-                    + "VALUES (?, ?, ?, ?, NULL, 'pending', 0, ?, ?, ?)", rows);
+                    + "VALUES (?, ?, ?, ?, NULL, ?, 0, ?, ?, ?)", rows);
             return created;
         } catch (SQLException e) {
-            // some already exist: row by row, each duplicate skipped, the new ones read back
+            // some already exist: row by row, each duplicate skipped, the new ones read back (pending)
             List<WebhookDelivery> some = new ArrayList<>();
-            for (String[] p : endpointEventType) {
-                if (addDelivery(p[0], p[1], p[2], null)) {
+            for (NewDelivery n : wanted) {
+                if (addDelivery(n.endpointId(), n.eventId(), n.eventType(), null)) {
                     some.addAll(deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND event_id = ?", 1, 0,
-                            p[0], p[1]));
+                            n.endpointId(), n.eventId()));
                 }
             }
             return some;
@@ -229,8 +276,8 @@ public class WebhookStore {
 
     /** Claims whose lease ran out (the sender died) are due again: at-least-once. */
     public int releaseExpiredClaims() {
-        return update("UPDATE webhook_deliveries SET status = 'pending' WHERE status = 'sending' AND next_attempt_at < ?",
-                ts(clock.instant()));
+        return perEndpoint(e -> true, "UPDATE webhook_deliveries SET status = 'pending' WHERE endpoint_id = ? "
+                + "AND status = 'sending' AND next_attempt_at < ?", ts(clock.instant()));
     }
 
     /** Postpones a claimed delivery without counting an attempt (endpoint breaker open, concurrency bound). */
@@ -248,52 +295,65 @@ public class WebhookStore {
                         + "WHERE id = ?", status, ts(next), code, error, latencyMs, ts(now), d.id()),
                 new io.healthbridge.store.Sql.Statement("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, "
                         + "attempted_at, status_code, latency_ms, error, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        UUID.randomUUID().toString(), d.id(), d.endpointId(), ts(now), code, latencyMs, error, excerpt));
+                        IDS.generate().toString(), d.id(), d.endpointId(), ts(now), code, latencyMs, error, excerpt));
     }
 
     /** A successful attempt, for {@link #recordDelivered}. */
-    public record Delivered(WebhookDelivery delivery, int code, long latencyMs, String excerpt, Instant at) {
+    public record Delivered(WebhookDelivery delivery, int code, long latencyMs, Instant at) {
     }
 
     /**
-     * Records successful attempts together: both writes of each (the delivery's status, the attempt row) as two JDBC
-     * batches in one transaction.
+     * Records successful attempts together, one JDBC batch in one transaction. A success needs no attempt row: the
+     * delivery row keeps the last attempt's outcome (status code, latency, time), and {@link #attempts} lists it after
+     * the failed attempts before it, which do have rows.
      */
     public void recordDelivered(List<Delivered> done) {
         if (done.isEmpty()) {
             return;
         }
+        List<Object[]> rows = new ArrayList<>();
+        for (Delivered d : done) {
+            rows.add(new Object[] {d.code(), d.latencyMs(), ts(d.at()), d.delivery().id()});
+        }
         try {
-            io.healthbridge.store.Sql.transaction(dataSource, c -> {
-                try (PreparedStatement up = c.prepareStatement("UPDATE webhook_deliveries SET status = 'delivered', "
-                        + "attempts = attempts + 1, next_attempt_at = NULL, last_status_code = ?, last_error = NULL, "
-                        + "last_latency_ms = ?, updated_at = ? WHERE id = ?");
-                     PreparedStatement in = c.prepareStatement("INSERT INTO webhook_attempts (id, delivery_id, "
-                             + "endpoint_id, attempted_at, status_code, latency_ms, error, response_excerpt) "
-                             + "VALUES (?, ?, ?, ?, ?, ?, NULL, ?)")) {
-                    for (Delivered d : done) {
-                        up.setInt(1, d.code());
-                        up.setLong(2, d.latencyMs());
-                        up.setTimestamp(3, ts(d.at()));
-                        up.setString(4, d.delivery().id());
-                        up.addBatch();
-                        in.setString(1, UUID.randomUUID().toString());
-                        in.setString(2, d.delivery().id());
-                        in.setString(3, d.delivery().endpointId());
-                        in.setTimestamp(4, ts(d.at()));
-                        in.setInt(5, d.code());
-                        in.setLong(6, d.latencyMs());
-                        in.setString(7, d.excerpt());
-                        in.addBatch();
-                    }
-                    up.executeBatch();
-                    in.executeBatch();
-                    return null;
-                }
-            });
+            io.healthbridge.store.Sql.batch(dataSource, "UPDATE webhook_deliveries SET status = 'delivered', "
+                    + "attempts = attempts + 1, next_attempt_at = NULL, last_status_code = ?, last_error = NULL, "
+                    + "last_latency_ms = ?, updated_at = ? WHERE id = ?", rows);
         } catch (SQLException e) {
             throw new StoreException("cannot record delivered webhooks", e);
         }
+    }
+
+    /** One attempt of a delivery, as the delivery log shows it. */
+    public record Attempt(Instant at, Integer statusCode, Long latencyMs, String error, String responseExcerpt) {
+    }
+
+    /**
+     * Every attempt of a delivery, oldest first: the failed ones from their rows, then the success from the delivery
+     * row when it was delivered.
+     */
+    public List<Attempt> attempts(WebhookDelivery d) {
+        List<Attempt> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT attempted_at, status_code, latency_ms, error, response_excerpt "
+                     + "FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id")) {
+            ps.setString(1, d.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int code = rs.getInt(2);
+                    Integer statusCode = rs.wasNull() ? null : code;
+                    long ms = rs.getLong(3);
+                    Long latency = rs.wasNull() ? null : ms;
+                    out.add(new Attempt(instant(rs.getTimestamp(1)), statusCode, latency, rs.getString(4), rs.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read webhook attempts", e);
+        }
+        if (WebhookDelivery.DELIVERED.equals(d.status())) {
+            out.add(new Attempt(d.updatedAt(), d.lastStatusCode(), d.lastLatencyMs(), null, null));
+        }
+        return out;
     }
 
     public int retryFailed(String endpointId) {
@@ -341,10 +401,16 @@ public class WebhookStore {
     /** Deliveries waiting to be sent, all endpoints. */
     public long backlog() {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM webhook_deliveries WHERE status IN ('pending', 'sending')");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+                "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = ? AND status IN ('pending', 'sending')")) {
+            long sum = 0;
+            for (String id : snapshot().keySet()) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    sum += rs.getLong(1);
+                }
+            }
+            return sum;
         } catch (SQLException e) {
             throw new StoreException("cannot count deliveries", e);
         }

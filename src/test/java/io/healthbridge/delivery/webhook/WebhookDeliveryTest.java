@@ -74,6 +74,26 @@ class WebhookDeliveryTest {
             }
             JsonNode d = hb.getJson("/api/v1/webhooks/" + sub.get("id").asText() + "/deliveries").get("deliveries");
             assertThat(d.findValues("attempts").stream().mapToInt(JsonNode::asInt).sum()).isGreaterThan(3);
+            // the delivery log: every attempt of each delivery, the failed ones with their error, the success last
+            int failedAttempts = 0;
+            for (JsonNode delivery : d) {
+                JsonNode log = hb.getJson("/api/v1/webhooks/" + sub.get("id").asText() + "/deliveries/"
+                        + delivery.get("id").asText() + "/attempts");
+                JsonNode attempts = log.get("attempts");
+                assertThat(attempts.size()).isEqualTo(delivery.get("attempts").asInt());
+                for (int i = 0; i < attempts.size() - 1; i++) {
+                    assertThat(attempts.get(i).get("status_code").asInt()).isEqualTo(500);
+                    assertThat(attempts.get(i).get("error").asText()).isEqualTo("HTTP 500");
+                    failedAttempts++;
+                }
+                JsonNode last = attempts.get(attempts.size() - 1);
+                assertThat(last.get("status_code").asInt() / 100).isEqualTo(2);
+                assertThat(last.get("error").isNull()).isTrue();
+                assertThat(last.get("attempted_at").asText()).isGreaterThanOrEqualTo(attempts.get(0).get("attempted_at").asText());
+            }
+            assertThat(failedAttempts).isEqualTo(5);
+            assertThat(hb.get("/api/v1/webhooks/" + sub.get("id").asText() + "/deliveries/nope/attempts")
+                    .statusCode()).isEqualTo(404);
         }
     }
 
