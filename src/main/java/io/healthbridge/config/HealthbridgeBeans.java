@@ -219,7 +219,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 durations(property(context, "healthbridge.webhooks.breaker-open", "30s")).get(0));
         dispatchExecutor = java.util.concurrent.Executors.newFixedThreadPool(
                 Integer.parseInt(property(context, "healthbridge.webhooks.threads", "16")), r -> {
-                    Thread t = new Thread(WebhookDispatcher.relaxed(r), "webhook-sender");
+                    Thread t = new Thread(r, "webhook-sender");
                     t.setDaemon(true);
                     return t;
                 });

@@ -17,23 +17,23 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource dataSource;
-    /** What the stores use: the pool itself on PostgreSQL, the pool behind a {@link FlushingDataSource} on H2. */
-    private final DataSource exposed;
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
-        this.exposed = dataSource.getJdbcUrl().startsWith("jdbc:h2:file:") ? new FlushingDataSource(dataSource) : dataSource;
     }
 
     /**
-     * The embedded store's URL in a data folder. H2 keeps no write-ahead log and by default stores committed changes
-     * to its file up to half a second later; a process killed in that window lost events it had already acknowledged
-     * (found by the SIGKILL fault test: 111 of 1,000 accepted events gone). The data source of this store is therefore
-     * a {@link FlushingDataSource}: every connection that wrote is flushed before it is handed back, so a write has
-     * reached the file before anyone answers for it.
+     * The embedded store's URL in a data folder. {@code WRITE_DELAY=0}: H2 keeps no write-ahead log, and by default
+     * writes committed changes to its file up to half a second later, so a process killed in that window lost events
+     * it had already acknowledged (found by the SIGKILL fault test: 111 of 1,000 accepted events gone). Now each commit
+     * reaches the file (the operating system's cache, enough for a process crash) before it returns. It costs the
+     * publish path about half its speed on the embedded store (bench/); PostgreSQL has no such cost. It also stops
+     * H2's background writer and with it its housekeeping: under heavy writes the file grows (gigabytes over a benchmark
+     * run) until the store is closed. Flushing each writing connection with the background writer on instead was
+     * tried and measured worse (publishing fell behind 1,000 events/s), see README "Durable first".
      */
     public static String embeddedUrl(java.nio.file.Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.resolve("healthbridge") + ";DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + dataDir.resolve("healthbridge") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
     public static Database open(String url, String username, String password, int poolSize) {
@@ -55,8 +55,7 @@ public final class Database implements AutoCloseable {
             String[] locations = url.startsWith("jdbc:postgresql:")
                     ? new String[] {"classpath:db/migration", "classpath:db/vendor/postgresql"}
                     : new String[] {"classpath:db/migration"};
-            DataSource migrating = url.startsWith("jdbc:h2:file:") ? new FlushingDataSource(ds) : ds;
-            var result = Flyway.configure().dataSource(migrating).locations(locations).load().migrate();
+            var result = Flyway.configure().dataSource(ds).locations(locations).load().migrate();
             LOG.info("Store {} ready at schema version {} ({} migrations applied)", redact(url),
                     result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
         } catch (RuntimeException e) {
@@ -67,7 +66,7 @@ public final class Database implements AutoCloseable {
     }
 
     public DataSource dataSource() {
-        return exposed;
+        return dataSource;
     }
 
     public boolean isPostgres() {

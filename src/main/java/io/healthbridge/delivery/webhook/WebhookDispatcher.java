@@ -86,7 +86,7 @@ public class WebhookDispatcher {
     private final java.util.concurrent.atomic.AtomicBoolean recorderQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.ScheduledExecutorService recorder =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(relaxed(r), "webhook-recorder");
+        Thread t = new Thread(r, "webhook-recorder");
         t.setDaemon(true);
         return t;
     });
@@ -109,7 +109,7 @@ public class WebhookDispatcher {
                 }
             });
     private final ExecutorService kicker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(relaxed(r), "webhook-dispatch");
+        Thread t = new Thread(r, "webhook-dispatch");
         t.setDaemon(true);
         return t;
     });
@@ -131,17 +131,6 @@ public class WebhookDispatcher {
 
     public Settings settings() {
         return settings;
-    }
-
-    /**
-     * The dispatcher's own threads write delivery states the embedded store need not flush at once: a state lost in a
-     * crash means the delivery is sent again (at least once), never that an acknowledged input is lost.
-     */
-    public static Runnable relaxed(Runnable r) {
-        return () -> {
-            io.healthbridge.store.FlushingDataSource.relaxThisThread();
-            r.run();
-        };
     }
 
     /** One round: fan out new events, release dead claims, send what is due. Called by the route's timer. */
