@@ -283,8 +283,8 @@ public class WebhookDispatcher {
      */
     public void fanOutConsumed(String eventJson) {
         CanonicalEvent e = CanonicalEvent.fromJson(io.healthbridge.event.EventJson.read(eventJson));
+        // the record is the stored event: with its payload, sending it needs no read of the store
         StoredEvent stored = new StoredEvent(0, e.id(), e.type(), null, e.subject(), eventJson, null);
-        recentEvents.put(e.id(), stored); // the record is the stored event: sending it needs no read of the store
         synchronized (this) {
             fanOut(List.of(stored), store.enabled());
         }
