@@ -23,6 +23,10 @@ import io.healthbridge.store.StoredEvent;
  * by a rolled-back or duplicate insert). The cursor therefore stays before the oldest hole younger than
  * {@link #HOLE_GRACE}, while everything after it is read at once; an event that fills a hole is read when it appears.
  * Sinks must be idempotent: after a restart the reader starts again from the durable cursor.
+ *
+ * <p>The cursor can be saved at most once per {@code saveEvery}: on the embedded store each save is a commit of its
+ * own, one per published event when events arrive one by one, as many as the events' own. A crash then reads again
+ * at most that much, which the idempotent sink takes without a trace. {@link #flush()} saves what is pending.
  */
 public final class OutboxReader {
 
@@ -36,17 +40,52 @@ public final class OutboxReader {
     private final LongConsumer saveCursor;
     private final int batchSize;
     private final Clock clock;
+    private final Duration saveEvery;
+    /** The cursor as last saved or loaded by this reader, when it was saved, and a newer one not saved yet. */
+    private long persisted = Long.MIN_VALUE;
+    private Instant savedAt;
+    private long unsaved = -1;
     /** Highest seq read by this process, and the holes below it still awaited (both guarded by this). */
     private long readUpTo = -1;
     private final TreeMap<Long, Instant> holes = new TreeMap<>();
 
-    /** {@code loadCursor} answers -1 when the cursor was never saved. */
+    /** A reader that saves its cursor after every round that moved it. */
     public OutboxReader(EventStore events, LongSupplier loadCursor, LongConsumer saveCursor, int batchSize, Clock clock) {
+        this(events, loadCursor, saveCursor, batchSize, clock, Duration.ZERO);
+    }
+
+    /** {@code loadCursor} answers -1 when the cursor was never saved; the cursor is saved at most once per {@code saveEvery}. */
+    public OutboxReader(EventStore events, LongSupplier loadCursor, LongConsumer saveCursor, int batchSize, Clock clock,
+                        Duration saveEvery) {
         this.events = events;
         this.loadCursor = loadCursor;
         this.saveCursor = saveCursor;
         this.batchSize = batchSize;
         this.clock = clock;
+        this.saveEvery = saveEvery;
+    }
+
+    /** Saves the cursor unless it was saved less than {@code saveEvery} ago ({@code force}: now). */
+    private void save(long cursor, boolean force) {
+        if (cursor <= persisted) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (!force && savedAt != null && now.isBefore(savedAt.plus(saveEvery))) {
+            unsaved = cursor;
+            return;
+        }
+        saveCursor.accept(cursor);
+        persisted = cursor;
+        savedAt = now;
+        unsaved = -1;
+    }
+
+    /** Saves a cursor position still waiting for its interval (the reader is stopping). */
+    public synchronized void flush() {
+        if (unsaved >= 0) {
+            save(unsaved, true);
+        }
     }
 
     /**
@@ -55,7 +94,7 @@ public final class OutboxReader {
      */
     public void init() {
         if (loadCursor.getAsLong() < 0) {
-            saveCursor.accept(events.latestSeq());
+            saveCursor.accept(events.latestSeq()); // a starting point: the first save after it is not held back
         }
     }
 
@@ -64,8 +103,8 @@ public final class OutboxReader {
         long latest = events.latestSeq();
         holes.clear();
         readUpTo = Math.max(readUpTo, latest);
-        if (latest > loadCursor.getAsLong()) {
-            saveCursor.accept(latest);
+        if (latest > Math.max(persisted, loadCursor.getAsLong())) {
+            save(latest, false);
         }
     }
 
@@ -113,7 +152,7 @@ public final class OutboxReader {
         holes.values().removeIf(seen -> seen.plus(HOLE_GRACE).isBefore(now));
         long safe = holes.isEmpty() ? readUpTo : holes.firstKey() - 1;
         if (safe > saved) {
-            saveCursor.accept(safe);
+            save(safe, false);
         }
         return batch.size() == batchSize;
     }

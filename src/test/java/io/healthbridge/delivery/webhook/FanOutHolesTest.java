@@ -78,9 +78,46 @@ class FanOutHolesTest {
 
         insert(2);
         insert(4);
+        clock.now = clock.now.plus(WebhookDispatcher.CURSOR_SAVE_EVERY); // the cursor is saved at most this often
         assertThat(dispatcher.fanOut()).isEqualTo(2);
         assertThat(delivered()).containsExactly("e1", "e2", "e3", "e4");
         assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(4);
+    }
+
+    @Test
+    void theCursorIsSavedAtMostOncePerIntervalAndACrashReadsAgainWithoutDuplicates() throws Exception {
+        insert(1);
+        dispatcher.fanOut();
+        assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(1);
+        // events one at a time, each its own round, within one interval: no cursor commit per event
+        for (long seq = 2; seq <= 5; seq++) {
+            insert(seq);
+            assertThat(dispatcher.fanOut()).isEqualTo(1);
+            clock.now = clock.now.plusMillis(100);
+        }
+        assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(1);
+        assertThat(delivered()).containsExactly("e1", "e2", "e3", "e4", "e5");
+
+        // a crash now (no flush): a new dispatcher reads 2..5 again and stores nothing twice
+        WebhookDispatcher restarted = new WebhookDispatcher(store, new JdbcEventStore(db.dataSource(), clock),
+                new TargetPolicy(""), dispatcher.settings(), new SimpleMeterRegistry(), clock,
+                Executors.newSingleThreadExecutor());
+        insert(6);
+        assertThat(restarted.fanOut()).isEqualTo(1);
+        assertThat(delivered()).containsExactly("e1", "e2", "e3", "e4", "e5", "e6");
+        assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(6); // its first save is not held back
+        insert(7);
+        restarted.fanOut();
+        assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(6);
+        // once the interval has passed, the next round saves it; stopping saves what is pending
+        clock.now = clock.now.plus(WebhookDispatcher.CURSOR_SAVE_EVERY);
+        insert(8);
+        restarted.fanOut();
+        assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(8);
+        insert(9);
+        restarted.fanOut();
+        restarted.close();
+        assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(9);
     }
 
     @Test
