@@ -1,25 +1,38 @@
 package io.healthbridge.delivery.websocket;
 
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.MappingContext;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A client whose send buffer is full (Vert.x reports {@code writeQueueFull}) is closed with 4000 and a reason; the
- * other clients keep receiving. The sockets are stand-ins recording what the hub does with them.
+ * A client whose send buffer is full is closed with 4000 and a reason; the other clients keep receiving. Once over real
+ * Vert.x sockets on loopback (the batched Netty path), once with stand-ins recording what the hub does with a socket
+ * that is not Vert.x's own (Vert.x reports {@code writeQueueFull}).
  */
 class SlowClientTest {
 
@@ -60,6 +73,72 @@ class SlowClientTest {
         MappingContext ctx = new MappingContext("oura", user, null, Instant.now(), null);
         EventBuilder b = EventBuilder.of(DataType.RESTING_HEART_RATE, ctx);
         return b.at(OffsetDateTime.parse("2026-11-20T07:00:00+01:00")).value(bpm, "/min").build();
+    }
+
+    @Test
+    void overRealSocketsTheStalledClientIsClosedAndTheOtherGetsEveryEventInOrder() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        WebSocketHub hub = new WebSocketHub(null, null, meters, 16 * 1024, 30_000);
+        try {
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setSendBufferSize(8192))
+                    .webSocketHandler(ws -> {
+                        WebSocketHub.Client c = hub.add(ws);
+                        ws.textMessageHandler(text -> hub.onMessage(c, text));
+                    }).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            HttpClient http = vertx.createHttpClient(new HttpClientOptions().setReceiveBufferSize(8192));
+            List<String> fastFrames = new CopyOnWriteArrayList<>();
+            AtomicInteger slowFrames = new AtomicInteger();
+            CountDownLatch subscribed = new CountDownLatch(2);
+            WebSocket fast = connect(http, server.actualPort(), text -> {
+                if (text.contains("healthbridge.ws.subscribed")) {
+                    subscribed.countDown();
+                } else if (text.contains("specversion")) {
+                    fastFrames.add(text);
+                }
+            });
+            WebSocket slow = connect(http, server.actualPort(), text -> {
+                if (text.contains("healthbridge.ws.subscribed")) {
+                    subscribed.countDown();
+                } else {
+                    slowFrames.incrementAndGet();
+                }
+            });
+            fast.writeTextMessage("{\"action\":\"subscribe\",\"types\":[\"health.*\"]}");
+            slow.writeTextMessage("{\"action\":\"subscribe\",\"types\":[\"health.*\"]}");
+            assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.clientCount() == 2);
+            slow.pause(); // stops reading: its socket buffers fill, then the server's send buffer
+
+            int sent = 0;
+            while (meters.counter("healthbridge.websocket.slow.closed").count() == 0 && sent < 100_000) {
+                hub.onEvent(event("u1", sent++));
+                if (sent % 20 == 0) {
+                    // the fast client keeps up with bursts smaller than its buffer (16 KB, about 30 events)
+                    int target = sent;
+                    await().atMost(Duration.ofSeconds(10)).until(() -> fastFrames.size() == target);
+                }
+            }
+            int total = sent;
+            assertThat(meters.counter("healthbridge.websocket.slow.closed").count()).isEqualTo(1.0);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fastFrames).hasSize(total));
+            // every event once, in publish order
+            for (int i = 0; i < total; i++) {
+                assertThat(fastFrames.get(i)).contains("\"value\":" + i + ",");
+            }
+            assertThat(slowFrames.get()).isLessThan(total);
+            slow.resume(); // reads what is left and the server's close, so both sides can shut down
+            http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static WebSocket connect(HttpClient http, int port, java.util.function.Consumer<String> frames) throws Exception {
+        WebSocket ws = http.webSocket(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/"))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ws.textMessageHandler(frames::accept);
+        return ws;
     }
 
     @Test
