@@ -17,9 +17,11 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource dataSource;
+    private final java.util.Optional<H2Housekeeping> housekeeping;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, java.util.Optional<H2Housekeeping> housekeeping) {
         this.dataSource = dataSource;
+        this.housekeeping = housekeeping;
     }
 
     /**
@@ -28,9 +30,9 @@ public final class Database implements AutoCloseable {
      * it had already acknowledged (found by the SIGKILL fault test: 111 of 1,000 accepted events gone). Now each commit
      * reaches the file (the operating system's cache, enough for a process crash) before it returns. It costs the
      * publish path about half its speed on the embedded store (bench/); PostgreSQL has no such cost. It also stops
-     * H2's background writer and with it its housekeeping: under heavy writes the file grows (gigabytes over a benchmark
-     * run) until the store is closed. Flushing each writing connection with the background writer on instead was
-     * tried and measured worse (publishing fell behind 1,000 events/s), see README "Durable first".
+     * H2's background writer and with it its housekeeping, which {@link H2Housekeeping} does instead (without it the
+     * file grew by gigabytes over a benchmark run). Flushing each writing connection with the background writer on
+     * instead was tried and measured worse (publishing fell behind 1,000 events/s), see README "Durable first".
      */
     public static String embeddedUrl(java.nio.file.Path dataDir) {
         return "jdbc:h2:file:" + dataDir.resolve("healthbridge") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
@@ -62,7 +64,7 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
-        return new Database(ds);
+        return new Database(ds, H2Housekeeping.start(url, ds));
     }
 
     public DataSource dataSource() {
@@ -77,8 +79,14 @@ public final class Database implements AutoCloseable {
         return url.replaceAll("(?i)(password=)[^;&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
     }
 
+    /** The embedded store's chunk count, when this process keeps house for it (tests, diagnostics). */
+    java.util.OptionalInt chunkCount() {
+        return housekeeping.map(h -> java.util.OptionalInt.of(h.chunkCount())).orElse(java.util.OptionalInt.empty());
+    }
+
     @Override
     public void close() {
+        housekeeping.ifPresent(H2Housekeeping::close);
         dataSource.close();
     }
 }
