@@ -33,6 +33,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.impl.WebSocketInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -160,12 +161,15 @@ public class WebSocketHub {
                             .set("details", EventJson.object()))));
             return;
         }
-        ctx.request().toWebSocket().onSuccess(ws -> open(ws, vertx)).onFailure(e ->
+        // Vert.x-web hands out a wrapper of the socket; the connection underneath is the one the socket writes to
+        ChannelHandlerContext channel = ctx.request().connection() instanceof ConnectionBase connection
+                ? connection.channelHandlerContext() : null;
+        ctx.request().toWebSocket().onSuccess(ws -> open(ws, channel, vertx)).onFailure(e ->
                 LOG.debug("WebSocket upgrade failed: {}", e.getMessage()));
     }
 
-    private void open(ServerWebSocket ws, Vertx vertx) {
-        Client client = add(ws);
+    private void open(ServerWebSocket ws, ChannelHandlerContext channel, Vertx vertx) {
+        Client client = add(ws, channel);
         long timer = vertx.setPeriodic(pingMillis, id -> {
             if (!ws.isClosed()) {
                 ws.writePing(Buffer.buffer("hb"));
@@ -186,8 +190,16 @@ public class WebSocketHub {
 
     /** Registers an upgraded socket as a client (not yet subscribed). */
     Client add(ServerWebSocket ws) {
+        return add(ws, ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null);
+    }
+
+    /** Registers a socket whose Netty connection is known: live events go through it, batched per event loop. */
+    Client add(ServerWebSocket ws, ChannelHandlerContext channel) {
         ws.setWriteQueueMaxSize(maxBufferBytes);
-        ChannelHandlerContext channel = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+        if (channel == null) {
+            LOG.debug("WebSocket {} has no Netty connection to write to: its events go through Vert.x one by one",
+                    ws.remoteAddress());
+        }
         LoopWriter writer = channel == null ? null : writers.computeIfAbsent(channel.executor(), LoopWriter::new);
         Client client = new Client(ws, channel, writer);
         clients.put(ws, client);
@@ -459,5 +471,10 @@ public class WebSocketHub {
 
     public int clientCount() {
         return connected.get();
+    }
+
+    /** Connected clients whose live events go out through Netty in batches (all of Vert.x's own sockets). */
+    int batchedClientCount() {
+        return (int) clients.values().stream().filter(c -> c.writer != null).count();
     }
 }

@@ -108,6 +108,9 @@ class WebSocketStreamTest {
         Client everything = connect("", true);
         everything.send("{\"action\":\"subscribe\",\"types\":[\"health.*\"]}");
         await().until(() -> sleepOfA.has("healthbridge.ws.subscribed") && everything.has("healthbridge.ws.subscribed"));
+        // live events reach the runtime's own sockets through Netty in batches, not one Vert.x write per client
+        WebSocketHub hub = hb.runtime().context().getRegistry().lookupByNameAndType("webSocketHub", WebSocketHub.class);
+        assertThat(hub.batchedClientCount()).isGreaterThanOrEqualTo(2).isEqualTo(hub.clientCount());
 
         publish("sleep", "ws-a");
         publish("sleep", "ws-b");
