@@ -56,7 +56,7 @@ class H2HousekeepingTest {
                 }
             }
             int chunks = db.chunkCount().getAsInt();
-            // measured: about 200; without the rewriting about 2,300, and with H2's default retention too, one per commit
+            // measured: about 370; without the rewriting about 2,300, and with H2's default retention too, one per commit
             assertThat(chunks).as("chunks in the file after %d commits", burst + trickle).isLessThan(1000);
         }
         assertThat(Files.size(dir.resolve("healthbridge.mv.db"))).isLessThan(200L << 20);
