@@ -63,6 +63,15 @@ public final class EventJson {
         }
     }
 
+    /** Parses UTF-8 JSON bytes as they are (no decoding to a String first). */
+    public static JsonNode read(byte[] json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** Hex SHA-256 of the canonical form of {@code node}. */
     public static String digest(JsonNode node) {
         return sha256(write(canonical(node)));

@@ -149,11 +149,29 @@ public class EventPipeline {
         if (body instanceof JsonNode node) {
             return node;
         }
-        String text = exchange.getMessage().getBody(String.class);
-        if (text == null || text.isBlank()) {
+        if (body instanceof String text) {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("empty provider payload");
+            }
+            return EventJson.read(text);
+        }
+        // a request's stream, bytes or a buffer: read once as bytes, which Jackson parses as they are. Through
+        // String, Camel's converter built a reader and its buffers per request (about 35 KB of garbage each).
+        byte[] bytes = exchange.getMessage().getBody(byte[].class);
+        exchange.getMessage().setBody(bytes); // the stream is read: the bytes stay, for a dead letter's raw text
+        if (bytes == null || isBlank(bytes)) {
             throw new IllegalArgumentException("empty provider payload");
         }
-        return EventJson.read(text);
+        return EventJson.read(bytes);
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String required(Exchange exchange, String header) {

@@ -79,6 +79,36 @@ class PublishPathTest {
     }
 
     @Test
+    void aStreamedPayloadIsReadOnceAndABrokenOneKeepsItsRawText() throws Exception {
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work)) {
+            ProducerTemplate producer = hb.runtime().context().createProducerTemplate();
+            Map<String, Object> headers = Map.of(HealthbridgeHeaders.PROVIDER, "oura", HealthbridgeHeaders.DATASET,
+                    "heartrate", HealthbridgeHeaders.USER_ID, "user-7", HealthbridgeHeaders.PROVIDER_USER_ID, "oura-7");
+            byte[] good = Files.readAllBytes(FIXTURES.resolve("oura/realistic/heartrate.json"));
+            // a request body arrives as a stream: parsed from its bytes, not through a String
+            IngestSummary s = producer.requestBodyAndHeaders("direct:ingest", new java.io.ByteArrayInputStream(good),
+                    headers, IngestSummary.class);
+            assertThat(s.published()).isEqualTo(3);
+
+            String truncated = "{\"data\":[{\"timestamp\":\"2026-11-20T06:15:00+01:00\",\"bpm\":5";
+            IngestSummary broken = producer.requestBodyAndHeaders("direct:ingest",
+                    new java.io.ByteArrayInputStream(truncated.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    headers, IngestSummary.class);
+            assertThat(broken.deadLettered()).isEqualTo(1);
+            IngestSummary blank = producer.requestBodyAndHeaders("direct:ingest",
+                    new java.io.ByteArrayInputStream(" \n\t ".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    headers, IngestSummary.class);
+            assertThat(blank.deadLettered()).isEqualTo(1);
+
+            // the fixture's record without an offset, the truncated payload, the blank one
+            JsonNode letters = hb.getJson("/api/v1/dead-letters?provider=oura").get("dead_letters");
+            assertThat(letters).hasSize(3);
+            assertThat(letters.findValuesAsText("raw")).contains(truncated, " \n\t ");
+            assertThat(letters.findValuesAsText("reason")).anySatisfy(r -> assertThat(r).contains("empty provider payload"));
+        }
+    }
+
+    @Test
     void theSamePayloadTwicePublishesOnceAlsoAcrossARestart() throws Exception {
         try (RunningHealthbridge hb = RunningHealthbridge.start(work)) {
             IngestSummary first = ingest(hb, "oura", "sleep", "oura/realistic/sleep.json");
