@@ -67,7 +67,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
-        // --phase=webhooks|websocket: only that figure, printed, nothing written (to profile one part)
+        // --phase=webhooks|websocket|delivery (both, in order): only those figures, printed, nothing written (to profile)
         String phase = Arrays.stream(args).filter(a -> a.startsWith("--phase=")).map(a -> a.substring(8)).findFirst()
                 .orElse("");
         if (Arrays.asList(args).contains("--normalization-only")) {
@@ -148,6 +148,13 @@ public final class Bench {
             log("webhooks: " + wh);
             result.put("webhooks", wh);
             if (phase.equals("webhooks")) {
+                return;
+            }
+            if (phase.equals("delivery")) {
+                // webhooks, then the WebSocket figures on the same runtime, as the full run has them
+                WebSocketPhase ws = new WebSocketPhase(vertx);
+                log("websocket, 1000 filtered clients: " + ws.run(rt, 1000, true, 1000, 1000, quick ? 3 : 15));
+                log("websocket, 100 clients on everything: " + ws.run(rt, 100, false, 1000, 1000, quick ? 3 : 15));
                 return;
             }
 
