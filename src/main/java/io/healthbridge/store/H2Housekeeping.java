@@ -33,12 +33,16 @@ import org.slf4j.LoggerFactory;
  * chunks, and the writer's cost per commit falls by about a third. Committed events also reach the disk itself within
  * {@link #INTERVAL} now, not whenever the operating system writes its cache back.
  *
+ * <p>The first round runs {@link #START_DELAY_MS} after the store opens, after the runtime's own start; H2 keeps its
+ * default retention until then.
+ *
  * <p>Uses H2's own engine classes to reach its store (H2 has no public API for it); H2's version is pinned in the pom.
  */
 final class H2Housekeeping implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2Housekeeping.class);
     static final long INTERVAL_MS = 250;
+    static final long START_DELAY_MS = 3000;
     static final String INTERVAL = INTERVAL_MS + " ms";
     static final int RETENTION_MS = 1000;
     /** Chunks less full than this are rewritten. */
@@ -83,9 +87,9 @@ final class H2Housekeeping implements AutoCloseable {
         if (file == null || file.getFileName() == null || store.isReadOnly()) {
             return Optional.empty();
         }
-        store.setRetentionTime(RETENTION_MS);
         H2Housekeeping housekeeping = new H2Housekeeping(store);
-        housekeeping.timer.scheduleWithFixedDelay(housekeeping::round, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+        // from a few seconds in: the runtime's own start (routes, migrations done) does not share the disk with it
+        housekeeping.timer.scheduleWithFixedDelay(housekeeping::round, START_DELAY_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
         return Optional.of(housekeeping);
     }
 
@@ -96,6 +100,10 @@ final class H2Housekeeping implements AutoCloseable {
                 return;
             }
             store.getFileStore().sync();
+            if (rounds == 0) {
+                // only now is the file forced often enough for H2 to reuse dead chunks after a second
+                store.setRetentionTime(RETENTION_MS);
+            }
             if (++rounds % COMPACT_EVERY == 0) {
                 store.compact(TARGET_FILL_PERCENT, WRITE_LIMIT);
             }
