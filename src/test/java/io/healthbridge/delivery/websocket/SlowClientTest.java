@@ -134,6 +134,55 @@ class SlowClientTest {
         }
     }
 
+    @Test
+    void aBurstLargerThanTheBufferIsHandedToTheSocketBeforeTheClientIsJudged() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        WebSocketHub hub = new WebSocketHub(null, null, meters, 16 * 1024, 30_000);
+        try {
+            java.util.concurrent.atomic.AtomicReference<io.netty.util.concurrent.EventExecutor> loop =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
+                    .webSocketHandler(ws -> {
+                        WebSocketHub.Client c = hub.add(ws);
+                        loop.set(((io.vertx.core.http.impl.WebSocketInternal) ws).channelHandlerContext().executor());
+                        ws.textMessageHandler(text -> hub.onMessage(c, text));
+                    }).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            HttpClient http = vertx.createHttpClient();
+            List<String> frames = new CopyOnWriteArrayList<>();
+            CountDownLatch subscribed = new CountDownLatch(1);
+            WebSocket ws = connect(http, server.actualPort(), text -> {
+                if (text.contains("healthbridge.ws.subscribed")) {
+                    subscribed.countDown();
+                } else if (text.contains("specversion")) {
+                    frames.add(text);
+                }
+            });
+            ws.writeTextMessage("{\"action\":\"subscribe\",\"types\":[\"health.*\"]}");
+            assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+
+            // the client's event loop is busy while 100 events (about 40 KB, over the 16 KB buffer) are handed to it,
+            // so they are all written before the flush queued behind the first: a healthy client, not a slow one
+            CountDownLatch busy = new CountDownLatch(1);
+            loop.get().execute(() -> {
+                try {
+                    busy.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i < 100; i++) {
+                hub.onEvent(event("u1", i));
+            }
+            busy.countDown();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(frames).hasSize(100));
+            assertThat(meters.counter("healthbridge.websocket.slow.closed").count()).isZero();
+            http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     static WebSocket connect(HttpClient http, int port, java.util.function.Consumer<String> frames) throws Exception {
         WebSocket ws = http.webSocket(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/"))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
