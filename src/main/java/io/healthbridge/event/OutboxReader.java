@@ -112,7 +112,13 @@ public final class OutboxReader {
      * One round: events that filled holes, then the next batch, to the sink. A sink that throws leaves the reader
      * where it was. Returns true when a full batch was read (a backlog: call again soon).
      */
-    public synchronized boolean read(Consumer<List<StoredEvent>> sink) {
+    public boolean read(Consumer<List<StoredEvent>> sink) {
+        return read(batchSize, sink);
+    }
+
+    /** {@link #read(Consumer)} with at most {@code limit} new events (not more than the batch size) in this round. */
+    public synchronized boolean read(int limit, Consumer<List<StoredEvent>> sink) {
+        int size = Math.max(1, Math.min(limit, batchSize));
         long saved = loadCursor.getAsLong();
         if (saved < 0) {
             init();
@@ -137,7 +143,7 @@ public final class OutboxReader {
                 filled.forEach(e -> holes.remove(e.seq()));
             }
         }
-        List<StoredEvent> batch = events.after(readUpTo, null, null, null, batchSize);
+        List<StoredEvent> batch = events.after(readUpTo, null, null, null, size);
         if (!batch.isEmpty()) {
             sink.accept(batch);
             long expect = readUpTo + 1;
@@ -154,6 +160,6 @@ public final class OutboxReader {
         if (safe > saved) {
             save(safe, false);
         }
-        return batch.size() == batchSize;
+        return batch.size() == size;
     }
 }

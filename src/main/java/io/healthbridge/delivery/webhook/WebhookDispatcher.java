@@ -270,21 +270,59 @@ public class WebhookDispatcher {
             outbox.skipToLatest();
             return 0;
         }
-        if (outboxBehind && endpoints.stream().noneMatch(this::hasRoom)) {
-            return 0; // every queue is still full (or its breaker open): pending rows now would not be sent sooner
+        int take = eventsToTake(endpoints);
+        if (take == 0) {
+            outboxBehind = true; // the next completion that leaves a queue half empty asks again
+            return 0;
         }
         outboxBehind = false;
         int[] created = {0};
-        if (outbox.read(batch -> created[0] += fanOut(batch, endpoints))) {
-            // a backlog: the next batch in the next round while some endpoint has room, else once a queue drains
-            if (endpoints.stream().anyMatch(this::hasRoom)) {
+        if (outbox.read(take, batch -> created[0] += fanOut(batch, endpoints))) {
+            // a backlog: the next batch in the next round if the queues can take it, else once one drains
+            outboxBehind = true;
+            if (eventsToTake(endpoints) > 0) {
                 fanOutWanted.set(true);
                 schedule();
-            } else {
-                outboxBehind = true;
             }
         }
         return created[0];
+    }
+
+    /**
+     * How many events the next fan-out takes from the outbox. Each becomes a delivery per endpoint, stored already
+     * claimed when the endpoint's queue has room and pending otherwise; a pending one costs two more writes later (read
+     * as due, claimed). So a backlog stays in the outbox while the queues are full and is taken in batches every
+     * sending endpoint has room for:
+     * <ul>
+     * <li>every sending endpoint's queue is at most half full: as many as the fullest one has room for;</li>
+     * <li>some queue ran dry while others are still full (a slow endpoint beside fast ones): as many as the emptiest
+     * has room for, so a slow endpoint never holds the fast ones back; the slow one gets the rest pending;</li>
+     * <li>otherwise none: the next completion that leaves a queue half empty asks again.</li>
+     * </ul>
+     * New events with no endpoint able to send (breakers open) are stored pending once, as ever; after that, a backlog
+     * waits in the outbox until an endpoint can send again.
+     */
+    private int eventsToTake(List<WebhookEndpoint> endpoints) {
+        int least = Integer.MAX_VALUE;
+        int most = 0;
+        boolean allHaveRoom = true;
+        boolean oneRanDry = false;
+        for (WebhookEndpoint ep : endpoints) {
+            if (!active.getAsBoolean() || breaker(ep.id()).getState() == CircuitBreaker.State.OPEN) {
+                continue;
+            }
+            int queued = queue(ep.id()).size();
+            int prefetch = prefetch(ep.id());
+            int room = Math.max(0, prefetch - queued);
+            least = Math.min(least, room);
+            most = Math.max(most, room);
+            allHaveRoom &= queued < prefetch / 2;
+            oneRanDry |= queued == 0;
+        }
+        if (least == Integer.MAX_VALUE) {
+            return outboxBehind ? 0 : FAN_OUT_BATCH; // nobody can send: what is new is stored pending, once
+        }
+        return Math.min(FAN_OUT_BATCH, allHaveRoom ? Math.max(1, least) : oneRanDry ? most : 0);
     }
 
     /**
@@ -339,11 +377,6 @@ public class WebhookDispatcher {
         }
         claimed.forEach(this::startSends);
         return created.size();
-    }
-
-    /** The endpoint could take more deliveries now: breaker not open, its queue less than half full. */
-    private boolean hasRoom(WebhookEndpoint ep) {
-        return breaker(ep.id()).getState() != CircuitBreaker.State.OPEN && queue(ep.id()).size() < prefetch(ep.id()) / 2;
     }
 
     /** Sends what is due to every enabled endpoint, as many as each has free sending slots. */

@@ -20,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A backlog against an endpoint that does not answer yet: the fan-out stores what the endpoint's queue has room for
- * already claimed ({@code sending}), the rest of its batch pending, and then waits with the remaining events in the
- * outbox instead of storing every delivery at once; once the endpoint answers, every event arrives once.
+ * A backlog against an endpoint that does not answer yet: the fan-out takes from the outbox only as many events as the
+ * endpoint's queue has room for, stored already claimed ({@code sending}), none pending, and then waits with the
+ * remaining events in the outbox instead of storing every delivery at once; once the endpoint answers, every event
+ * arrives once.
  */
 class WebhookBacklogTest {
 
@@ -74,12 +75,11 @@ class WebhookBacklogTest {
             long stored = total(hb, deliveries);
             long sending = total(hb, deliveries + "?status=sending");
             long pending = total(hb, deliveries + "?status=pending");
-            assertThat(stored).as("deliveries stored while the endpoint holds its requests")
-                    .isEqualTo(WebhookDispatcher.FAN_OUT_BATCH);
-            // claimed: the 4 in flight, and a queue of 8 (4 slots x (1 + 1) for an endpoint whose latency is not known
-            // yet), topped up from the pending rows by the polls
-            assertThat(sending).as("claimed: in flight and queued").isEqualTo(4 + 8);
-            assertThat(pending).isEqualTo(stored - sending);
+            // what the endpoint can take: its 4 slots x (1 + 1) for an endpoint whose latency is not known yet, 4 in
+            // flight and 4 queued, all stored claimed; nothing pending, to be read and claimed again later
+            assertThat(stored).as("deliveries stored while the endpoint holds its requests").isEqualTo(4 + 4);
+            assertThat(sending).as("claimed: in flight and queued").isEqualTo(stored);
+            assertThat(pending).isZero();
             assertThat(requests.get()).as("sent: no more than the endpoint's slots").isEqualTo(4);
 
             answer.countDown();
@@ -90,6 +90,62 @@ class WebhookBacklogTest {
             assertThat(requests.get()).as("each event sent once").isEqualTo(expected);
         } finally {
             receiver.stop(0);
+        }
+    }
+
+    /**
+     * A slow endpoint's full queue does not hold a backlog back from a fast one: when the fast one's queue runs dry, the
+     * fan-out takes what the fast one has room for; the slow one gets those deliveries pending, sent when it answers.
+     */
+    @Test
+    void aSlowEndpointsFullQueueDoesNotHoldTheBacklogBackFromAFastOne() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        Set<String> slowReceived = ConcurrentHashMap.newKeySet();
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        slow.setExecutor(Executors.newFixedThreadPool(8));
+        slow.createContext("/hook", ex -> {
+            ex.getRequestBody().readAllBytes();
+            try {
+                answer.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            slowReceived.add(ex.getRequestHeaders().getFirst("webhook-id"));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        slow.start();
+        Properties p = WebhookSupport.settings("0s,1s");
+        p.setProperty("healthbridge.webhooks.timeout-ms", "30000");
+        p.setProperty("healthbridge.webhooks.max-concurrency-per-endpoint", "4");
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p); Receiver fast = new Receiver()) {
+            String slowId = WebhookSupport.subscribe(hb, "{\"url\":\"http://127.0.0.1:" + slow.getAddress().getPort()
+                    + "/hook\",\"event_types\":[\"health.*\"]}").get("id").asText();
+            WebhookSupport.subscribe(hb, "{\"url\":\"" + fast.url() + "\",\"event_types\":[\"health.*\"]}");
+            hb.send(java.net.http.HttpRequest.newBuilder(hb.uri("/api/v1/admin/maintenance"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"enabled\":true}")));
+            int events = 0;
+            for (int u = 0; u < 90; u++) {
+                events += WebhookSupport.publish(hb, "heartrate", "backlog-" + u);
+            }
+            assertThat(events).as("more than one fan-out batch").isGreaterThan(2 * WebhookDispatcher.FAN_OUT_BATCH);
+            hb.send(java.net.http.HttpRequest.newBuilder(hb.uri("/api/v1/admin/maintenance"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"enabled\":false}")));
+
+            int expected = events;
+            await().atMost(Duration.ofSeconds(20)).until(() -> fast.requests.size() == expected);
+            assertThat(slowReceived).as("the slow endpoint still holds its requests").isEmpty();
+            String slowDeliveries = "/api/v1/webhooks/" + slowId + "/deliveries";
+            await().atMost(Duration.ofSeconds(5)).until(() -> total(hb, slowDeliveries) == expected);
+
+            answer.countDown();
+            await().atMost(Duration.ofSeconds(60)).until(() -> slowReceived.size() == expected);
+            await().atMost(Duration.ofSeconds(10)).until(() -> total(hb, slowDeliveries + "?status=delivered") == expected);
+            assertThat(fast.requests).as("each event sent to the fast endpoint once").hasSize(expected);
+        } finally {
+            slow.stop(0);
         }
     }
 
