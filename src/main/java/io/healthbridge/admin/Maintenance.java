@@ -34,6 +34,7 @@ public class Maintenance {
     private final DataSource dataSource;
     private final Clock clock;
     private volatile State state;
+    private final java.util.List<Runnable> onResume = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Maintenance(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -61,6 +62,26 @@ public class Maintenance {
     }
 
     /**
+     * Runs {@code action} whenever maintenance ends (here or, seen by {@link #refresh}, on another instance): work that
+     * waits for a timer otherwise, such as webhook delivery, resumes at once.
+     */
+    public void onResume(Runnable action) {
+        onResume.add(action);
+    }
+
+    private void resumed(State before, State after) {
+        if (before.enabled() && !after.enabled()) {
+            for (Runnable action : onResume) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("A task on leaving maintenance failed (its timer runs it later): {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /**
      * Reads the mode again from the store (another instance sharing it may have changed it): the
      * {@code maintenance-refresh} route, every second, on its own thread.
      */
@@ -70,7 +91,9 @@ public class Maintenance {
             if (read.enabled() != state.enabled()) {
                 LOG.warn("Maintenance mode {} (set on another instance)", read.enabled() ? "ON" : "OFF");
             }
+            State before = state;
             state = read;
+            resumed(before, read);
         } catch (StoreException e) {
             LOG.debug("Maintenance mode not re-read, kept as it was: {}", e.getMessage());
         }
@@ -98,9 +121,11 @@ public class Maintenance {
         } catch (SQLException e) {
             throw new StoreException("cannot store maintenance mode", e);
         }
+        State before = state;
         state = next;
         LOG.warn("Maintenance mode {}{}", enabled ? "ON: polling, backfills, push processing and deliveries paused"
                 : "OFF: resuming", enabled && message != null ? " (" + message + ")" : "");
+        resumed(before, next);
         return next;
     }
 

@@ -237,6 +237,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("maintenance", maintenance);
         // a new event rings the dispatcher at once instead of waiting for the next poll (latency, not correctness)
         dispatcher.setActive(maintenance::isOff);
+        maintenance.onResume(dispatcher::run); // what waited during maintenance is sent now, not at the next poll
         if (kafkaBus(context)) {
             dispatcher.setFedByBus();
             io.healthbridge.event.OutboxReader relayed = new io.healthbridge.event.OutboxReader(events(registry),

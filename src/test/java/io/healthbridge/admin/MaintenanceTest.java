@@ -83,4 +83,56 @@ class MaintenanceTest {
             assertThat(m.get("message").asText()).isEqualTo("m");
         }
     }
+
+    @Test
+    void deliveriesHeldDuringMaintenanceGoOutWhenItEndsNotAtTheNextPoll() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("healthbridge.webhooks.allowed-targets", "127.0.0.1");
+        p.setProperty("healthbridge.webhooks.poll-interval-ms", "600000"); // the poll is not what resumes delivery
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p);
+             io.healthbridge.delivery.webhook.Receiver receiver = new io.healthbridge.delivery.webhook.Receiver()) {
+            assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/webhooks")).POST(HttpRequest.BodyPublishers
+                    .ofString("{\"url\":\"" + receiver.url() + "\",\"event_types\":[\"health.*\"]}"))).statusCode())
+                    .isEqualTo(201);
+            assertThat(maintenance(hb, "{\"enabled\":true}").statusCode()).isEqualTo(200);
+            String payload = java.nio.file.Files.readString(Path.of("src/test/resources/fixtures/oura/realistic/heartrate.json"));
+            int published = hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest", payload,
+                    java.util.Map.of(io.healthbridge.HealthbridgeHeaders.PROVIDER, "oura",
+                            io.healthbridge.HealthbridgeHeaders.DATASET, "heartrate",
+                            io.healthbridge.HealthbridgeHeaders.USER_ID, "held"),
+                    io.healthbridge.event.IngestSummary.class).published();
+            assertThat(published).isPositive();
+            Thread.sleep(2000); // the timer's first round (0.5 s after start) falls in maintenance; the next is 10 min away
+            assertThat(receiver.requests).as("nothing sent in maintenance").isEmpty();
+
+            assertThat(maintenance(hb, "{\"enabled\":false}").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == published);
+        }
+    }
+
+    @Test
+    void leavingMaintenanceOnAnotherInstanceRunsTheResumeTasksHere() {
+        try (io.healthbridge.store.Database db = io.healthbridge.store.Database.open(
+                "jdbc:h2:mem:maintenance" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2)) {
+            Maintenance here = new Maintenance(db.dataSource(), java.time.Clock.systemUTC());
+            Maintenance there = new Maintenance(db.dataSource(), java.time.Clock.systemUTC());
+            java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
+            here.onResume(resumed::incrementAndGet);
+            there.set(true, "elsewhere");
+            here.refresh();
+            assertThat(here.isOn()).isTrue();
+            here.refresh();
+            assertThat(resumed).as("not resumed while on").hasValue(0);
+            there.set(false, null);
+            here.refresh();
+            assertThat(here.isOff()).isTrue();
+            assertThat(resumed).as("resumed once, when seen off").hasValue(1);
+            here.refresh();
+            here.set(false, null);
+            assertThat(resumed).as("off to off is no resume").hasValue(1);
+            here.set(true, null);
+            here.set(false, null);
+            assertThat(resumed).hasValue(2);
+        }
+    }
 }
