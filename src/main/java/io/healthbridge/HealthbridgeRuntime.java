@@ -143,6 +143,11 @@ public class HealthbridgeRuntime {
                     .newSingleThreadScheduledExecutor(this, "route-file-watcher");
             watcher.start(executor, interval);
         }
+        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+            // HealthbridgeApplication sets it for java -jar; embedded, it is the host JVM's setting
+            LOG.warn("The JVM's common pool has a parallelism of 1 (one or two CPUs): every HTTP response then starts a "
+                     + "thread of its own. Start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+        }
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
         LOG.info("Healthbridge started in {} ms: http://{}:{} ({} routes, {} route files from {})", ms,
                 property(context, "camel.server.host", "0.0.0.0"), property(context, "camel.server.port", "8080"),
