@@ -43,6 +43,8 @@ final class WebSocketPhase {
         AtomicLongArray latencies = new AtomicLongArray((int) Math.min(expectedFrames, 20_000_000));
         AtomicInteger latencyCount = new AtomicInteger();
         List<WebSocket> sockets = new ArrayList<>();
+        String dump = System.getProperty("bench.ws.dump");
+        AtomicLongArray firstAt = dump == null ? null : new AtomicLongArray(events);
         java.util.concurrent.ConcurrentHashMap<String, Integer> seqs = new java.util.concurrent.ConcurrentHashMap<>();
         for (int i = 0; i < clients; i++) {
             int c = i;
@@ -63,6 +65,9 @@ final class WebSocketPhase {
                 String key = timeAt < 0 ? text : text.substring(timeAt, Math.min(text.length(), timeAt + 40));
                 int seq = seqs.computeIfAbsent(key, k -> load.seqOf(text));
                 if (seq >= 0 && load.sentAt[seq] > 0) {
+                    if (firstAt != null) {
+                        firstAt.accumulateAndGet(seq, now, (a, b) -> a == 0 ? b : Math.min(a, b));
+                    }
                     received[c]++;
                     int slot = latencyCount.getAndIncrement();
                     if (slot < latencies.length()) {
@@ -101,6 +106,15 @@ final class WebSocketPhase {
         long[] nanos = new long[n];
         for (int i = 0; i < n; i++) {
             nanos[i] = latencies.get(i) * 1000;
+        }
+        if (dump != null) {
+            StringBuilder sb = new StringBuilder();
+            long wall0 = System.currentTimeMillis() - (System.nanoTime() - load.sentAt[0]) / 1_000_000;
+            for (int i = 0; i < events; i++) {
+                sb.append(i).append(' ').append(wall0 + (load.sentAt[i] - load.sentAt[0]) / 1_000_000).append(' ')
+                        .append(firstAt.get(i) == 0 ? -1 : (firstAt.get(i) - load.sentAt[i]) / 1000).append('\n');
+            }
+            java.nio.file.Files.writeString(java.nio.file.Path.of(dump + "-" + clients + ".txt"), sb.toString());
         }
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (WebSocket ws : sockets) {
