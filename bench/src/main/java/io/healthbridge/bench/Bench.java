@@ -71,7 +71,8 @@ public final class Bench {
         String phase = Arrays.stream(args).filter(a -> a.startsWith("--phase=")).map(a -> a.substring(8)).findFirst()
                 .orElse("");
         if (Arrays.asList(args).contains("--normalization-only")) {
-            System.out.println(normalization(quick));
+            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            System.out.println(normalization(quick, only.isEmpty() ? List.of() : List.of(only.split("\\s+"))));
             return;
         }
         Path repo = Path.of("").toAbsolutePath();
@@ -187,17 +188,22 @@ public final class Bench {
         }
 
         // 1. normalization: JMH, in its own JVM, with the runtime process above already stopped
-        result.put("normalization", normalization(quick));
+        result.put("normalization", normalization(quick, jvmArgs));
         log("normalization: " + result.get("normalization"));
 
         Report.write(repo, result);
     }
 
-    static Map<String, Object> normalization(boolean quick) throws Exception {
+    /**
+     * Figure 1 in a JMH fork that runs the runtime in-process, with the runtime's JVM options (so its memory is
+     * measured as the runtime process's is: the fork's peak RSS and sampled heap, harness included).
+     */
+    static Map<String, Object> normalization(boolean quick, List<String> runtimeArgs) throws Exception {
         Path stats = Files.createTempFile("hb-bench-normalization", ".txt");
         String only = System.getProperty("bench.only", "");
         List<String> jvm = new ArrayList<>(List.of("-Dbench.normalization.stats=" + stats,
                 "-Dlog4j2.configurationFile=log4j2-bench.properties"));
+        jvm.addAll(runtimeArgs);
         if (System.getProperty("bench.jfr") != null) {
             jvm.add("-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr") + ",settings=profile");
         }
@@ -230,6 +236,10 @@ public final class Bench {
         out.put("baseline_events_per_s_error", round(errors.get("jacksonBaseline") * eventsPerPayload));
         out.put("ratio", Math.round(canonical / baseline * 1000) / 1000.0);
         out.put("target_ratio", 0.25);
+        if (s.length >= 5) {
+            out.put("peak_rss_mb", Long.parseLong(s[3]) / 1024);
+            out.put("peak_heap_used_mb", Long.parseLong(s[4]) / 1024 / 1024);
+        }
         return out;
     }
 

@@ -75,8 +75,26 @@ public class NormalizationBenchmark {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong other = new AtomicLong();
 
+    /** Heap in use, sampled every 50 ms over the trial (as the runtime process's is, from its metrics). */
+    private final AtomicLong peakHeap = new AtomicLong();
+    private volatile boolean sampling;
+
     @Setup(Level.Trial)
     public void start() throws Exception {
+        sampling = true;
+        Thread sampler = new Thread(() -> {
+            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            while (sampling) {
+                peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
         work = Files.createTempDirectory("hb-bench-normalize");
         Path routes = Files.createDirectories(work.resolve("routes"));
         try (Stream<Path> files = Files.list(Path.of(providerRoutes))) {
@@ -166,11 +184,16 @@ public class NormalizationBenchmark {
         String out = System.getProperty("bench.normalization.stats");
         if (out != null && published.get() > 0) {
             try {
-                Files.writeString(Path.of(out), samples.size() + " " + eventsPerPayload() + " " + published.get() + "\n");
+                // the kernel's peak resident set of this fork (VmHWM, kB), runtime and harness
+                long hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0L);
+                Files.writeString(Path.of(out), samples.size() + " " + eventsPerPayload() + " " + published.get() + " "
+                        + hwm + " " + peakHeap.get() + "\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
+        sampling = false;
         if (other.get() > 0) {
             throw new IllegalStateException(other.get() + " events were deduplicated or dead-lettered in the benchmark");
         }
