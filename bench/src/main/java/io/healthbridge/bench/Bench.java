@@ -157,6 +157,7 @@ public final class Bench {
                 warmUpWebSocket(ws, rt);
                 log("websocket, 1000 filtered clients: " + ws.run(rt, 1000, true, 1000, 1000, quick ? 3 : 15));
                 log("websocket, 100 clients on everything: " + ws.run(rt, 100, false, 1000, 1000, quick ? 3 : 15));
+                log("memory: peak RSS " + rt.rss()[1] / 1024 / 1024 + " MB, peak heap " + rt.peakHeap() / 1024 / 1024 + " MB");
                 return;
             }
 
@@ -197,12 +198,14 @@ public final class Bench {
     }
 
     /**
-     * An unmeasured WebSocket scenario first (5 s, 100 clients on everything), as figures 1 and 2 warm up: without it the
-     * "everything" scenario's p99 was set by its first quarter second, the hub's fan-out to 100 clients per event
-     * running cold (stalls of 50 to 115 ms in the first 240 events, none over 40 ms after them).
+     * An unmeasured WebSocket scenario first (5 s, 100 clients on everything, 200 events/s), as figures 1 and 2 warm up:
+     * without it the "everything" scenario's p99 was set by its first quarter second, the hub's fan-out to 100 clients
+     * per event running cold (stalls of 50 to 115 ms in the first 240 events, none over 40 ms after them). At the full
+     * 1,000 events/s the warm-up itself ran that cold start, and the frames it queued raised the runtime's peak RSS by
+     * about 60 MB; a fifth of the rate warms the same code.
      */
     private static void warmUpWebSocket(WebSocketPhase ws, RuntimeProcess rt) throws Exception {
-        log("websocket warm-up, 100 clients on everything (not a figure): " + ws.run(rt, 100, false, 1000, 1000, 5));
+        log("websocket warm-up, 100 clients on everything (not a figure): " + ws.run(rt, 100, false, 1000, 200, 5));
     }
 
     /**
