@@ -35,24 +35,8 @@ class WebhookBacklogTest {
         CountDownLatch answer = new CountDownLatch(1);
         Set<String> received = ConcurrentHashMap.newKeySet();
         java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        receiver.setExecutor(Executors.newFixedThreadPool(8));
-        receiver.createContext("/hook", ex -> {
-            ex.getRequestBody().readAllBytes();
-            requests.incrementAndGet();
-            try {
-                answer.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            received.add(ex.getRequestHeaders().getFirst("webhook-id"));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        receiver.start();
-        Properties p = WebhookSupport.settings("0s,1s");
-        p.setProperty("healthbridge.webhooks.timeout-ms", "30000");
-        p.setProperty("healthbridge.webhooks.max-concurrency-per-endpoint", "4");
+        HttpServer receiver = holdingReceiver(answer, received, requests);
+        Properties p = settings();
         try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
             String id = WebhookSupport.subscribe(hb, "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
                     + "/hook\",\"event_types\":[\"health.*\"]}").get("id").asText();
@@ -101,23 +85,8 @@ class WebhookBacklogTest {
     void aSlowEndpointsFullQueueDoesNotHoldTheBacklogBackFromAFastOne() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
         Set<String> slowReceived = ConcurrentHashMap.newKeySet();
-        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        slow.setExecutor(Executors.newFixedThreadPool(8));
-        slow.createContext("/hook", ex -> {
-            ex.getRequestBody().readAllBytes();
-            try {
-                answer.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            slowReceived.add(ex.getRequestHeaders().getFirst("webhook-id"));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        slow.start();
-        Properties p = WebhookSupport.settings("0s,1s");
-        p.setProperty("healthbridge.webhooks.timeout-ms", "30000");
-        p.setProperty("healthbridge.webhooks.max-concurrency-per-endpoint", "4");
+        HttpServer slow = holdingReceiver(answer, slowReceived, new java.util.concurrent.atomic.AtomicInteger());
+        Properties p = settings();
         try (RunningHealthbridge hb = RunningHealthbridge.start(work, p); Receiver fast = new Receiver()) {
             String slowId = WebhookSupport.subscribe(hb, "{\"url\":\"http://127.0.0.1:" + slow.getAddress().getPort()
                     + "/hook\",\"event_types\":[\"health.*\"]}").get("id").asText();
@@ -147,6 +116,35 @@ class WebhookBacklogTest {
         } finally {
             slow.stop(0);
         }
+    }
+
+    /** A receiver that holds every request until {@code answer} opens, then records its webhook-id and answers 200. */
+    private static HttpServer holdingReceiver(CountDownLatch answer, Set<String> received,
+            java.util.concurrent.atomic.AtomicInteger requests) throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/hook", ex -> {
+            ex.getRequestBody().readAllBytes();
+            requests.incrementAndGet();
+            try {
+                answer.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            received.add(ex.getRequestHeaders().getFirst("webhook-id"));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        server.start();
+        return server;
+    }
+
+    /** 4 sending slots per endpoint, a timeout longer than the test holds a request. */
+    private static Properties settings() {
+        Properties p = WebhookSupport.settings("0s,1s");
+        p.setProperty("healthbridge.webhooks.timeout-ms", "30000");
+        p.setProperty("healthbridge.webhooks.max-concurrency-per-endpoint", "4");
+        return p;
     }
 
     private static long total(RunningHealthbridge hb, String path) throws Exception {
