@@ -40,17 +40,7 @@ class WebhookBacklogTest {
         try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
             String id = WebhookSupport.subscribe(hb, "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
                     + "/hook\",\"event_types\":[\"health.*\"]}").get("id").asText();
-            hb.send(java.net.http.HttpRequest.newBuilder(hb.uri("/api/v1/admin/maintenance"))
-                    .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"enabled\":true}")));
-            int events = 0;
-            for (int u = 0; u < 90; u++) {
-                events += WebhookSupport.publish(hb, "heartrate", "backlog-" + u);
-            }
-            assertThat(events).as("more than one fan-out batch").isGreaterThan(2 * WebhookDispatcher.FAN_OUT_BATCH);
-            hb.send(java.net.http.HttpRequest.newBuilder(hb.uri("/api/v1/admin/maintenance"))
-                    .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"enabled\":false}")));
+            int events = backlogPublishedInMaintenance(hb);
 
             // the endpoint holds every request: its slots fill, its queue fills, and the fan-out stops there
             await().atMost(Duration.ofSeconds(10)).until(() -> requests.get() == 4);
@@ -91,17 +81,7 @@ class WebhookBacklogTest {
             String slowId = WebhookSupport.subscribe(hb, "{\"url\":\"http://127.0.0.1:" + slow.getAddress().getPort()
                     + "/hook\",\"event_types\":[\"health.*\"]}").get("id").asText();
             WebhookSupport.subscribe(hb, "{\"url\":\"" + fast.url() + "\",\"event_types\":[\"health.*\"]}");
-            hb.send(java.net.http.HttpRequest.newBuilder(hb.uri("/api/v1/admin/maintenance"))
-                    .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"enabled\":true}")));
-            int events = 0;
-            for (int u = 0; u < 90; u++) {
-                events += WebhookSupport.publish(hb, "heartrate", "backlog-" + u);
-            }
-            assertThat(events).as("more than one fan-out batch").isGreaterThan(2 * WebhookDispatcher.FAN_OUT_BATCH);
-            hb.send(java.net.http.HttpRequest.newBuilder(hb.uri("/api/v1/admin/maintenance"))
-                    .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"enabled\":false}")));
+            int events = backlogPublishedInMaintenance(hb);
 
             int expected = events;
             await().atMost(Duration.ofSeconds(20)).until(() -> fast.requests.size() == expected);
@@ -137,6 +117,21 @@ class WebhookBacklogTest {
         });
         server.start();
         return server;
+    }
+
+    /**
+     * Publishes more than two fan-out batches of events while in maintenance (nothing delivered), then ends
+     * maintenance, so the dispatcher meets them as one backlog. Returns how many events were published.
+     */
+    private static int backlogPublishedInMaintenance(RunningHealthbridge hb) throws Exception {
+        WebhookSupport.post(hb, "/api/v1/admin/maintenance", "{\"enabled\":true}");
+        int events = 0;
+        for (int u = 0; u < 90; u++) {
+            events += WebhookSupport.publish(hb, "heartrate", "backlog-" + u);
+        }
+        assertThat(events).as("more than one fan-out batch").isGreaterThan(2 * WebhookDispatcher.FAN_OUT_BATCH);
+        WebhookSupport.post(hb, "/api/v1/admin/maintenance", "{\"enabled\":false}");
+        return events;
     }
 
     /** 4 sending slots per endpoint, a timeout longer than the test holds a request. */
