@@ -39,6 +39,8 @@ public final class EventBuilder {
     private final MappingContext context;
     private final ObjectNode data = EventJson.object();
     private final ObjectNode provenance = EventJson.object();
+    private final ArrayNode estimated = EventJson.MAPPER.createArrayNode();
+    private final ArrayNode omitted = EventJson.MAPPER.createArrayNode();
     private OffsetDateTime start;
     private OffsetDateTime end;
     private String sourceRecordId;
@@ -85,6 +87,21 @@ public final class EventBuilder {
                 provenance.set("device", d);
             }
         }
+        return this;
+    }
+
+    /**
+     * Marks a field as derived by a rule rather than measured (kilojoules of work taken as kilocalories, a date taken
+     * from a start time and an offset), so a consumer can tell an estimate from a reading.
+     */
+    public EventBuilder estimated(String field, String rule) {
+        estimated.addObject().put("field", field).put("rule", rule);
+        return this;
+    }
+
+    /** Says what the provider record carried that this event leaves out, and why (never silently). */
+    public EventBuilder omitted(String field, String reason) {
+        omitted.addObject().put("field", field).put("reason", reason);
         return this;
     }
 
@@ -197,6 +214,12 @@ public final class EventBuilder {
         prov.put("fetched_at", context.fetchedAt().toString());
         if (provenance.has("raw_digest")) {
             prov.set("raw_digest", provenance.get("raw_digest"));
+        }
+        if (!estimated.isEmpty()) {
+            prov.set("estimated", estimated);
+        }
+        if (!omitted.isEmpty()) {
+            prov.set("omitted", omitted);
         }
         out.set("provenance", prov);
         return new CanonicalEvent(id, type, context.userId(), startText, out);

@@ -30,6 +30,7 @@ public class EventPipeline {
     public static final String REASON_MAPPING = "mapping_error";
     public static final String REASON_SCHEMA = "schema_invalid";
     public static final String REASON_PAYLOAD = "payload_invalid";
+    public static final String REASON_INVARIANT = "invariant_violated";
     /** The most of an unparseable payload a dead letter keeps. */
     static final int MAX_RAW_CHARS = 1 << 20;
 
@@ -98,6 +99,13 @@ public class EventPipeline {
             return whole(summary, deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "mapping",
                     REASON_MAPPING, "payload has no records of " + dataset + ": " + e.getMessage(), payload, null));
         }
+        if (records.isEmpty() && Payloads.carriesData(payload)) {
+            // the records are not where this dataset keeps them: a payload of another shape, never a silent zero
+            return whole(summary, deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "mapping",
+                    REASON_PAYLOAD, "no " + dataset + " records where " + provider + " puts them, yet the payload "
+                            + "carries data (" + Payloads.shape(payload) + "): not a " + dataset + " response",
+                    payload, null));
+        }
         for (MappedRecord record : records) {
             if (summary != null) {
                 summary.countRecord();
@@ -107,19 +115,41 @@ public class EventPipeline {
                         REASON_MAPPING, record.error(), record.raw(), null));
                 continue;
             }
+            if (record.isSkipped()) {
+                skipped(provider, dataset, userId, record, summary);
+                continue;
+            }
             // validated here too, so an invalid event is dead-lettered with the provider record it came from
             for (CanonicalEvent event : record.events()) {
                 List<String> errors = schemas.validate(event);
-                if (errors.isEmpty()) {
-                    items.add(event);
-                } else {
+                List<Invariants.Violation> broken = errors.isEmpty() ? Invariants.check(event) : List.of();
+                if (!errors.isEmpty()) {
                     items.add(deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "validation",
                             REASON_SCHEMA,
                             event.type() + ": " + String.join("; ", errors), record.raw(), event.toJsonString()));
+                } else if (!broken.isEmpty()) {
+                    items.add(deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "validation",
+                            REASON_INVARIANT, event.type() + " breaks " + joined(broken), record.raw(),
+                            event.toJsonString()));
+                } else {
+                    items.add(event);
                 }
             }
         }
         return items;
+    }
+
+    private void skipped(String provider, String dataset, String userId, MappedRecord record, IngestSummary summary) {
+        meters.counter("healthbridge.records.skipped", "provider", provider, "reason", record.skipReason()).increment();
+        if (summary != null) {
+            summary.countSkipped(record.skipReason());
+        }
+        LOG.info("Skipped a {} {} record of user {} on purpose ({}): {}", provider, dataset, userId,
+                record.skipReason(), record.skipDetail());
+    }
+
+    private static String joined(List<Invariants.Violation> broken) {
+        return String.join("; ", broken.stream().map(Invariants.Violation::toString).toList());
     }
 
     private static List<Object> whole(IngestSummary summary, DeadLetter deadLetter) {
@@ -182,11 +212,16 @@ public class EventPipeline {
         return value;
     }
 
-    /** Throws {@link EventValidationException} when the event breaks its schema. */
+    /** Throws {@link EventValidationException} when the event breaks its schema or an {@link Invariants invariant}. */
     public CanonicalEvent validate(CanonicalEvent event) {
         List<String> errors = schemas.validate(event);
         if (!errors.isEmpty()) {
             throw new EventValidationException(event, errors);
+        }
+        List<Invariants.Violation> broken = Invariants.check(event);
+        if (!broken.isEmpty()) {
+            throw new EventValidationException(event, broken.stream().map(Invariants.Violation::toString).toList(),
+                    REASON_INVARIANT);
         }
         return event;
     }
@@ -222,7 +257,7 @@ public class EventPipeline {
         CanonicalEvent event = e.getEvent();
         JsonNode data = event.data();
         record(deadLetter(event.provider(), null, event.subject(), data.path("provenance").path("provider_user_id")
-                .asText(null), null, "validation", REASON_SCHEMA, String.join("; ", e.getErrors()), event.toJson(),
+                .asText(null), null, "validation", e.reasonCode(), String.join("; ", e.getErrors()), event.toJson(),
                 event.toJsonString()), exchange);
     }
 

@@ -2,16 +2,28 @@ package io.healthbridge.event;
 
 import java.util.List;
 
-/** A canonical event that breaks its JSON schema. */
+/** A canonical event that breaks its JSON schema or one of the {@link Invariants}. */
 public class EventValidationException extends RuntimeException {
 
     private final transient CanonicalEvent event;
     private final List<String> errors;
+    private final String reasonCode;
 
     public EventValidationException(CanonicalEvent event, List<String> errors) {
-        super(event.type() + " " + event.id() + " breaks its schema: " + String.join("; ", errors));
+        this(event, errors, EventPipeline.REASON_SCHEMA);
+    }
+
+    /** @param reasonCode the dead letter's reason code: a schema error or a broken invariant */
+    public EventValidationException(CanonicalEvent event, List<String> errors, String reasonCode) {
+        super(event.type() + " " + event.id() + " breaks " + (EventPipeline.REASON_SCHEMA.equals(reasonCode)
+                ? "its schema: " : "an invariant: ") + String.join("; ", errors));
         this.event = event;
         this.errors = List.copyOf(errors);
+        this.reasonCode = reasonCode;
+    }
+
+    public String reasonCode() {
+        return reasonCode;
     }
 
     public CanonicalEvent getEvent() {

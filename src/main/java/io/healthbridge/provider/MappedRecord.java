@@ -6,23 +6,39 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.CanonicalEvent;
 
 /**
- * What one provider record became: its events, or the reason it could not be mapped.
+ * What one provider record became: its events, the reason it was skipped on purpose, or the reason it could not be
+ * mapped. Exactly one of the three holds.
  *
- * @param raw    the provider record as received
- * @param events canonical events (may be empty: a record with nothing to say, such as a deleted or unscored one)
- * @param error  why the record could not be mapped, else null
+ * @param raw        the provider record as received
+ * @param events     canonical events (empty when skipped or failed)
+ * @param error      why the record could not be mapped, else null
+ * @param skipReason the reason code of a record skipped on purpose, else null
+ * @param skipDetail what the skip means, for a person
  */
-public record MappedRecord(JsonNode raw, List<CanonicalEvent> events, String error) {
+public record MappedRecord(JsonNode raw, List<CanonicalEvent> events, String error, String skipReason,
+        String skipDetail) {
 
+    /** A record's events; a record with none is a skip ({@link RecordSkipped#NO_MEASUREMENT}), never silent. */
     public static MappedRecord ok(JsonNode raw, List<CanonicalEvent> events) {
-        return new MappedRecord(raw, List.copyOf(events), null);
+        if (events.isEmpty()) {
+            return skipped(raw, RecordSkipped.NO_MEASUREMENT, "the record carries no measurement");
+        }
+        return new MappedRecord(raw, List.copyOf(events), null, null, null);
     }
 
     public static MappedRecord failed(JsonNode raw, String error) {
-        return new MappedRecord(raw, List.of(), error);
+        return new MappedRecord(raw, List.of(), error, null, null);
+    }
+
+    public static MappedRecord skipped(JsonNode raw, String reason, String detail) {
+        return new MappedRecord(raw, List.of(), null, reason, detail);
     }
 
     public boolean isFailed() {
         return error != null;
+    }
+
+    public boolean isSkipped() {
+        return skipReason != null;
     }
 }

@@ -24,8 +24,10 @@ public interface ProviderMapper {
     List<JsonNode> records(String dataset, JsonNode payload);
 
     /**
-     * Maps one record. An empty list means the record carries nothing to publish (a deleted or unscored one).
+     * Maps one record. A record left out on purpose (a deleted or unscored one) throws {@link RecordSkipped} with its
+     * reason; an empty list is counted as a skip too ({@link RecordSkipped#NO_MEASUREMENT}).
      *
+     * @throws RecordSkipped    the record is left out on purpose
      * @throws RuntimeException (usually {@link io.healthbridge.event.MappingException}) saying why it cannot be mapped
      */
     List<CanonicalEvent> mapRecord(String dataset, JsonNode record, MappingContext context);
@@ -39,6 +41,8 @@ public interface ProviderMapper {
         for (JsonNode record : records(dataset, payload)) {
             try {
                 out.add(MappedRecord.ok(record, mapRecord(dataset, record, context)));
+            } catch (RecordSkipped e) {
+                out.add(MappedRecord.skipped(record, e.reason(), e.getMessage()));
             } catch (RuntimeException e) {
                 out.add(MappedRecord.failed(record, e.getMessage() == null ? e.toString() : e.getMessage()));
             }

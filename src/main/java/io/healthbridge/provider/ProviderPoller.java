@@ -170,7 +170,7 @@ public class ProviderPoller implements Processor {
         ZoneId zone = c.zone() == null ? ZoneId.of("UTC") : ZoneId.of(c.zone());
         IngestSummary total = new IngestSummary();
         for (TimeWindow window : new TimeWindow(from, now).chunks(api.maxWindow(dataset))) {
-            add(total, fetch(api, s, c, dataset, window, zone));
+            total.add(fetch(api, s, c, dataset, window, zone));
             // every page of the window is published: only now may the cursor move past it
             connections.saveCursor(c.id(), dataset, window.to().toString(), clock.instant());
         }
@@ -227,22 +227,10 @@ public class ProviderPoller implements Processor {
         do {
             JsonNode body = caller.call(api, s, c, api.request(dataset, window, pageToken, zone));
             Page page = api.page(dataset, body, pageToken);
-            add(total, ingest(c, dataset, page.payload(), zone));
+            total.add(ingest(c, dataset, page.payload(), zone));
             pageToken = page.nextPageToken();
         } while (pageToken != null);
         return total;
-    }
-
-    private static void add(IngestSummary total, IngestSummary part) {
-        for (int i = 0; i < part.published(); i++) {
-            total.countPublished();
-        }
-        for (int i = 0; i < part.duplicates(); i++) {
-            total.countDuplicate();
-        }
-        for (int i = 0; i < part.deadLettered(); i++) {
-            total.countDeadLettered();
-        }
     }
 
     private IngestSummary ingest(Connection c, String dataset, JsonNode payload, ZoneId zone) {

@@ -25,6 +25,10 @@ public final class Samples {
         return this;
     }
 
+    public int size() {
+        return points.size();
+    }
+
     public boolean isEmpty() {
         return points.isEmpty();
     }

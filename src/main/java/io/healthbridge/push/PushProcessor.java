@@ -60,6 +60,41 @@ public class PushProcessor {
         return published;
     }
 
+    /**
+     * Polar names the day an event is about ({@code date}, or {@code from}/{@code to}): a sleep or activity synced late
+     * lies before the cursor, so that day is fetched as it is (a day either side, whatever the user's offset), then
+     * the datasets are synced from their cursors as usual.
+     */
+    private int polar(Connection c, PushInbox.Notification n) throws InterruptedException {
+        var body = io.healthbridge.event.EventJson.read(n.body());
+        int published = 0;
+        java.time.LocalDate from = day(body.path("date").asText(body.path("from").asText(null)));
+        java.time.LocalDate to = day(body.path("date").asText(body.path("to").asText(null)));
+        if (from != null && to != null && !to.isBefore(from) && !to.isAfter(from.plusDays(28))) {
+            var window = new io.healthbridge.provider.TimeWindow(
+                    from.minusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                    to.plusDays(2).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+            for (String dataset : n.datasets()) {
+                published += poller.fetchWindow(c, dataset, window).published();
+            }
+        }
+        for (String dataset : n.datasets()) {
+            published += poller.syncNow(c, dataset).published();
+        }
+        return published;
+    }
+
+    private static java.time.LocalDate day(String text) {
+        if (text == null || text.length() < 10) {
+            return null;
+        }
+        try {
+            return java.time.LocalDate.parse(text.substring(0, 10));
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
     /** Garmin pushes carry the data (ingested as is); pings carry callback URLs (pulled). */
     private int garmin(Connection c, PushInbox.Notification n) throws InterruptedException {
         var body = io.healthbridge.event.EventJson.read(n.body());
@@ -103,6 +138,8 @@ public class PushProcessor {
                     published = garmin(c, n);
                 } else if ("withings".equals(n.provider())) {
                     published = withings(c, n);
+                } else if ("polar".equals(n.provider())) {
+                    published = polar(c, n);
                 } else {
                     for (String dataset : n.datasets()) {
                         published += poller.syncNow(c, dataset).published();

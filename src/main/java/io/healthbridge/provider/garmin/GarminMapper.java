@@ -15,6 +15,7 @@ import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.MappingException;
 import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.provider.RecordSkipped;
 import io.healthbridge.provider.Records;
 import io.healthbridge.provider.Samples;
 import io.healthbridge.provider.SleepStages;
@@ -55,11 +56,11 @@ public class GarminMapper implements ProviderMapper {
         return switch (dataset) {
             case "dailies" -> daily(r, ctx);
             case "epochs" -> epoch(r, ctx);
-            case "sleeps" -> List.of(sleep(r, ctx));
+            case "sleeps" -> sleep(r, ctx);
             case "bodyComps" -> bodyComp(r, ctx);
             case "bloodPressures" -> List.of(bloodPressure(r, ctx));
             case "hrv" -> List.of(hrv(r, ctx));
-            case "pulseox" -> List.of(pulseOx(r, ctx));
+            case "pulseox" -> pulseOx(r, ctx);
             default -> throw new IllegalArgumentException("unknown dataset " + dataset);
         };
     }
@@ -104,11 +105,19 @@ public class GarminMapper implements ProviderMapper {
         String id = id(r);
         OffsetDateTime start = start(r);
         OffsetDateTime end = start.plusSeconds(longValue(r, "durationInSeconds"));
-        String day = Records.date(Records.text(r, "calendarDate"), "field 'calendarDate'").toString();
         List<CanonicalEvent> events = new ArrayList<>();
         BigDecimal active = optNumber(r, "activeKilocalories");
         BigDecimal bmr = optNumber(r, "bmrKilocalories");
-        events.add(EventBuilder.of(DataType.DAILY_ACTIVITY, ctx).raw(r).sourceRecordId(id).interval(start, end)
+        EventBuilder daily = EventBuilder.of(DataType.DAILY_ACTIVITY, ctx).raw(r).sourceRecordId(id);
+        String day;
+        if (has(r, "calendarDate")) {
+            day = Records.date(Records.text(r, "calendarDate"), "field 'calendarDate'").toString();
+        } else {
+            // the day a daily summary covers starts at local midnight: its date follows from start and offset
+            day = start.toLocalDate().toString();
+            daily.estimated("date", "local date of startTimeInSeconds at startTimeOffsetInSeconds (no calendarDate)");
+        }
+        events.add(daily.interval(start, end)
                 .put("date", day)
                 .quantity("steps", optNumber(r, "steps"), "{steps}")
                 .quantity("distance", optNumber(r, "distanceInMeters"), "m")
@@ -150,43 +159,148 @@ public class GarminMapper implements ProviderMapper {
         return events;
     }
 
-    private CanonicalEvent sleep(JsonNode r, MappingContext ctx) {
+    /**
+     * A sleep summary. {@code durationInSeconds} is the whole sleep window, awake time included (the stage fields add
+     * up to it): it is the session's time in bed, and the time asleep is deep + light + REM. A window Garmin marks
+     * {@code OFF_WRIST} measured no sleep and is skipped. Naps become sleep sessions of their own, flagged {@code nap};
+     * the night's SpO2 and respiration samples become events of their types over the sleep window.
+     */
+    private List<CanonicalEvent> sleep(JsonNode r, MappingContext ctx) {
         String id = id(r);
+        String validation = optText(r, "validation");
+        if ("OFF_WRIST".equals(validation)) {
+            throw new RecordSkipped("sleep_off_wrist",
+                    "Garmin validation OFF_WRIST: the device was not worn, the window holds no measured sleep");
+        }
         OffsetDateTime start = start(r);
-        long duration = longValue(r, "durationInSeconds");
+        long window = longValue(r, "durationInSeconds");
+        OffsetDateTime end = start.plusSeconds(window);
+        BigDecimal deep = optNumber(r, "deepSleepDurationInSeconds");
+        BigDecimal light = optNumber(r, "lightSleepDurationInSeconds");
+        BigDecimal rem = optNumber(r, "remSleepInSeconds");
         BigDecimal awake = optNumber(r, "awakeDurationInSeconds");
-        OffsetDateTime end = start.plusSeconds(duration + (awake == null ? 0 : awake.longValue()));
-        SleepStages.Segments segments = new SleepStages.Segments();
-        JsonNode levels = r.get("sleepLevelsMap");
-        int offset = start.getOffset().getTotalSeconds();
-        if (levels != null && levels.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = levels.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String stage = switch (e.getKey()) {
-                    case "deep", "light", "rem", "awake" -> e.getKey();
-                    default -> "unknown";
-                };
-                for (JsonNode seg : e.getValue()) {
-                    OffsetDateTime from = Records.epochSeconds(longValue(seg, "startTimeInSeconds"), offset);
-                    OffsetDateTime to = Records.epochSeconds(longValue(seg, "endTimeInSeconds"), offset);
-                    segments.add(stage, from, to);
-                    if (to.isAfter(end)) {
-                        end = to;
-                    }
-                }
+        // the spec spells it both ways
+        BigDecimal unmeasurable = Records.sum(optNumber(r, "unmeasurableSleepDurationInSeconds"),
+                optNumber(r, "unmeasurableSleepInSeconds"));
+        BigDecimal staged = zeroIfNull(Records.sum(deep, light, rem));
+        List<CanonicalEvent> events = new ArrayList<>();
+        EventBuilder b = EventBuilder.of(DataType.SLEEP_SESSION, ctx).raw(r).sourceRecordId(id).interval(start, end);
+        SleepStages stages = new SleepStages();
+        BigDecimal asleep;
+        if (staged.signum() > 0) {
+            asleep = staged;
+            stages.add("deep", deep, "s").add("light", light, "s").add("rem", rem, "s");
+        } else {
+            // no stage breakdown (a manual entry, an older device): asleep is the window less awake and unmeasurable
+            asleep = BigDecimal.valueOf(window).subtract(zeroIfNull(awake)).subtract(zeroIfNull(unmeasurable));
+            if (asleep.signum() > 0) {
+                stages.add("asleep", asleep, "s");
+                b.estimated("stages", "no stage durations: time asleep is durationInSeconds less awake and "
+                                      + "unmeasurable time");
             }
         }
-        return EventBuilder.of(DataType.SLEEP_SESSION, ctx).raw(r).sourceRecordId(id).interval(start, end)
-                .quantity("duration", duration, "s")
-                .put("stages", new SleepStages()
-                        .add("deep", optNumber(r, "deepSleepDurationInSeconds"), "s")
-                        .add("light", optNumber(r, "lightSleepDurationInSeconds"), "s")
-                        .add("rem", optNumber(r, "remSleepInSeconds"), "s")
-                        .add("awake", awake, "s")
-                        .add("unknown", optNumber(r, "unmeasurableSleepDurationInSeconds"), "s").toJson())
-                .put("segments", sorted(segments))
-                .put("calendar_date", optText(r, "calendarDate"))
-                .build();
+        if (asleep.signum() > 0) {
+            stages.add("awake", awake, "s").add("unknown", unmeasurable, "s");
+            b.quantity("duration", asleep, "s")
+                    .quantity("time_in_bed", window, "s")
+                    .put("stages", stages.toJson())
+                    .put("nap", false)
+                    .put("validation", validation)
+                    .put("calendar_date", optText(r, "calendarDate"));
+            JsonNode score = r.path("overallSleepScore").path("value");
+            if (score.isNumber()) {
+                b.put("score", score.decimalValue());
+            }
+            segments(r.get("sleepLevelsMap"), start, end, b);
+            BigDecimal napTotal = optNumber(r, "totalNapDurationInSeconds");
+            if (napTotal != null && napTotal.signum() > 0 && Records.array(r, "naps").isEmpty()) {
+                b.omitted("naps", "totalNapDurationInSeconds without a naps list: no start time to place a nap at");
+            }
+            events.add(b.build());
+            nightSamples(r, id, "timeOffsetSleepSpo2", DataType.OXYGEN_SATURATION, start, end, ctx, events);
+            nightSamples(r, id, "timeOffsetSleepRespiration", DataType.RESPIRATORY_RATE, start, end, ctx, events);
+        }
+        naps(r, id, ctx, events);
+        if (events.isEmpty()) {
+            throw new RecordSkipped("no_sleep_measured", "Garmin sleep summary with no time asleep and no nap");
+        }
+        return events;
+    }
+
+    /**
+     * Stage segments from {@code sleepLevelsMap}, kept only when they agree with the window: segments outside it or
+     * overlapping each other contradict the summary, so none is published and the event says why.
+     */
+    private static void segments(JsonNode levels, OffsetDateTime start, OffsetDateTime end, EventBuilder b) {
+        if (levels == null || !levels.isObject() || levels.isEmpty()) {
+            return;
+        }
+        SleepStages.Segments segments = new SleepStages.Segments();
+        List<OffsetDateTime[]> spans = new ArrayList<>();
+        int offset = start.getOffset().getTotalSeconds();
+        for (Iterator<Map.Entry<String, JsonNode>> it = levels.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String stage = switch (e.getKey()) {
+                case "deep", "light", "rem", "awake" -> e.getKey();
+                default -> "unknown";
+            };
+            for (JsonNode seg : e.getValue()) {
+                OffsetDateTime from = Records.epochSeconds(longValue(seg, "startTimeInSeconds"), offset);
+                OffsetDateTime to = Records.epochSeconds(longValue(seg, "endTimeInSeconds"), offset);
+                segments.add(stage, from, to);
+                spans.add(new OffsetDateTime[] {from, to});
+            }
+        }
+        spans.sort((x, y) -> x[0].compareTo(y[0]));
+        long outside = spans.stream().filter(x -> x[0].isBefore(start) || x[1].isAfter(end) || x[1].isBefore(x[0]))
+                .count();
+        long overlapping = 0;
+        for (int i = 1; i < spans.size(); i++) {
+            if (spans.get(i)[0].isBefore(spans.get(i - 1)[1])) {
+                overlapping++;
+            }
+        }
+        if (outside > 0 || overlapping > 0) {
+            b.omitted("segments", "sleepLevelsMap contradicts the summary: " + outside + " of " + spans.size()
+                                  + " segments lie outside the sleep window, " + overlapping + " overlap another");
+            return;
+        }
+        b.put("segments", sorted(segments));
+    }
+
+    /** A night's {@code {"<seconds after sleep start>": value}} samples as one event of {@code type}. */
+    private static void nightSamples(JsonNode r, String id, String field, DataType type, OffsetDateTime start,
+            OffsetDateTime end, MappingContext ctx, List<CanonicalEvent> events) {
+        JsonNode map = r.get(field);
+        if (map == null || !map.isObject() || map.isEmpty()) {
+            return;
+        }
+        EventBuilder b = EventBuilder.of(type, ctx).raw(r).sourceRecordId(id + "/" + field).interval(start, end)
+                .put("context", "sleep");
+        Samples s = offsets(map, start, b, type.unit());
+        events.add(b.value(s.average(), type.unit()).samples(s.toJson()).build());
+    }
+
+    /** Naps of the day, each its own sleep session flagged {@code nap}. */
+    private static void naps(JsonNode r, String id, MappingContext ctx, List<CanonicalEvent> events) {
+        List<JsonNode> naps = Records.array(r, "naps");
+        for (JsonNode nap : naps) {
+            long napStart = longValue(nap, "napStartTimeInSeconds");
+            long napDuration = longValue(nap, "napDurationInSeconds");
+            OffsetDateTime from = Records.epochSeconds(napStart,
+                    has(nap, "napOffsetInSeconds") ? (int) longValue(nap, "napOffsetInSeconds") : 0);
+            events.add(EventBuilder.of(DataType.SLEEP_SESSION, ctx).raw(nap).sourceRecordId(id + "/nap/" + napStart)
+                    .interval(from, from.plusSeconds(napDuration))
+                    .quantity("duration", napDuration, "s")
+                    .put("stages", new SleepStages().add("asleep", BigDecimal.valueOf(napDuration), "s").toJson())
+                    .put("nap", true)
+                    .put("validation", optText(nap, "napValidation"))
+                    .build());
+        }
+    }
+
+    private static BigDecimal zeroIfNull(BigDecimal v) {
+        return v == null ? BigDecimal.ZERO : v;
     }
 
     private static JsonNode sorted(SleepStages.Segments segments) {
@@ -240,15 +354,33 @@ public class GarminMapper implements ProviderMapper {
         return b.build();
     }
 
-    private CanonicalEvent pulseOx(JsonNode r, MappingContext ctx) {
+    /**
+     * Pulse oximetry. An all-day record spans {@code [start, start + durationInSeconds]} with its samples inside; an
+     * on-demand one ({@code onDemand: true}) is a spot check: each value is its own reading at its own time (its
+     * {@code durationInSeconds} is 0 and its start is the day's midnight, not the time of the reading).
+     */
+    private List<CanonicalEvent> pulseOx(JsonNode r, MappingContext ctx) {
+        String id = id(r);
         OffsetDateTime start = start(r);
-        OffsetDateTime end = start.plusSeconds(longValue(r, "durationInSeconds"));
-        EventBuilder b = EventBuilder.of(DataType.OXYGEN_SATURATION, ctx).raw(r).sourceRecordId(id(r))
-                .interval(start, end).put("on_demand", r.path("onDemand").isBoolean() ? r.get("onDemand").asBoolean() : null);
-        Samples s = offsets(r.get("timeOffsetSpo2Values"), start, b, "%");
+        boolean onDemand = r.path("onDemand").asBoolean(false);
+        EventBuilder probe = EventBuilder.of(DataType.OXYGEN_SATURATION, ctx);
+        Samples s = offsets(r.get("timeOffsetSpo2Values"), start, probe, "%");
         if (s.isEmpty()) {
             throw new MappingException("no SpO2 values");
         }
-        return b.value(s.average(), "%").samples(s.toJson()).build();
+        if (onDemand) {
+            List<CanonicalEvent> events = new ArrayList<>();
+            for (var sample : s.toJson()) {
+                OffsetDateTime t = OffsetDateTime.parse(sample.get("time").asText());
+                events.add(EventBuilder.of(DataType.OXYGEN_SATURATION, ctx).raw(r)
+                        .sourceRecordId(s.size() == 1 ? id : id + "@" + t.toEpochSecond()).at(t)
+                        .put("on_demand", true).value(sample.get("value").decimalValue(), "%").build());
+            }
+            return events;
+        }
+        OffsetDateTime end = start.plusSeconds(longValue(r, "durationInSeconds"));
+        return List.of(EventBuilder.of(DataType.OXYGEN_SATURATION, ctx).raw(r).sourceRecordId(id).interval(start, end)
+                .put("on_demand", r.path("onDemand").isBoolean() ? false : null)
+                .value(s.average(), "%").samples(s.toJson()).build());
     }
 }

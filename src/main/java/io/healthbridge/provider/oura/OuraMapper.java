@@ -13,6 +13,7 @@ import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.provider.RecordSkipped;
 import io.healthbridge.provider.Records;
 import io.healthbridge.provider.Samples;
 import io.healthbridge.provider.SleepStages;
@@ -66,7 +67,7 @@ public class OuraMapper implements ProviderMapper {
 
     private List<CanonicalEvent> sleep(JsonNode r, MappingContext ctx) {
         if ("deleted".equals(optText(r, "type"))) {
-            return List.of();
+            throw new RecordSkipped("sleep_period_deleted", "Oura marks this sleep period deleted (type 'deleted')");
         }
         String id = text(r, "id");
         OffsetDateTime start = offsetTime(r, "bedtime_start");
@@ -178,7 +179,7 @@ public class OuraMapper implements ProviderMapper {
     private List<CanonicalEvent> spo2(JsonNode r, MappingContext ctx) {
         JsonNode pct = r.path("spo2_percentage");
         if (!has(pct, "average")) {
-            return List.of(); // no SpO2 that night
+            throw new RecordSkipped("no_spo2_measured", "Oura measured no SpO2 average that day");
         }
         OffsetDateTime start = Records.date(text(r, "day"), "field 'day'").atStartOfDay(ctx.zone()).toOffsetDateTime();
         return List.of(EventBuilder.of(DataType.OXYGEN_SATURATION, ctx).raw(r).sourceRecordId(optText(r, "id"))

@@ -20,6 +20,7 @@ import io.healthbridge.event.Device;
 import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.provider.RecordSkipped;
 import io.healthbridge.provider.Records;
 import io.healthbridge.provider.Samples;
 import io.healthbridge.provider.SleepStages;
@@ -192,7 +193,7 @@ public class PolarMapper implements ProviderMapper {
     private List<CanonicalEvent> body(JsonNode r, MappingContext ctx) {
         BigDecimal weight = optNumber(r, "weight");
         if (weight == null || weight.signum() <= 0) {
-            return List.of();
+            throw new RecordSkipped("weight_not_set", "Polar physical information has no weight (absent or 0)");
         }
         OffsetDateTime time = Records.offsetTime(r, "created");
         return List.of(EventBuilder.of(DataType.BODY_WEIGHT, ctx).raw(r).sourceRecordId(text(r, "created"))
@@ -200,6 +201,9 @@ public class PolarMapper implements ProviderMapper {
     }
 
     private CanonicalEvent activity(JsonNode r, MappingContext ctx) {
+        if (!has(r, "start_time") && has(r, "date") && r.path("steps").isObject()) {
+            return activitySamples(r, ctx);
+        }
         OffsetDateTime start = Records.localTime(text(r, "start_time"), ctx.zone(), "field 'start_time'");
         OffsetDateTime end = Records.localTime(text(r, "end_time"), ctx.zone(), "field 'end_time'");
         return EventBuilder.of(DataType.DAILY_ACTIVITY, ctx).raw(r).sourceRecordId(start.toLocalDate().toString())
@@ -212,6 +216,42 @@ public class PolarMapper implements ProviderMapper {
                 .quantity("active_duration", has(r, "active_duration")
                         ? Records.isoDurationSeconds(text(r, "active_duration"), "field 'active_duration'") : null, "s")
                 .build();
+    }
+
+    /**
+     * A day's activity samples ({@code /v3/users/activities/samples/{date}}): the day's total steps, with the step
+     * samples of each {@code interval_ms} when Polar gives an interval. Sample times are local, like the date. A day
+     * with no step counted at all is a day the device did not record, skipped rather than published as 0 steps.
+     */
+    private CanonicalEvent activitySamples(JsonNode r, MappingContext ctx) {
+        LocalDate day = Records.date(text(r, "date"), "field 'date'");
+        JsonNode steps = r.path("steps");
+        BigDecimal total = optNumber(steps, "total_steps");
+        Samples samples = new Samples();
+        BigDecimal counted = BigDecimal.ZERO;
+        for (JsonNode sample : Records.array(steps, "samples")) {
+            BigDecimal n = number(sample, "steps");
+            counted = counted.add(n);
+            samples.add(Records.localTime(text(sample, "timestamp"), ctx.zone(), "step sample 'timestamp'"), n);
+        }
+        if ((total == null || total.signum() == 0) && counted.signum() == 0) {
+            throw new RecordSkipped("no_steps_recorded", "Polar activity samples of " + day
+                                                         + " count no step at all: a day the device did not record");
+        }
+        OffsetDateTime start = day.atStartOfDay(ctx.zone()).toOffsetDateTime();
+        OffsetDateTime end = day.plusDays(1).atStartOfDay(ctx.zone()).toOffsetDateTime();
+        EventBuilder b = EventBuilder.of(DataType.DAILY_ACTIVITY, ctx).raw(r).sourceRecordId(day.toString())
+                .interval(start, end).put("date", day.toString())
+                .quantity("steps", total != null ? total : counted, "{steps}");
+        if (total == null) {
+            b.estimated("steps", "no total_steps: the sum of the step samples");
+        }
+        if (!samples.isEmpty() && steps.path("interval_ms").asLong(0) > 0) {
+            b.samples(samples.toJson());
+        } else if (!samples.isEmpty()) {
+            b.omitted("samples", "step samples without an interval (interval_ms is 0 or absent)");
+        }
+        return b.build();
     }
 
     private CanonicalEvent exercise(JsonNode r, MappingContext ctx) {
@@ -231,6 +271,11 @@ public class PolarMapper implements ProviderMapper {
                 .quantity("energy", optNumber(r, "calories"), "kcal");
         JsonNode hr = r.path("heart_rate");
         WithingsMapper.heartRateSummary(b, optNumber(hr, "average"), optNumber(hr, "maximum"), null);
+        for (String stream : List.of("samples", "route", "heart_rate_zones")) {
+            if (r.path(stream).isArray() && !r.path(stream).isEmpty()) {
+                b.omitted(stream, "workout streams and zones are not part of the workout event yet");
+            }
+        }
         return b.build();
     }
 }

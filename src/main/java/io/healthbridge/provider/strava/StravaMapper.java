@@ -1,5 +1,6 @@
 package io.healthbridge.provider.strava;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -56,11 +57,16 @@ public class StravaMapper implements ProviderMapper {
                 .put("name", optText(r, "name"))
                 .quantity("duration", moving, "s")
                 .quantity("distance", optNumber(r, "distance"), "m");
-        if (has(r, "calories")) {
-            b.quantity("energy", optNumber(r, "calories"), "kcal");
-        } else if (has(r, "kilojoules")) {
-            // Strava's kilojoules are mechanical work; at the ~25 % efficiency it assumes, kJ of work ≈ kcal burned
-            b.quantity("energy", optNumber(r, "kilojoules"), "kcal");
+        BigDecimal calories = optNumber(r, "calories");
+        BigDecimal kilojoules = optNumber(r, "kilojoules");
+        if (calories != null && calories.signum() > 0) {
+            b.quantity("energy", calories, "kcal");
+        } else if (kilojoules != null && kilojoules.signum() > 0) {
+            // kilojoules are the mechanical work of a ride (from power); at the ~25 % efficiency of a human body,
+            // 1 kJ of work costs about 1 kcal of food energy: a rule, not a measurement
+            b.quantity("energy", kilojoules, "kcal").estimated("energy",
+                    "Strava kilojoules of mechanical work taken as kilocalories burned (1 kJ of work at ~25 % "
+                    + "efficiency costs ~1 kcal)");
         }
         WithingsMapper.heartRateSummary(b, optNumber(r, "average_heartrate"), optNumber(r, "max_heartrate"), null);
         return List.of(b.build());

@@ -14,6 +14,7 @@ import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.provider.RecordSkipped;
 import io.healthbridge.provider.Records;
 import io.healthbridge.provider.Samples;
 import io.healthbridge.provider.SleepStages;
@@ -54,7 +55,8 @@ public class WhoopMapper implements ProviderMapper {
     @Override
     public List<CanonicalEvent> mapRecord(String dataset, JsonNode r, MappingContext ctx) {
         if (has(r, "score_state") && !"SCORED".equals(optText(r, "score_state"))) {
-            return List.of();
+            // PENDING_SCORE comes back scored later; UNSCORABLE never carries a score
+            throw new RecordSkipped("not_scored", "WHOOP score_state is " + optText(r, "score_state"));
         }
         return switch (dataset) {
             case "workout" -> List.of(workout(r, ctx));
@@ -156,7 +158,7 @@ public class WhoopMapper implements ProviderMapper {
     private List<CanonicalEvent> body(JsonNode r, MappingContext ctx) {
         BigDecimal kg = optNumber(r, "weight_kilogram");
         if (kg == null || kg.signum() <= 0) {
-            return List.of();
+            throw new RecordSkipped("weight_not_set", "WHOOP body measurement has no weight (absent or 0)");
         }
         OffsetDateTime day = LocalDate.ofInstant(ctx.fetchedAt(), ZoneOffset.UTC).atStartOfDay().atOffset(ZoneOffset.UTC);
         return List.of(EventBuilder.of(DataType.BODY_WEIGHT, ctx).raw(r).sourceRecordId("body_measurement").at(day)

@@ -18,6 +18,7 @@ import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.MappingException;
 import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.provider.RecordSkipped;
 import io.healthbridge.provider.Records;
 import io.healthbridge.provider.Samples;
 import io.healthbridge.provider.SleepStages;
@@ -107,6 +108,11 @@ public class WithingsMapper implements ProviderMapper {
     private static List<JsonNode> intradayRecords(JsonNode body) {
         List<JsonNode> out = new ArrayList<>();
         JsonNode series = body.path("series");
+        if (series.isArray() && !series.isEmpty()) {
+            // a list of readings each with its own timestamp is another endpoint's answer (Heart v2 list, ECG)
+            throw new MappingException("getintradayactivity 'series' is a list, not an object keyed by unix time: "
+                                       + "not an intraday activity response");
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = series.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             ObjectNode r = e.getValue().isObject() ? ((ObjectNode) e.getValue()).deepCopy()
@@ -131,7 +137,7 @@ public class WithingsMapper implements ProviderMapper {
 
     private List<CanonicalEvent> measureGroup(JsonNode g, MappingContext ctx) {
         if (g.path("category").asInt(1) == 2) {
-            return List.of(); // a user goal, not a measurement
+            throw new RecordSkipped("user_goal", "Withings measure group of category 2: a goal, not a measurement");
         }
         String grpid = text(g, "grpid");
         OffsetDateTime time = Records.epochSeconds(longValue(g, "date"), optText(g, "timezone"), ctx.zone());
