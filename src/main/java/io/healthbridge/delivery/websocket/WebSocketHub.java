@@ -77,6 +77,10 @@ public class WebSocketHub {
     /** Per event loop, the writer of live events to its clients. */
     private final Map<EventExecutor, LoopWriter> writers = new ConcurrentHashMap<>();
 
+    /** How many ids of live events a client keeps after subscribing, and for how long, to replay without duplicates. */
+    static final int LIVE_IDS_KEPT = 2_000;
+    static final long LIVE_IDS_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
     /** One connected client and its filter; null types means not subscribed yet. */
     static final class Client {
         final ServerWebSocket ws;
@@ -89,6 +93,14 @@ public class WebSocketHub {
         /** Closed for being too slow: nothing more is written to it. */
         volatile boolean dropped;
         final List<CanonicalEvent> held = new ArrayList<>();
+        /**
+         * The newest stored event when the filter was last set: every later event reaches the client live, so a
+         * resume replays up to here only. Events stored before it but still on their way to the hub then are sent
+         * live too; their ids are kept for a short while ({@link #LIVE_IDS_KEPT}) so a resume skips them.
+         */
+        volatile long liveFromSeq;
+        final Set<String> liveIds = new HashSet<>();
+        volatile long liveIdsUntilNanos;
         /** Whether each event type seen matches the filter, so a pattern is matched once per type, not per event. */
         volatile Map<String, Boolean> typeMatches = new ConcurrentHashMap<>();
 
@@ -258,7 +270,13 @@ public class WebSocketHub {
         unindex(client);
         client.users = users;
         client.typeMatches = new ConcurrentHashMap<>();
-        client.types = patterns;
+        synchronized (client) {
+            client.liveIds.clear();
+            client.liveIdsUntilNanos = System.nanoTime() + LIVE_IDS_NANOS;
+            client.types = patterns;
+        }
+        // read after the filter is set: an event stored later is matched live; one stored earlier is replayed
+        client.liveFromSeq = events.latestSeq();
         if (users.isEmpty()) {
             everyUser.add(client);
         } else {
@@ -285,13 +303,21 @@ public class WebSocketHub {
             client.replaying = true;
         }
         Set<String> sent = new HashSet<>();
+        Set<String> alreadyLive;
+        synchronized (client) {
+            alreadyLive = new HashSet<>(client.liveIds);
+        }
         long seq = from.get().seq();
+        long until = client.liveFromSeq;
         int count = 0;
-        List<StoredEvent> batch;
-        do {
+        List<StoredEvent> batch = List.of();
+        while (seq < until) {
             batch = events.after(seq, null, null, null, 500);
             for (StoredEvent e : batch) {
-                if (client.wants(e)) {
+                if (e.seq() > until) {
+                    break; // sent live since the subscription
+                }
+                if (client.wants(e) && !alreadyLive.contains(e.id())) {
                     if (!write(client, e.payload())) {
                         return;
                     }
@@ -299,8 +325,11 @@ public class WebSocketHub {
                     count++;
                 }
             }
-            seq = batch.isEmpty() ? seq : batch.get(batch.size() - 1).seq();
-        } while (batch.size() == 500);
+            if (batch.size() < 500) {
+                break;
+            }
+            seq = batch.get(batch.size() - 1).seq();
+        }
         List<CanonicalEvent> held;
         synchronized (client) {
             held = new ArrayList<>(client.held);
@@ -342,6 +371,14 @@ public class WebSocketHub {
                     if (c.replaying) {
                         c.held.add(event);
                         continue;
+                    }
+                    if (c.liveIdsUntilNanos != 0) {
+                        if (c.liveIds.size() < LIVE_IDS_KEPT && System.nanoTime() < c.liveIdsUntilNanos) {
+                            c.liveIds.add(event.id());
+                        } else {
+                            c.liveIds.clear();
+                            c.liveIdsUntilNanos = 0;
+                        }
                     }
                 }
                 if (json == null) {

@@ -144,6 +144,35 @@ class WebSocketStreamTest {
     }
 
     @Test
+    void aResumeAfterAGapSendsNoEventTwice() throws Exception {
+        Client first = connect("", true);
+        first.send("{\"action\":\"subscribe\",\"types\":[\"health.*\"],\"users\":[\"ws-g\"]}");
+        await().until(() -> first.has("healthbridge.ws.subscribed"));
+        publish("workout", "ws-g");
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.events().size() == 1);
+        String lastSeen = first.events().get(0).get("id").asText();
+        first.ws.sendClose(WebSocket.NORMAL_CLOSURE, "going offline").join();
+        publish("daily_activity", "ws-g"); // missed while offline: 1 event, to be replayed
+
+        Client again = connect("", true);
+        again.send("{\"action\":\"subscribe\",\"types\":[\"health.*\"],\"users\":[\"ws-g\"]}");
+        await().until(() -> again.has("healthbridge.ws.subscribed"));
+        publish("sleep", "ws-g"); // live between subscribe and resume: 4 events
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.events().size() == 4);
+        Thread.sleep(300); // the gap a real client leaves between its two messages
+        again.send("{\"action\":\"resume\",\"after\":\"" + lastSeen + "\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.has("healthbridge.ws.resumed"));
+        JsonNode resumed = again.frames.stream().filter(f -> "healthbridge.ws.resumed".equals(f.path("type").asText()))
+                .findFirst().orElseThrow();
+        assertThat(resumed.path("replayed").asInt(-1)).isEqualTo(1);
+        publish("daily_spo2", "ws-g"); // live again
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.events().size() >= 6);
+        Thread.sleep(300);
+        List<String> ids = again.events().stream().map(e -> e.get("id").asText()).toList();
+        assertThat(ids).hasSize(6).doesNotHaveDuplicates();
+    }
+
+    @Test
     void malformedMessagesGetAnErrorFrameNotADrop() throws Exception {
         Client c = connect("", true);
         c.send("this is not json");
