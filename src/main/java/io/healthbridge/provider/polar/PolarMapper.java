@@ -161,6 +161,10 @@ public class PolarMapper implements ProviderMapper {
         for (int i = 0; i < entries.size(); i++) {
             OffsetDateTime from = entries.get(i).getKey();
             OffsetDateTime to = i + 1 < entries.size() ? entries.get(i + 1).getKey() : end;
+            // hypnogram times are whole minutes: the first one is the minute the session starts in
+            if (from.isBefore(start) && !from.isBefore(start.truncatedTo(java.time.temporal.ChronoUnit.MINUTES))) {
+                from = start;
+            }
             segments.add(hypnogramStage(entries.get(i).getValue().asInt(5)), from, to);
         }
         Device device = has(r, "device_id") ? new Device(null, null, null, "Polar") : null;

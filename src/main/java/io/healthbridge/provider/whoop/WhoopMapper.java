@@ -162,7 +162,8 @@ public class WhoopMapper implements ProviderMapper {
         }
         OffsetDateTime day = LocalDate.ofInstant(ctx.fetchedAt(), ZoneOffset.UTC).atStartOfDay().atOffset(ZoneOffset.UTC);
         return List.of(EventBuilder.of(DataType.BODY_WEIGHT, ctx).raw(r).sourceRecordId("body_measurement").at(day)
-                .value(kg, "kg").build());
+                .value(kg, "kg")
+                .estimated("start", "WHOOP body measurements carry no time: the day they were read").build());
     }
 
     private CanonicalEvent heartRate(JsonNode r, MappingContext ctx) {

@@ -237,9 +237,13 @@ public class WithingsMapper implements ProviderMapper {
                 .put("sport", SPORTS.getOrDefault(category, "other")).put("provider_sport", String.valueOf(category))
                 .quantity("duration", java.time.Duration.between(start, end).toSeconds(), "s")
                 .quantity("distance", optNumber(d, "distance"), "m")
-                .quantity("energy", optNumber(d, "calories"), "kcal");
+                .quantity("energy", positive(optNumber(d, "calories")), "kcal"); // 0: no estimate
         heartRateSummary(b, optNumber(d, "hr_average"), optNumber(d, "hr_max"), optNumber(d, "hr_min"));
         return b.build();
+    }
+
+    private static BigDecimal positive(BigDecimal v) {
+        return v == null || v.signum() <= 0 ? null : v;
     }
 
     /** Adds {@code heart_rate: {unit, avg, max, min}} when the provider gave at least one non-zero figure. */
@@ -271,16 +275,21 @@ public class WithingsMapper implements ProviderMapper {
                 .add("deep", optNumber(d, "deepsleepduration"), "s")
                 .add("rem", optNumber(d, "remsleepduration"), "s")
                 .add("awake", optNumber(d, "wakeupduration"), "s");
+        // total_sleep_time is the sum of the light, deep and REM durations (the invariant checks that it is)
         BigDecimal asleep = optNumber(d, "total_sleep_time");
-        BigDecimal efficiency = optNumber(d, "sleep_efficiency"); // a ratio 0..1
+        asleep = asleep != null ? asleep : stages.asleepSeconds();
+        if (asleep == null || asleep.signum() <= 0) {
+            throw new RecordSkipped("no_sleep_measured", "Withings sleep summary with no time asleep");
+        }
+        BigDecimal efficiency = positive(optNumber(d, "sleep_efficiency")); // a ratio 0..1; 0 is "not computed"
         List<CanonicalEvent> events = new ArrayList<>();
         events.add(EventBuilder.of(DataType.SLEEP_SESSION, ctx).raw(r).sourceRecordId(id).interval(start, end)
-                .quantity("duration", asleep != null ? asleep : stages.asleepSeconds(), "s")
-                .quantity("time_in_bed", optNumber(d, "total_timeinbed"), "s")
+                .quantity("duration", asleep, "s")
+                .quantity("time_in_bed", positive(optNumber(d, "total_timeinbed")), "s")
                 .quantity("latency", optNumber(d, "sleep_latency"), "s")
                 .quantity("efficiency", efficiency == null ? null : efficiency.movePointRight(2), "%")
                 .put("awakenings", optNumber(d, "wakeupcount"))
-                .put("score", optNumber(d, "sleep_score"))
+                .put("score", positive(optNumber(d, "sleep_score"))) // 0 when Withings computed no score
                 .put("stages", stages.toJson())
                 .build());
         BigDecimal rr = optNumber(d, "rr_average");
