@@ -189,7 +189,10 @@ public final class Records {
         return out;
     }
 
-    /** The records of a payload that is either an array or an object holding the array under {@code name}. */
+    /**
+     * The records of a payload that is an array, an object holding the array under {@code name} (a single object
+     * there is one record), or one record on its own (an API's answer for one id: an object with no list in it).
+     */
     public static List<JsonNode> arrayOrField(JsonNode payload, String name) {
         if (payload == null || payload.isNull()) {
             return List.of();
@@ -198,6 +201,19 @@ public final class Records {
             List<JsonNode> out = new ArrayList<>();
             payload.forEach(out::add);
             return out;
+        }
+        JsonNode field = payload.get(name);
+        if (field != null && field.isObject()) {
+            return List.of(field);
+        }
+        if (field == null && payload.isObject() && !payload.isEmpty()) {
+            boolean holdsAList = false;
+            for (JsonNode child : payload) {
+                holdsAList |= child.isArray();
+            }
+            if (!holdsAList) {
+                return List.of(payload);
+            }
         }
         return array(payload, name);
     }

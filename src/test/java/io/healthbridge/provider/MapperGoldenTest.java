@@ -130,7 +130,7 @@ class MapperGoldenTest {
         }
     }
 
-    static Stream<Arguments> samples() {
+    public static Stream<Arguments> samples() {
         return DATASETS.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> Arguments.of(e.getKey(), e.getValue()));
     }

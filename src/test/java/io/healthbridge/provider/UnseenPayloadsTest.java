@@ -1,0 +1,87 @@
+package io.healthbridge.provider;
+
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.event.EventPipeline;
+import io.healthbridge.event.MappingContext;
+import io.healthbridge.provider.polar.PolarMapper;
+import io.healthbridge.provider.strava.StravaMapper;
+import io.healthbridge.provider.withings.WithingsMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Strava, Withings and Polar payloads of shapes the mappers were not written against: right, or accounted for. */
+class UnseenPayloadsTest {
+
+    static PayloadRun run(ProviderMapper mapper, String file, String dataset) throws Exception {
+        JsonNode payload = EventJson.MAPPER.readTree(Path.of("src/test/resources/fixtures", file).toFile());
+        MappingContext c = MapperGoldenTest.CONTEXT;
+        return PayloadRun.of(mapper, dataset, payload,
+                new MappingContext(mapper.provider(), c.userId(), c.providerUserId(), c.fetchedAt(), c.zone()));
+    }
+
+    @Test
+    void stravaEnergyFromKilojoulesIsMarkedAnEstimate() throws Exception {
+        PayloadRun run = run(new StravaMapper(), "strava/workouts-2.json", "activities");
+        assertThat(run.events).hasSize(2);
+        JsonNode d = run.events.get(0).data();
+        assertThat(d.path("energy").path("value").decimalValue()).isEqualByComparingTo("788.7");
+        assertThat(d.path("provenance").path("estimated").get(0).path("field").asText()).isEqualTo("energy");
+    }
+
+    @Test
+    void aWithingsListOfReadingsSentAsIntradayActivityIsADeadLetterNotASilentZero() throws Exception {
+        PayloadRun run = run(new WithingsMapper(), "withings/heart-rate-2.json", "getintradayactivity");
+        assertThat(run.events).isEmpty();
+        assertThat(run.deadLetters).hasSize(1);
+        assertThat(run.deadLetters.get(0).reasonCode()).isEqualTo(EventPipeline.REASON_MAPPING);
+        assertThat(run.deadLetters.get(0).reason()).contains("not an intraday activity response");
+    }
+
+    @Test
+    void aWithingsSleepSeriesSentAsASummaryIsADeadLetter() throws Exception {
+        PayloadRun run = run(new WithingsMapper(), "withings/sleep-2.json", "sleep_summary");
+        assertThat(run.events).isEmpty();
+        assertThat(run.deadLetters).hasSize(1);
+    }
+
+    @Test
+    void aWithingsSummaryOfZeroesIsNoSleep() throws Exception {
+        PayloadRun run = run(new WithingsMapper(), "withings/sleep.json", "sleep_summary");
+        assertThat(run.events.stream().filter(e -> e.type().equals("health.sleep_session"))).isEmpty();
+        assertThat(run.summary.skippedByReason()).containsEntry("no_sleep_measured", 1);
+    }
+
+    @Test
+    void polarActivitySamplesOfADayWithNoStepAreSkippedNotPublishedAsZero() throws Exception {
+        PayloadRun run = run(new PolarMapper(), "polar/daily-activity-2.json", "activity");
+        assertThat(run.events).isEmpty();
+        assertThat(run.deadLetters).isEmpty();
+        assertThat(run.summary.skippedByReason()).containsEntry("no_steps_recorded", 1);
+    }
+
+    @Test
+    void polarActivitySamplesWithStepsBecomeTheDaysSteps() {
+        JsonNode payload = EventJson.read("{\"date\":\"2026-11-20\",\"steps\":{\"interval_ms\":3600000,"
+                + "\"total_steps\":1200,\"samples\":[{\"steps\":700,\"timestamp\":\"2026-11-20T09:00\"},"
+                + "{\"steps\":500,\"timestamp\":\"2026-11-20T10:00\"}]}}");
+        MappingContext c = MapperGoldenTest.CONTEXT;
+        PayloadRun run = PayloadRun.of(new PolarMapper(), "activity", payload,
+                new MappingContext("polar", c.userId(), c.providerUserId(), c.fetchedAt(), c.zone()));
+        assertThat(run.deadLetters).isEmpty();
+        JsonNode d = run.events.get(0).data();
+        assertThat(d.path("steps").path("value").asInt()).isEqualTo(1200);
+        assertThat(d.get("start").asText()).isEqualTo("2026-11-20T00:00:00+01:00");
+        assertThat(d.get("samples")).hasSize(2);
+    }
+
+    @Test
+    void polarWorkoutStreamsLeftOutAreNamed() throws Exception {
+        PayloadRun run = run(new PolarMapper(), "polar/workouts-2.json", "exercises");
+        assertThat(run.events).hasSize(1);
+        assertThat(run.events.get(0).data().path("provenance").path("omitted")).hasSize(3);
+    }
+}
