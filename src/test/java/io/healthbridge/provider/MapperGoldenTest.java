@@ -38,11 +38,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against its schema. Regenerate after an intended change with {@code mvn test -Dtest=MapperGoldenTest
  * -Dgolden.update=true} and review the diff.
  */
-class MapperGoldenTest {
+public class MapperGoldenTest {
 
     static final Path FIXTURES = Path.of("src/test/resources/fixtures");
     static final Path GOLDEN = Path.of("src/test/resources/golden");
-    static final MappingContext CONTEXT = new MappingContext("provider", "user-1", "provider-user-1",
+    public static final MappingContext CONTEXT = new MappingContext("provider", "user-1", "provider-user-1",
             Instant.parse("2026-11-24T10:00:00Z"), ZoneId.of("Europe/Berlin"));
     static final SchemaRegistry SCHEMAS = new SchemaRegistry();
 
