@@ -28,6 +28,7 @@ import io.healthbridge.provider.ProviderApi;
 import io.healthbridge.provider.ProviderDefaults;
 import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.provider.ProviderRequest;
+import io.healthbridge.provider.RecordSkipped;
 import io.healthbridge.provider.Records;
 import io.healthbridge.provider.TimeWindow;
 
@@ -175,6 +176,11 @@ public class DeclarativeProvider {
     private CanonicalEvent build(JsonNode m, JsonNode raw, MappingContext ctx) {
         if (!m.isObject()) {
             throw new MappingException("the JSONata mapping must give objects, not " + m.getNodeType());
+        }
+        if (m.path("skip").isTextual()) {
+            // {"skip": "<reason>"}: the mapping leaves this record out on purpose, counted with its reason
+            String reason = Records.snake(m.get("skip").asText());
+            throw new RecordSkipped(reason, "the " + provider + " mapping skips this record: " + reason);
         }
         String typeName = Records.text(m, "type");
         DataType type = DataType.fromId(typeName).filter(t -> !t.isConnectionEvent())
