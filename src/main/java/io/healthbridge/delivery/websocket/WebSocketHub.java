@@ -276,7 +276,7 @@ public class WebSocketHub {
             client.types = patterns;
         }
         // read after the filter is set: an event stored later is matched live; one stored earlier is replayed
-        client.liveFromSeq = events.latestSeq();
+        client.liveFromSeq = events == null ? 0 : events.latestSeq();
         if (users.isEmpty()) {
             everyUser.add(client);
         } else {
