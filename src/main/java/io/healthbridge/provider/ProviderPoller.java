@@ -58,7 +58,7 @@ public class ProviderPoller implements Processor {
 
     /** Outcome of one poll, as the route's body: per connection and dataset, what was published. */
     public record PollResult(String provider, int connections, int published, int duplicates, int deadLettered,
-            String stoppedBecause) {
+            int skipped, String stoppedBecause) {
     }
 
 
@@ -71,7 +71,7 @@ public class ProviderPoller implements Processor {
         providers.api(provider).orElseThrow(() -> new IllegalArgumentException("unknown provider '" + provider + "'"));
         providers.routeQuotas(provider, appQuota, userQuota);
         if (!providers.pollDue(provider, clock.instant())) {
-            exchange.getMessage().setBody(new PollResult(provider, 0, 0, 0, 0, providers.isActive(provider)
+            exchange.getMessage().setBody(new PollResult(provider, 0, 0, 0, 0, 0, providers.isActive(provider)
                     ? "not due (integration schedule)" : "integration unregistered"));
             return;
         }
@@ -93,7 +93,7 @@ public class ProviderPoller implements Processor {
             }
         }
         meters.counter("healthbridge.polls.runs", "provider", provider).increment();
-        int[] totals = new int[3];
+        int[] totals = new int[4];
         int polled = 0;
         String stopped = null;
         var breaker = caller.breaker(settings);
@@ -116,6 +116,7 @@ public class ProviderPoller implements Processor {
                         totals[0] += s.published();
                         totals[1] += s.duplicates();
                         totals[2] += s.deadLettered();
+                        totals[3] += s.skipped();
                     } catch (ProviderCallException | OAuthException e) {
                         error = dataset + ": " + e.getMessage();
                         connections.recordCursorError(c.id(), dataset, e.getMessage());
@@ -137,10 +138,11 @@ public class ProviderPoller implements Processor {
             }
             connections.recordSync(c.id(), clock.instant(), error);
         }
-        PollResult result = new PollResult(provider, polled, totals[0], totals[1], totals[2], stopped);
-        if (totals[0] + totals[2] > 0 || stopped != null) {
-            LOG.info("Poll of {}: {} connection(s), {} published, {} duplicate, {} dead-lettered{}", provider, polled,
-                    totals[0], totals[1], totals[2], stopped == null ? "" : ", stopped: " + stopped);
+        PollResult result = new PollResult(provider, polled, totals[0], totals[1], totals[2], totals[3], stopped);
+        if (totals[0] + totals[2] + totals[3] > 0 || stopped != null) {
+            LOG.info("Poll of {}: {} connection(s), {} published, {} duplicate, {} dead-lettered, {} skipped{}",
+                    provider, polled, totals[0], totals[1], totals[2], totals[3],
+                    stopped == null ? "" : ", stopped: " + stopped);
         }
         return result;
     }
