@@ -61,9 +61,8 @@ public class PushProcessor {
     }
 
     /**
-     * Polar names the day an event is about ({@code date}, or {@code from}/{@code to}): a sleep or activity synced late
-     * lies before the cursor, so that day is fetched as it is (a day either side, whatever the user's offset), then
-     * the datasets are synced from their cursors as usual.
+     * Polar names the day an event is about ({@code date}, or {@code from}/{@code to}): data synced late lies before the
+     * cursor, so those days are fetched as they are, then the datasets are synced from their cursors as usual.
      */
     private int polar(Connection c, PushInbox.Notification n) throws InterruptedException {
         var body = io.healthbridge.event.EventJson.read(n.body());
@@ -71,11 +70,14 @@ public class PushProcessor {
         java.time.LocalDate from = day(body.path("date").asText(body.path("from").asText(null)));
         java.time.LocalDate to = day(body.path("date").asText(body.path("to").asText(null)));
         if (from != null && to != null && !to.isBefore(from) && !to.isAfter(from.plusDays(28))) {
-            var window = new io.healthbridge.provider.TimeWindow(
-                    from.minusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
-                    to.plusDays(2).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+            // the days are the user's local days, as Polar counts them; some datasets answer one day per request
+            java.time.ZoneId zone = c.zone() == null ? java.time.ZoneOffset.UTC : java.time.ZoneId.of(c.zone());
+            var window = new io.healthbridge.provider.TimeWindow(from.atStartOfDay(zone).toInstant(),
+                    to.plusDays(1).atStartOfDay(zone).toInstant());
             for (String dataset : n.datasets()) {
-                published += poller.fetchWindow(c, dataset, window).published();
+                for (var chunk : window.chunks(Duration.ofDays(1))) {
+                    published += poller.fetchWindow(c, dataset, chunk).published();
+                }
             }
         }
         for (String dataset : n.datasets()) {

@@ -236,6 +236,22 @@ class PushNotificationTest {
     }
 
     @Test
+    void aPolarNotificationForAnOldDayFetchesThatDay() throws Exception {
+        // heart rate synced late: its day lies far behind the cursor (the first sync looks back 3 days), and Polar
+        // answers continuous heart rate one day per request
+        java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(20);
+        String body = "{\"event\":\"CONTINUOUS_HEART_RATE\",\"user_id\":\"pia\",\"date\":\"" + day
+                      + "\",\"timestamp\":\"" + Instant.now() + "\",\"url\":"
+                      + "\"https://www.polaraccesslink.com/v3/users/continuous-heart-rate/" + day + "\"}";
+        String sig = HexFormat.of().formatHex(PushVerifier.hmac("ps-secret", body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook")).header("Polar-Webhook-Signature", sig)
+                .POST(HttpRequest.BodyPublishers.ofString(body))).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> hb.getJson("/api/v1/events?user=pia&limit=500&provider=polar"
+                + "&type=health.heart_rate").get("events").findValuesAsText("time").stream()
+                .anyMatch(t -> java.time.OffsetDateTime.parse(t).toLocalDate().equals(day)));
+    }
+
+    @Test
     void polarPingIsAnsweredAndSignedEventsFetch() throws Exception {
         assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"timestamp\":\"2026-11-24T10:00:00Z\",\"event\":\"PING\"}")))
