@@ -787,7 +787,8 @@ final class SimulatedApis {
                             .put("calendarDate", d.toString()).put("startTimeInSeconds", start)
                             .put("startTimeOffsetInSeconds", offset);
                     if (type.equals("sleeps")) {
-                        o.put("durationInSeconds", n.asleep()).put("deepSleepDurationInSeconds", n.seconds("deep"))
+                        // Garmin's durationInSeconds is the whole sleep window, awake time included
+                        o.put("durationInSeconds", duration).put("deepSleepDurationInSeconds", n.seconds("deep"))
                                 .put("lightSleepDurationInSeconds", n.seconds("light")).put("remSleepInSeconds", n.seconds("rem"))
                                 .put("awakeDurationInSeconds", n.seconds("awake")).put("validation", "DEVICE");
                         ObjectNode levels = o.putObject("sleepLevelsMap");
