@@ -65,6 +65,9 @@ public class MapperGoldenTest {
             Map.entry("garmin/spo2-2.json", "pulseox"),
             Map.entry("polar/daily-activity-2.json", "activity"),
             Map.entry("polar/workouts-2.json", "exercises"),
+            // the transactional API's spelling (hyphens) of the same exercise, and its daily summary
+            Map.entry("polar/exercise-transaction-hyphenated.json", "exercises"),
+            Map.entry("polar/activity-transaction.json", "activity"),
             Map.entry("strava/workouts-2.json", "activities"),
             Map.entry("withings/heart-rate-2.json", "getintradayactivity"),
             Map.entry("withings/sleep-2.json", "sleep_summary"),
@@ -83,6 +86,8 @@ public class MapperGoldenTest {
             Map.entry("oura/realistic/daily_activity.json", "daily_activity"),
             Map.entry("oura/realistic/daily_spo2.json", "daily_spo2"),
             Map.entry("oura/realistic/workout.json", "workout"),
+            Map.entry("oura/realistic/sleep-unscored.json", "sleep"),
+            Map.entry("whoop/realistic/sleep.json", "sleep"),
             Map.entry("polar/body.json", "physical_information"),
             Map.entry("polar/daily-activity.json", "activity"),
             Map.entry("polar/heart-rate.json", "continuous_heart_rate"),

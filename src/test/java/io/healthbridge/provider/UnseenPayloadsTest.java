@@ -79,6 +79,26 @@ class UnseenPayloadsTest {
     }
 
     @Test
+    void polarsHyphenatedSpellingOfAnExerciseIsTheSameExercise() throws Exception {
+        PayloadRun snake = run(new PolarMapper(), "polar/workouts-2.json", "exercises");
+        PayloadRun kebab = run(new PolarMapper(), "polar/exercise-transaction-hyphenated.json", "exercises");
+        assertThat(kebab.deadLetters).isEmpty();
+        assertThat(kebab.events).hasSize(1);
+        assertThat(kebab.events.get(0).id()).isEqualTo(snake.events.get(0).id());
+        assertThat(kebab.events.get(0).data().path("heart_rate").path("avg").asInt()).isEqualTo(129);
+    }
+
+    @Test
+    void anOuraPeriodWithNoTimeAsleepIsSkippedAndANapIsANap() throws Exception {
+        PayloadRun run = run(new io.healthbridge.provider.oura.OuraMapper(), "oura/realistic/sleep-unscored.json", "sleep");
+        assertThat(run.deadLetters).isEmpty();
+        assertThat(run.summary.skippedByReason()).containsEntry("no_sleep_measured", 1);
+        JsonNode nap = run.events.get(0).data();
+        assertThat(nap.path("nap").asBoolean()).isTrue();
+        assertThat(nap.path("duration").path("value").asInt()).isEqualTo(1800);
+    }
+
+    @Test
     void polarWorkoutStreamsLeftOutAreNamed() throws Exception {
         PayloadRun run = run(new PolarMapper(), "polar/workouts-2.json", "exercises");
         assertThat(run.events).hasSize(1);

@@ -74,14 +74,22 @@ public class OuraMapper implements ProviderMapper {
         OffsetDateTime end = offsetTime(r, "bedtime_end");
         List<CanonicalEvent> events = new ArrayList<>();
 
-        ArrayNode stages = new SleepStages()
+        SleepStages stageDurations = new SleepStages()
                 .add("deep", optNumber(r, "deep_sleep_duration"), "s")
                 .add("light", optNumber(r, "light_sleep_duration"), "s")
                 .add("rem", optNumber(r, "rem_sleep_duration"), "s")
-                .add("awake", optNumber(r, "awake_time"), "s").toJson();
+                .add("awake", optNumber(r, "awake_time"), "s");
+        ArrayNode stages = stageDurations.toJson();
+        // total_sleep_duration (deep + light + REM) is null for a period Oura did not score as sleep
+        BigDecimal asleep = optNumber(r, "total_sleep_duration");
+        asleep = asleep != null ? asleep : stageDurations.asleepSeconds();
+        if (asleep == null || asleep.signum() <= 0) {
+            throw new RecordSkipped("no_sleep_measured", "Oura sleep period with no time asleep (type "
+                                                         + optText(r, "type") + ")");
+        }
         EventBuilder sleep = EventBuilder.of(DataType.SLEEP_SESSION, ctx).raw(r).sourceRecordId(id)
                 .interval(start, end)
-                .quantity("duration", number(r, "total_sleep_duration"), "s")
+                .quantity("duration", asleep, "s")
                 .quantity("time_in_bed", optNumber(r, "time_in_bed"), "s")
                 .quantity("latency", optNumber(r, "latency"), "s")
                 .quantity("efficiency", optNumber(r, "efficiency"), "%")
@@ -130,6 +138,9 @@ public class OuraMapper implements ProviderMapper {
             OffsetDateTime to = start.plusMinutes(5L * j);
             if (to.isAfter(end)) {
                 to = end;
+            }
+            if (!from.isBefore(end)) {
+                break; // a hypnogram longer than the period: nothing of it lies inside
             }
             out.add(switch (phases.charAt(i)) {
                 case '1' -> "deep";

@@ -66,9 +66,33 @@ public class PolarMapper implements ProviderMapper {
         return List.of(payload);
     }
 
+    /**
+     * Polar spells the same field two ways: the transactional (legacy) API with hyphens ({@code heart-rate},
+     * {@code start-time}), the current one with underscores. Records are read with underscores.
+     */
+    static JsonNode snakeKeys(JsonNode node) {
+        if (node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = io.healthbridge.event.EventJson.object();
+            node.fields().forEachRemaining(e -> {
+                String key = e.getKey().replace('-', '_');
+                if (!out.has(key) || e.getKey().equals(key)) { // the underscore spelling wins
+                    out.set(key, snakeKeys(e.getValue()));
+                }
+            });
+            return out;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = io.healthbridge.event.EventJson.MAPPER.createArrayNode();
+            node.forEach(n -> out.add(snakeKeys(n)));
+            return out;
+        }
+        return node;
+    }
+
     @Override
-    public List<CanonicalEvent> mapRecord(String dataset, JsonNode r, MappingContext ctx) {
-        return switch (dataset) {
+    public List<CanonicalEvent> mapRecord(String dataset, JsonNode record, MappingContext ctx) {
+        JsonNode r = snakeKeys(record);
+        List<CanonicalEvent> events = switch (dataset) {
             case "continuous_heart_rate" -> List.of(heartRate(r, ctx));
             case "nightly_recharge" -> recharge(r, ctx);
             case "sleep" -> sleep(r, ctx);
@@ -78,6 +102,11 @@ public class PolarMapper implements ProviderMapper {
             case "exercises" -> List.of(exercise(r, ctx));
             default -> throw new IllegalArgumentException("unknown dataset " + dataset);
         };
+        // the digest is of the record as Polar sent it, whatever its spelling
+        String digest = "sha256:" + io.healthbridge.event.EventJson.digest(record);
+        events.forEach(e -> ((com.fasterxml.jackson.databind.node.ObjectNode) e.data().get("provenance"))
+                .put("raw_digest", digest));
+        return events;
     }
 
     /** {@code "HH:mm[:ss]"} times of a day; a time earlier than the one before it belongs to the next day. */
@@ -208,6 +237,9 @@ public class PolarMapper implements ProviderMapper {
         if (!has(r, "start_time") && has(r, "date") && r.path("steps").isObject()) {
             return activitySamples(r, ctx);
         }
+        if (!has(r, "start_time") && has(r, "date")) {
+            return activityOfDay(r, ctx);
+        }
         OffsetDateTime start = Records.localTime(text(r, "start_time"), ctx.zone(), "field 'start_time'");
         OffsetDateTime end = Records.localTime(text(r, "end_time"), ctx.zone(), "field 'end_time'");
         return EventBuilder.of(DataType.DAILY_ACTIVITY, ctx).raw(r).sourceRecordId(start.toLocalDate().toString())
@@ -219,6 +251,22 @@ public class PolarMapper implements ProviderMapper {
                 .quantity("total_energy", optNumber(r, "calories"), "kcal")
                 .quantity("active_duration", has(r, "active_duration")
                         ? Records.isoDurationSeconds(text(r, "active_duration"), "field 'active_duration'") : null, "s")
+                .build();
+    }
+
+    /** A day's summary of the transactional API: {@code date}, {@code active-steps}, calories, active time. */
+    private CanonicalEvent activityOfDay(JsonNode r, MappingContext ctx) {
+        LocalDate day = Records.date(text(r, "date"), "field 'date'");
+        BigDecimal steps = has(r, "steps") ? optNumber(r, "steps") : optNumber(r, "active_steps");
+        return EventBuilder.of(DataType.DAILY_ACTIVITY, ctx).raw(r).sourceRecordId(day.toString())
+                .interval(day.atStartOfDay(ctx.zone()).toOffsetDateTime(),
+                        day.plusDays(1).atStartOfDay(ctx.zone()).toOffsetDateTime())
+                .put("date", day.toString())
+                .quantity("steps", steps, "{steps}")
+                .quantity("active_energy", optNumber(r, "active_calories"), "kcal")
+                .quantity("total_energy", optNumber(r, "calories"), "kcal")
+                .quantity("active_duration", has(r, "duration")
+                        ? Records.isoDurationSeconds(text(r, "duration"), "field 'duration'") : null, "s")
                 .build();
     }
 

@@ -100,7 +100,8 @@ public class WhoopMapper implements ProviderMapper {
                 .add("light", optNumber(st, "total_light_sleep_time_milli"), "ms")
                 .add("deep", optNumber(st, "total_slow_wave_sleep_time_milli"), "ms")
                 .add("rem", optNumber(st, "total_rem_sleep_time_milli"), "ms")
-                .add("awake", optNumber(st, "total_awake_time_milli"), "ms");
+                .add("awake", optNumber(st, "total_awake_time_milli"), "ms")
+                .add("unknown", optNumber(st, "total_no_data_time_milli"), "ms");
         List<CanonicalEvent> events = new ArrayList<>();
         events.add(EventBuilder.of(DataType.SLEEP_SESSION, ctx).raw(r).sourceRecordId(id).interval(start, end)
                 .quantity("duration", stages.asleepSeconds(), "s")
@@ -125,17 +126,18 @@ public class WhoopMapper implements ProviderMapper {
         String id = text(r, "sleep_id");
         JsonNode s = Records.field(r, "score");
         List<CanonicalEvent> events = new ArrayList<>();
+        String rule = "WHOOP recovery has no measurement time: the time it was scored (created_at)";
         events.add(EventBuilder.of(DataType.HEART_RATE_VARIABILITY, ctx).raw(r).sourceRecordId(id).at(time)
-                .put("method", "rmssd").value(number(s, "hrv_rmssd_milli"), "ms").build());
+                .put("method", "rmssd").value(number(s, "hrv_rmssd_milli"), "ms").estimated("start", rule).build());
         BigDecimal resting = optNumber(s, "resting_heart_rate");
         if (resting != null) {
             events.add(EventBuilder.of(DataType.RESTING_HEART_RATE, ctx).raw(r).sourceRecordId(id).at(time)
-                    .value(resting, "/min").build());
+                    .value(resting, "/min").estimated("start", rule).build());
         }
         BigDecimal spo2 = optNumber(s, "spo2_percentage");
         if (spo2 != null) {
             events.add(EventBuilder.of(DataType.OXYGEN_SATURATION, ctx).raw(r).sourceRecordId(id).at(time)
-                    .value(spo2, "%").build());
+                    .value(spo2, "%").estimated("start", rule).build());
         }
         return events;
     }
