@@ -25,4 +25,19 @@ public class Authenticator {
         return keys.authenticate(credential).map(p -> AuthCheck.ok(p, null))
                 .orElseGet(() -> AuthCheck.fail("AUTH_001", "invalid API key"));
     }
+
+    /**
+     * Whether a credential accepted earlier still stands: the API key is not revoked; the operator's session is not
+     * ended and the operator not deleted (an access token past its short lifetime still counts while its session
+     * does, as the holder can refresh it).
+     */
+    public boolean stillValid(String credential) {
+        if (credential == null || credential.isBlank()) {
+            return false;
+        }
+        if (OperatorSessions.looksLikeJwt(credential)) {
+            return sessions.stillActive(credential);
+        }
+        return keys.authenticate(credential).isPresent();
+    }
 }

@@ -57,7 +57,7 @@ public class OperatorSessions {
         this.clock = clock;
         this.accessTtl = accessTtl;
         this.refreshTtl = refreshTtl;
-        this.key = signingKey(secrets);
+        this.key = SharedKeys.load(dataSource, secrets, clock, KEY_SETTING);
     }
 
     /** A new session for an operator whose password was just checked. */
@@ -126,6 +126,18 @@ public class OperatorSessions {
 
     /** Checks an access token: signature, issuer, expiry (AUTH_002), and that its session is live. */
     public AuthCheck verify(String token) {
+        return verify(token, false);
+    }
+
+    /**
+     * Whether the session behind an access token still stands (not logged out or revoked, not past its refresh
+     * lifetime, its operator not deleted), however old the token itself: what an open WebSocket stream rests on.
+     */
+    public boolean stillActive(String token) {
+        return verify(token, true).ok();
+    }
+
+    private AuthCheck verify(String token, boolean sessionOnly) {
         JWTClaimsSet claims;
         try {
             SignedJWT jwt = SignedJWT.parse(token);
@@ -139,7 +151,7 @@ public class OperatorSessions {
         if (!ISSUER.equals(claims.getIssuer()) || claims.getExpirationTime() == null) {
             return AuthCheck.fail("AUTH_001", "invalid access token");
         }
-        if (!claims.getExpirationTime().toInstant().isAfter(clock.instant())) {
+        if (!sessionOnly && !claims.getExpirationTime().toInstant().isAfter(clock.instant())) {
             return AuthCheck.fail("AUTH_002", "access token expired: POST /api/v1/auth/refresh with the refresh token");
         }
         String sid;
@@ -149,12 +161,13 @@ public class OperatorSessions {
             return AuthCheck.fail("AUTH_001", "invalid access token");
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT s.revoked_at, o.role FROM operator_sessions s JOIN operators o ON o.username = s.username "
-                + "WHERE s.id = ? AND s.username = ?")) {
+                "SELECT s.revoked_at, o.role, s.expires_at FROM operator_sessions s JOIN operators o "
+                + "ON o.username = s.username WHERE s.id = ? AND s.username = ?")) {
             ps.setString(1, sid);
             ps.setString(2, claims.getSubject());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || rs.getTimestamp(1) != null) {
+                if (!rs.next() || rs.getTimestamp(1) != null
+                    || sessionOnly && !rs.getTimestamp(3).toInstant().isAfter(clock.instant())) {
                     return AuthCheck.fail("AUTH_001", "session ended: log in again");
                 }
                 // the role is read now, so a demoted operator loses rights before the token expires
@@ -182,33 +195,6 @@ public class OperatorSessions {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         return "hbr_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** The shared HS256 key: read from the store, or made and stored (the first writer wins, others re-read). */
-    private byte[] signingKey(SecretBox secrets) {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT setting_value FROM runtime_settings WHERE name = ?")) {
-                ps.setString(1, KEY_SETTING);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return Base64.getDecoder().decode(secrets.decrypt(rs.getString(1)));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new StoreException("cannot read the token signing key", e);
-            }
-            byte[] fresh = new byte[32];
-            random.nextBytes(fresh);
-            try {
-                update("INSERT INTO runtime_settings (name, setting_value, updated_at) VALUES (?, ?, ?)", KEY_SETTING,
-                        secrets.encrypt(Base64.getEncoder().encodeToString(fresh)), Timestamp.from(clock.instant()));
-                return fresh;
-            } catch (StoreException e) {
-                // another instance stored one first: read it
-            }
-        }
-        throw new IllegalStateException("cannot establish the token signing key");
     }
 
     private int update(String sql, Object... args) {

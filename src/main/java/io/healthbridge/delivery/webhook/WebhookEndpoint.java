@@ -2,7 +2,6 @@ package io.healthbridge.delivery.webhook;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A webhook subscription. {@code eventTypes} may use {@code *} wildcards ({@code health.sleep_*}, {@code health.*});
@@ -20,15 +19,11 @@ public record WebhookEndpoint(String id, String url, String description, List<St
             return false;
         }
         for (String pattern : eventTypes) {
-            if (pattern.equals(type) || wildcard(pattern).matcher(type).matches()) {
+            if (io.healthbridge.event.TypeGlob.matches(pattern, type)) {
                 return true;
             }
         }
         return false;
-    }
-
-    static Pattern wildcard(String pattern) {
-        return Pattern.compile(Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
     }
 
     /** The previous secret while a rotation's overlap lasts, else null. */

@@ -12,12 +12,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.event.TypeGlob;
 import io.healthbridge.security.Authenticator;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoredEvent;
@@ -57,6 +57,10 @@ public class WebSocketHub {
     public static final String PATH = "/ws/events";
     /** Close code for a client whose send buffer overflowed. */
     public static final short SLOW_CLIENT = 4000;
+    /** How long a replay waits for a full send buffer to drain before the client is closed as too slow. */
+    static final long REPLAY_WAIT_MS = 30_000;
+    /** Close code of a stream whose API key was revoked, session ended or operator deleted. */
+    public static final short REVOKED = 4001;
 
     private final Authenticator auth;
     private final EventStore events;
@@ -64,6 +68,14 @@ public class WebSocketHub {
     private final int maxBufferBytes;
     private final long pingMillis;
     private final Map<ServerWebSocket, Client> clients = new ConcurrentHashMap<>();
+    /** Replays of resumed clients: two at a time, a bounded queue behind them. */
+    private final java.util.concurrent.ExecutorService replays = new java.util.concurrent.ThreadPoolExecutor(2, 2,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(200), r -> {
+                Thread t = new Thread(r, "websocket-replay");
+                t.setDaemon(true);
+                return t;
+            });
+    private long recheckMillis = 5_000;
     /**
      * Who may want an event: clients subscribed to every user, and clients by the users they named. An event is matched
      * against these only, not against every connection (1,000 clients each on its own user cost 1,000 filter checks
@@ -87,7 +99,7 @@ public class WebSocketHub {
         /** Netty's side of the connection and its loop's writer, for Vert.x's own sockets; null for any other. */
         final ChannelHandlerContext channel;
         final LoopWriter writer;
-        volatile List<Pattern> types;
+        volatile List<TypeGlob> types;
         volatile Set<String> users;
         volatile boolean replaying;
         /** Closed for being too slow: nothing more is written to it. */
@@ -104,6 +116,9 @@ public class WebSocketHub {
         /** Whether each event type seen matches the filter, so a pattern is matched once per type, not per event. */
         volatile Map<String, Boolean> typeMatches = new ConcurrentHashMap<>();
 
+        /** The API key or access token the stream was opened with, re-checked while it is open; null in tests. */
+        volatile String credential;
+
         Client(ServerWebSocket ws, ChannelHandlerContext channel, LoopWriter writer) {
             this.ws = ws;
             this.channel = channel;
@@ -119,7 +134,7 @@ public class WebSocketHub {
         }
 
         private boolean wants(String type, String subject) {
-            List<Pattern> t = types;
+            List<TypeGlob> t = types;
             Set<String> u = users;
             if (t == null || (u != null && !u.isEmpty() && !u.contains(subject))) {
                 return false;
@@ -127,7 +142,7 @@ public class WebSocketHub {
             Map<String, Boolean> cache = typeMatches;
             Boolean known = cache.get(type);
             if (known == null) {
-                known = t.stream().anyMatch(p -> p.matcher(type).matches());
+                known = t.stream().anyMatch(p -> p.matches(type));
                 if (cache.size() < 1000) {
                     cache.put(type, known);
                 }
@@ -149,6 +164,11 @@ public class WebSocketHub {
     /** Attaches {@code /ws/events} to the HTTP server's router. */
     public void attach(Router router, Vertx vertx) {
         router.route(PATH).order(-1000).handler(ctx -> upgrade(ctx, vertx));
+        // credentials are checked again while streams are open, off the event loop
+        vertx.setPeriodic(recheckMillis, id -> vertx.executeBlocking(() -> {
+            recheckCredentials();
+            return null;
+        }, false));
         LOG.info("WebSocket event stream on {}", PATH);
     }
 
@@ -176,11 +196,12 @@ public class WebSocketHub {
         // Vert.x-web hands out a wrapper of the socket; the connection underneath is the one the socket writes to
         ChannelHandlerContext channel = ctx.request().connection() instanceof ConnectionBase connection
                 ? connection.channelHandlerContext() : null;
-        ctx.request().toWebSocket().onSuccess(ws -> open(ws, channel, vertx)).onFailure(e ->
+        String credential = key;
+        ctx.request().toWebSocket().onSuccess(ws -> open(ws, channel, vertx).credential = credential).onFailure(e ->
                 LOG.debug("WebSocket upgrade failed: {}", e.getMessage()));
     }
 
-    private void open(ServerWebSocket ws, ChannelHandlerContext channel, Vertx vertx) {
+    private Client open(ServerWebSocket ws, ChannelHandlerContext channel, Vertx vertx) {
         Client client = add(ws, channel);
         long timer = vertx.setPeriodic(pingMillis, id -> {
             if (!ws.isClosed()) {
@@ -198,6 +219,39 @@ public class WebSocketHub {
         });
         control(client, "healthbridge.ws.connected", EventJson.object().put("message",
                 "send {\"action\":\"subscribe\",\"types\":[\"health.*\"]} to receive events"));
+        return client;
+    }
+
+    /**
+     * Closes every open stream whose credential no longer stands: a revoked API key, a logged-out or revoked operator
+     * session, a deleted operator. Each distinct credential is checked once per round.
+     */
+    public void recheckCredentials() {
+        Map<String, Boolean> valid = new HashMap<>();
+        for (Client c : clients.values()) {
+            String credential = c.credential;
+            if (credential == null || c.ws.isClosed()) {
+                continue;
+            }
+            boolean ok = valid.computeIfAbsent(credential, k -> {
+                try {
+                    return auth.stillValid(k);
+                } catch (RuntimeException e) {
+                    return true; // the store did not answer: keep the stream, check again next round
+                }
+            });
+            if (!ok) {
+                c.dropped = true;
+                meters.counter("healthbridge.websocket.revoked.closed").increment();
+                LOG.info("WebSocket client {} closed: its credential was revoked", c.ws.remoteAddress());
+                c.ws.close(REVOKED, "credentials revoked or session ended");
+            }
+        }
+    }
+
+    /** How often open streams' credentials are checked again. */
+    public void setRecheckMillis(long millis) {
+        this.recheckMillis = Math.max(50, millis);
     }
 
     /** Registers an upgraded socket as a client (not yet subscribed). */
@@ -222,7 +276,7 @@ public class WebSocketHub {
     void onMessage(Client client, String text) {
         JsonNode msg;
         try {
-            msg = EventJson.read(text);
+            msg = EventJson.readStrict(text);
         } catch (RuntimeException e) {
             error(client, "message is not JSON");
             return;
@@ -235,27 +289,35 @@ public class WebSocketHub {
                 unindex(client);
                 control(client, "healthbridge.ws.unsubscribed", EventJson.object());
             }
-            case "resume" -> resume(client, msg.path("after").asText(null));
+            case "resume" -> {
+                // a replay reads the store and may write thousands of frames: never on the event loop
+                String after = msg.path("after").asText(null);
+                try {
+                    replays.execute(() -> resume(client, after));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    error(client, "too many resumes at once: try again in a moment");
+                }
+            }
             default -> error(client, "unknown action '" + action + "': use subscribe, unsubscribe or resume");
         }
     }
 
     private void subscribe(Client client, JsonNode msg) {
-        List<Pattern> patterns = new ArrayList<>();
+        List<TypeGlob> patterns = new ArrayList<>();
         JsonNode types = msg.get("types");
         if (types != null && !types.isArray()) {
             error(client, "types must be a list");
             return;
         }
         if (types == null || types.isEmpty()) {
-            patterns.add(Pattern.compile(".*"));
+            patterns.add(TypeGlob.of("*"));
         } else {
             for (JsonNode t : types) {
                 if (!t.isTextual() || t.asText().length() > 100) {
                     error(client, "types must be strings such as health.sleep_*");
                     return;
                 }
-                patterns.add(Pattern.compile(Pattern.quote(t.asText()).replace("*", "\\E.*\\Q")));
+                patterns.add(TypeGlob.of(t.asText()));
             }
         }
         Set<String> users = new HashSet<>();
@@ -318,7 +380,7 @@ public class WebSocketHub {
                     break; // sent live since the subscription
                 }
                 if (client.wants(e) && !alreadyLive.contains(e.id())) {
-                    if (!write(client, e.payload())) {
+                    if (!writeReplayed(client, e.payload())) {
                         return;
                     }
                     sent.add(e.id());
@@ -484,6 +546,28 @@ public class WebSocketHub {
         c.ws.writeTextMessage(json);
         frames.increment();
         return true;
+    }
+
+    /**
+     * Writes a replayed event, waiting while the client's send buffer is full (a replay is the client's own request:
+     * it is paced by the client, not judged slow); gives up after {@link #REPLAY_WAIT_MS} without progress.
+     */
+    private boolean writeReplayed(Client c, String json) {
+        long waited = 0;
+        while (c.ws.writeQueueFull() && !c.dropped && !c.ws.isClosed()) {
+            if (waited >= REPLAY_WAIT_MS) {
+                closeSlow(c);
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            waited += 5;
+        }
+        return write(c, json);
     }
 
     private void closeSlow(Client c) {
