@@ -67,6 +67,7 @@ public class HealthbridgeRuntime {
             @Override
             public void beforeConfigure(BaseMainSupport m) {
                 try {
+                    io.healthbridge.http.NoEchoHeaderFilterStrategy.install(m.getCamelContext());
                     beans = HealthbridgeBeans.bind(m.getCamelContext());
                 } catch (Exception e) {
                     throw new IllegalStateException("Healthbridge cannot start: " + e.getMessage(), e);

@@ -59,6 +59,11 @@ public final class PackagedRuntime implements AutoCloseable {
         pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
         pb.environment().put("HEALTHBRIDGE_PUBLIC_URL", "http://127.0.0.1:" + port);
         pb.environment().put("HEALTHBRIDGE_ADMIN_API_KEY", ADMIN);
+        // a load from one address would measure the request rate limits, not the runtime: off unless env sets them
+        for (String surface : new String[] { "API_PER_CREDENTIAL", "API_PER_ADDRESS", "PUSH_PER_PROVIDER",
+                "PUSH_PER_ADDRESS", "CONNECT_PER_ADDRESS", "OTHER_PER_ADDRESS" }) {
+            pb.environment().put("HEALTHBRIDGE_RATE_LIMIT_" + surface, "none");
+        }
         pb.environment().putAll(env);
         PackagedRuntime rt = new PackagedRuntime(pb.start(), port);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))

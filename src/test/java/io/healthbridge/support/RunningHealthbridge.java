@@ -61,6 +61,11 @@ public final class RunningHealthbridge implements AutoCloseable {
         p.setProperty("healthbridge.simulator.port", "0");
         p.setProperty("healthbridge.demo.users", "");
         p.setProperty("healthbridge.api.admin-key", ADMIN_KEY);
+        // tests drive many requests from one address: rate limits only where a test sets them
+        for (String surface : new String[] { "api-per-credential", "api-per-address", "push-per-provider",
+                "push-per-address", "connect-per-address", "other-per-address" }) {
+            p.setProperty("healthbridge.rate-limit." + surface, "none");
+        }
         if ("postgres".equals(System.getProperty("healthbridge.test.store"))) {
             // the whole suite on PostgreSQL (mvn test -Dhealthbridge.test.store=postgres): one database per work folder,
             // so a restart on the same folder finds its data again

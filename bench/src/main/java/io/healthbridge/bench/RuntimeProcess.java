@@ -66,6 +66,11 @@ final class RuntimeProcess implements AutoCloseable {
         pb.environment().put("HEALTHBRIDGE_PUBLIC_URL", "http://127.0.0.1:" + port);
         pb.environment().put("HEALTHBRIDGE_SIMULATOR_PORT", String.valueOf(Bench.freePort()));
         pb.environment().put("HEALTHBRIDGE_ADMIN_API_KEY", Bench.ADMIN_KEY);
+        // a load from one address would measure the request rate limits, not the runtime: off unless env sets them
+        for (String surface : new String[] { "API_PER_CREDENTIAL", "API_PER_ADDRESS", "PUSH_PER_PROVIDER",
+                "PUSH_PER_ADDRESS", "CONNECT_PER_ADDRESS", "OTHER_PER_ADDRESS" }) {
+            pb.environment().put("HEALTHBRIDGE_RATE_LIMIT_" + surface, "none");
+        }
         pb.environment().putAll(env);
         long t0 = System.nanoTime();
         Process p = pb.start();
