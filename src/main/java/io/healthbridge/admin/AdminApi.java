@@ -64,7 +64,7 @@ public class AdminApi {
     public void setMaintenance(Exchange exchange) throws Exception {
         JsonNode body;
         try {
-            body = EventJson.read(exchange.getIn().getBody(String.class));
+            body = EventJson.readStrict(exchange.getIn().getBody(String.class));
         } catch (RuntimeException e) {
             ApiError.invalid(exchange, "a JSON object {\"enabled\": true|false, \"message\": \"…\"} is required", null);
             return;

@@ -24,6 +24,11 @@ public class ApiAuth implements Processor {
     /** The operator session of the request (absent for API keys). */
     public static final String SESSION = "Healthbridge.session";
 
+    /** Reads only an admin may make: who the operators are, the keys and the audit log. */
+    private static final Set<String> ADMIN_ONLY = Set.of("/api/v1/operators", "/api/v1/keys", "/api/v1/audit");
+    /** Writes every authenticated principal may make about itself. */
+    private static final Set<String> ANY_PRINCIPAL = Set.of("/api/v1/auth/logout");
+
     private static final Set<String> OPEN = Set.of("/api/openapi.json", "/api/docs", "/api/v1/auth/login",
             "/api/v1/auth/refresh");
 
@@ -45,7 +50,13 @@ public class ApiAuth implements Processor {
             return;
         }
         String method = exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
-        if (!check.principal().may(method)) {
+        boolean adminOnly = ADMIN_ONLY.stream().anyMatch(p::startsWith);
+        if (adminOnly && !check.principal().may("POST")) {
+            deny(exchange, 403, "AUTH_003", "only an admin may see this");
+            return;
+        }
+        // ending one's own session is every principal's right, whatever its role
+        if (!check.principal().may(method) && !ANY_PRINCIPAL.contains(p)) {
             deny(exchange, 403, "AUTH_003", check.sessionId() == null ? "this API key may only read"
                     : "the viewer role may only read");
             return;

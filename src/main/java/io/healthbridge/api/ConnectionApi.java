@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.healthbridge.auth.ConnectFlow;
+import io.healthbridge.auth.ConnectLinks;
 import io.healthbridge.auth.OAuthException;
 import io.healthbridge.provider.ProviderRegistry;
 import io.healthbridge.store.Connection;
@@ -28,11 +29,48 @@ public class ConnectionApi {
                     Map.of("parameter", "user"));
             return;
         }
+        ConnectLinks links = exchange.getContext().getRegistry().lookupByNameAndType("connectLinks", ConnectLinks.class);
+        if (links != null) {
+            String problem = links.problem(provider, user, EventApi.param(exchange, "expires"),
+                    EventApi.param(exchange, "sig"));
+            if (problem != null) {
+                ApiError.respond(exchange, 401, "AUTH_001", problem, Map.of());
+                return;
+            }
+        }
         var location = EventApi.bean(exchange, "connectFlow", ConnectFlow.class).start(provider, user);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
         exchange.getMessage().setHeader("Location", location.toString());
         exchange.getMessage().setBody("");
+    }
+
+    /** {@code POST /api/v1/connect-links {"user","provider","ttl_seconds"}}: a signed link for one user (admin). */
+    public void link(Exchange exchange) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode body = Json.objectBody(exchange);
+        String user = body == null ? null : body.path("user").asText(null);
+        String provider = body == null ? null : body.path("provider").asText(null);
+        long ttl = body == null ? 3600 : body.path("ttl_seconds").asLong(3600);
+        Map<String, String> problems = new java.util.LinkedHashMap<>();
+        if (user == null || user.isBlank() || user.length() > 128) {
+            problems.put("user", "required: the Healthbridge user id (at most 128 characters)");
+        }
+        if (provider == null || EventApi.bean(exchange, "providerRegistry", ProviderRegistry.class).api(provider).isEmpty()) {
+            problems.put("provider", "required: a known provider");
+        }
+        if (ttl < 60 || ttl > ConnectLinks.MAX_TTL.toSeconds()) {
+            problems.put("ttl_seconds", "between 60 and " + ConnectLinks.MAX_TTL.toSeconds());
+        }
+        if (!problems.isEmpty()) {
+            ApiError.invalid(exchange, "cannot make a connect link", problems);
+            return;
+        }
+        ConnectLinks links = EventApi.bean(exchange, "connectLinks", ConnectLinks.class);
+        String base = exchange.getContext().getPropertiesComponent().resolveProperty("healthbridge.public-url")
+                .orElse("");
+        java.time.Duration d = java.time.Duration.ofSeconds(ttl);
+        Json.respond(exchange, 201, Map.of("url", base.replaceAll("/+$", "") + "/connect/" + provider + "?"
+                + links.query(provider, user, d), "expires_at", links.expiry(d).toString()));
     }
 
     public void callback(Exchange exchange) throws Exception {

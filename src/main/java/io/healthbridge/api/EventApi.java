@@ -103,7 +103,8 @@ public class EventApi {
         }
         String provider = param(exchange, "provider");
         String status = param(exchange, "status");
-        List<Map<String, Object>> out = store.list(provider, status, limit, offset).stream().map(EventApi::json).toList();
+        List<Map<String, Object>> out = store.list(provider, status, limit, offset).stream().map(EventApi::listed)
+                .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("dead_letters", out);
         body.put("total", store.count(provider, status));
@@ -140,6 +141,22 @@ public class EventApi {
             return;
         }
         Json.respond(exchange, 200, Map.of("id", id, "status", DeadLetter.REPLAYED, "event_ids", result.eventIds()));
+    }
+
+    /** A dead letter in a list: an excerpt of its raw payload and event, with their sizes; the whole by its id. */
+    static Map<String, Object> listed(DeadLetterStore.Listed l) {
+        DeadLetter d = l.letter();
+        Map<String, Object> m = json(d);
+        m.remove("raw");
+        m.remove("event");
+        m.put("raw_excerpt", d.raw());
+        m.put("raw_size", l.rawSize());
+        m.put("raw_truncated", l.rawSize() > DeadLetterStore.EXCERPT_CHARS);
+        if (d.event() != null) {
+            m.put("event_excerpt", d.event());
+            m.put("event_size", l.eventSize());
+        }
+        return m;
     }
 
     static Map<String, Object> json(DeadLetter d) {

@@ -16,10 +16,11 @@ public final class Json {
     private Json() {
     }
 
-    /** The request body as a JSON object, or null when it is empty, not JSON or not an object. */
+    /** The request body as a JSON object, or null when it is empty, not JSON (a key twice too) or not an object. */
     public static com.fasterxml.jackson.databind.JsonNode objectBody(Exchange exchange) {
         try {
-            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(exchange.getIn().getBody(String.class));
+            com.fasterxml.jackson.databind.JsonNode n = io.healthbridge.event.EventJson.readStrict(
+                    exchange.getIn().getBody(String.class));
             return n != null && n.isObject() ? n : null;
         } catch (Exception e) {
             return null;

@@ -20,7 +20,7 @@ public class KeysApi {
         String name = null;
         Set<String> scopes = new LinkedHashSet<>();
         try {
-            JsonNode body = EventJson.read(exchange.getIn().getBody(String.class));
+            JsonNode body = EventJson.readStrict(exchange.getIn().getBody(String.class));
             name = body.path("name").isTextual() ? body.get("name").asText() : null;
             if (name == null || name.isBlank() || name.length() > 128) {
                 errors.put("name", "required, at most 128 characters");

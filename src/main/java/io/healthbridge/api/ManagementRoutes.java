@@ -35,7 +35,8 @@ public class ManagementRoutes extends RouteBuilder {
         rest("/api/v1").produces(JSON)
                 .get("/connections").id("api-connections-list").to("direct:api-connections-list")
                 .get("/connections/{id}").id("api-connections-get").to("direct:api-connections-get")
-                .delete("/connections/{id}").id("api-connections-delete").to("direct:api-connections-delete");
+                .delete("/connections/{id}").id("api-connections-delete").to("direct:api-connections-delete")
+                .post("/connect-links").id("api-connect-links-create").to("direct:api-connect-links-create");
         rest("/connect")
                 .get("/{provider}").id("connect-start").to("direct:connect-start")
                 .get("/{provider}/callback").id("connect-callback").to("direct:connect-callback");
@@ -43,6 +44,7 @@ public class ManagementRoutes extends RouteBuilder {
         from("direct:api-connections-get").routeId("api-connections-get-impl").process(connections::get);
         from("direct:api-connections-delete").routeId("api-connections-delete-impl").process(connections::delete);
         from("direct:connect-start").routeId("connect-start-impl").process(connections::start);
+        from("direct:api-connect-links-create").routeId("api-connect-links-create-impl").process(connections::link);
         from("direct:connect-callback").routeId("connect-callback-impl").process(connections::callback);
         KeysApi keys = new KeysApi();
         rest("/api/v1/keys").produces(JSON)

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +30,7 @@ public class ConnectFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectFlow.class);
     /** How long a started authorization may wait for its callback. */
     static final Duration STATE_TTL = Duration.ofMinutes(15);
+    private volatile Instant nextPurge = Instant.EPOCH;
 
     private final ConnectionStore store;
     private final OAuthClient oauth;
@@ -68,6 +70,11 @@ public class ConnectFlow {
         String state = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         CodeVerifier verifier = s.pkce() ? new CodeVerifier() : null;
         URI redirect = redirectUri(provider);
+        Instant now = clock.instant();
+        if (now.isAfter(nextPurge)) {
+            nextPurge = now.plusSeconds(60);
+            store.purgeStates(now.minus(STATE_TTL)); // abandoned flows: their states can never complete
+        }
         store.saveState(state, provider, userId, verifier == null ? null : verifier.getValue(), redirect.toString(),
                 clock.instant());
         Map<String, String> q = new LinkedHashMap<>();

@@ -43,7 +43,7 @@ public class BackfillApi {
         Instant to = Instant.now();
         List<String> datasets = new ArrayList<>();
         try {
-            JsonNode body = EventJson.read(exchange.getIn().getBody(String.class));
+            JsonNode body = EventJson.readStrict(exchange.getIn().getBody(String.class));
             from = time(body.get("from"), "from", errors);
             if (body.hasNonNull("to")) {
                 to = time(body.get("to"), "to", errors);

@@ -63,6 +63,21 @@ public final class EventJson {
         }
     }
 
+    /**
+     * Parses a client's request (the management API, WebSocket messages) strictly: a key given twice is refused, not
+     * settled by the last one ({@code "scopes":["read"],"scopes":["admin"]} must not make an admin key).
+     */
+    public static JsonNode readStrict(String json) {
+        try {
+            return STRICT.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = MAPPER.reader()
+            .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     /** Parses UTF-8 JSON bytes as they are (no decoding to a String first). */
     public static JsonNode read(byte[] json) {
         try {

@@ -11,7 +11,8 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.healthbridge.quota.QuotaSpec;
 
 /**
- * Login attempts allowed per client address and per username (Bucket4j token buckets, e.g. {@code 5/1m}); an
+ * Login attempts allowed per client address and per username from that address (Bucket4j token buckets, e.g.
+ * {@code 5/1m}), so nobody can lock an operator out by failing logins from another address; an
  * attempt beyond them is refused with the time to wait, before any password is checked. At most {@code maxKeys}
  * addresses and names are tracked, so a flood of invented names cannot grow memory without bound.
  */
@@ -33,7 +34,8 @@ public class LoginLimiter {
         if (buckets.size() > maxKeys) {
             buckets.clear(); // crude but bounded; a flood this large resets to fresh (still limited) buckets
         }
-        for (String key : new String[] { "a:" + address, "u:" + Operators.normalise(username) }) {
+        // a username's attempts count per address: failures from elsewhere never lock its owner out
+        for (String key : new String[] { "a:" + address, "u:" + Operators.normalise(username) + "@" + address }) {
             QuotaSpec spec = key.startsWith("a:") ? perAddress : perUser;
             if (spec.isUnlimited()) {
                 continue;

@@ -48,6 +48,9 @@ public interface ConnectionStore {
     /** Takes a pending authorization (single use); empty when unknown or already used. */
     Optional<PendingAuthorization> takeState(String state);
 
+    /** Deletes authorization states started before {@code before} (abandoned flows); how many. */
+    int purgeStates(Instant before);
+
     /** A started OAuth authorization waiting for its callback. */
     record PendingAuthorization(String state, String provider, String userId, String codeVerifier, String redirectUri,
             Instant createdAt) {

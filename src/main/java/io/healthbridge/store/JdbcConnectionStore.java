@@ -147,6 +147,11 @@ public class JdbcConnectionStore implements ConnectionStore {
     }
 
     @Override
+    public int purgeStates(Instant before) {
+        return update("DELETE FROM oauth_states WHERE created_at < ?", ts(before));
+    }
+
+    @Override
     public Optional<PendingAuthorization> takeState(String state) {
         try (java.sql.Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT * FROM oauth_states WHERE state = ?")) {

@@ -51,12 +51,27 @@ public class JdbcDeadLetterStore implements DeadLetterStore {
     }
 
     @Override
-    public List<DeadLetter> list(String provider, String status, int limit, int offset) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM dead_letters WHERE 1 = 1");
+    public List<Listed> list(String provider, String status, int limit, int offset) {
+        StringBuilder sql = new StringBuilder("SELECT id, provider, dataset, user_id, provider_user_id, zone, stage, "
+                + "reason_code, reason, SUBSTRING(raw, 1, " + EXCERPT_CHARS + ") AS raw, CHAR_LENGTH(raw) AS raw_size, "
+                + "SUBSTRING(event, 1, " + EXCERPT_CHARS + ") AS event, CHAR_LENGTH(event) AS event_size, status, "
+                + "created_at, replayed_at, replay_result FROM dead_letters WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         filter(sql, args, provider, status);
-        sql.append(" ORDER BY created_at DESC, id");
-        return select(sql.toString(), args, limit, offset);
+        sql.append(" ORDER BY created_at DESC, id LIMIT ").append(Math.max(0, limit)).append(" OFFSET ")
+                .append(Math.max(0, offset));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, args);
+            List<Listed> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Listed(row(rs), rs.getLong("raw_size"), rs.getLong("event_size")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list dead letters", e);
+        }
     }
 
     @Override
@@ -122,18 +137,21 @@ public class JdbcDeadLetterStore implements DeadLetterStore {
             List<DeadLetter> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Timestamp replayed = rs.getTimestamp("replayed_at");
-                    out.add(new DeadLetter(rs.getString("id"), rs.getString("provider"), rs.getString("dataset"),
-                            rs.getString("user_id"), rs.getString("provider_user_id"), rs.getString("zone"),
-                            rs.getString("stage"),
-                            rs.getString("reason_code"), rs.getString("reason"), rs.getString("raw"),
-                            rs.getString("event"), rs.getString("status"), rs.getTimestamp("created_at").toInstant(),
-                            replayed == null ? null : replayed.toInstant(), rs.getString("replay_result")));
+                    out.add(row(rs));
                 }
             }
             return out;
         } catch (SQLException e) {
             throw new StoreException("cannot read dead letters", e);
         }
+    }
+
+    private static DeadLetter row(ResultSet rs) throws SQLException {
+        Timestamp replayed = rs.getTimestamp("replayed_at");
+        return new DeadLetter(rs.getString("id"), rs.getString("provider"), rs.getString("dataset"),
+                rs.getString("user_id"), rs.getString("provider_user_id"), rs.getString("zone"), rs.getString("stage"),
+                rs.getString("reason_code"), rs.getString("reason"), rs.getString("raw"), rs.getString("event"),
+                rs.getString("status"), rs.getTimestamp("created_at").toInstant(),
+                replayed == null ? null : replayed.toInstant(), rs.getString("replay_result"));
     }
 }

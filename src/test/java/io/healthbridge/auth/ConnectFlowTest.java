@@ -40,9 +40,18 @@ class ConnectFlowTest {
         return NO_REDIRECTS.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A signed connect link, as an operator gets one for a user. */
+    static URI link(String provider, String user) throws Exception {
+        HttpResponse<String> r = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/connect-links"))
+                .header("Authorization", "Bearer " + RunningHealthbridge.ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"provider\":\"" + provider + "\"}")));
+        assertThat(r.statusCode()).isEqualTo(201);
+        return URI.create(io.healthbridge.event.EventJson.read(r.body()).get("url").asText());
+    }
+
     /** Follows start → provider consent → callback; returns the callback answer. */
     static HttpResponse<String> connect(String provider, String user) throws Exception {
-        HttpResponse<String> start = get(hb.uri("/connect/" + provider + "?user=" + user));
+        HttpResponse<String> start = get(link(provider, user));
         assertThat(start.statusCode()).isEqualTo(302);
         URI authorize = URI.create(start.headers().firstValue("Location").orElseThrow());
         HttpResponse<String> consent = get(authorize);
@@ -66,18 +75,18 @@ class ConnectFlowTest {
 
     @Test
     void authorizeUrlCarriesStateAndPkceWhereSupported() throws Exception {
-        URI fitbit = URI.create(get(hb.uri("/connect/fitbit?user=dave")).headers().firstValue("Location").orElseThrow());
+        URI fitbit = URI.create(get(link("fitbit", "dave")).headers().firstValue("Location").orElseThrow());
         Map<String, String> q = ProviderSimulator.queryOf(fitbit);
         assertThat(q).containsKeys("state", "code_challenge", "redirect_uri").containsEntry("code_challenge_method", "S256")
                 .containsEntry("access_type", "offline");
         assertThat(q.get("redirect_uri")).isEqualTo(hb.uri("/connect/fitbit/callback").toString());
-        URI oura = URI.create(get(hb.uri("/connect/oura?user=dave")).headers().firstValue("Location").orElseThrow());
+        URI oura = URI.create(get(link("oura", "dave")).headers().firstValue("Location").orElseThrow());
         assertThat(ProviderSimulator.queryOf(oura)).containsKey("state").doesNotContainKey("code_challenge");
     }
 
     @Test
     void aStateIsSingleUseAndForgedStatesAreRefused() throws Exception {
-        HttpResponse<String> start = get(hb.uri("/connect/withings?user=erin"));
+        HttpResponse<String> start = get(link("withings", "erin"));
         HttpResponse<String> consent = get(URI.create(start.headers().firstValue("Location").orElseThrow()));
         URI callback = URI.create(consent.headers().firstValue("Location").orElseThrow());
         assertThat(get(callback).statusCode()).isEqualTo(200);
