@@ -31,7 +31,7 @@ import io.healthbridge.simulator.ProviderSimulator;
 import io.healthbridge.store.ConnectionStore;
 import io.healthbridge.store.JdbcConnectionStore;
 import java.time.Duration;
-import io.healthbridge.delivery.webhook.TargetPolicy;
+import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.delivery.websocket.WebSocketHub;
 import io.healthbridge.delivery.webhook.WebhookApi;
 import io.healthbridge.delivery.webhook.WebhookDispatcher;
@@ -82,8 +82,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
 
         Path dataDir = Path.of(property(context, "healthbridge.data.dir", "data")).toAbsolutePath().normalize();
         String url = property(context, "healthbridge.store.url", "");
-        // local files (the development secret key, first-start credentials) live here on any store
-        Files.createDirectories(dataDir);
+        // local files (the development secret key, first-start credentials) live here on any store: owner only
+        io.healthbridge.store.DataDirectory.prepare(dataDir);
         if (url.isBlank()) {
             url = io.healthbridge.store.Database.embeddedUrl(dataDir);
         }
@@ -149,7 +149,19 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 io.healthbridge.quota.QuotaSpec.parse(property(context, "healthbridge.auth.login-limit-per-user", "5/1m")),
                 io.healthbridge.quota.QuotaSpec.parse(property(context, "healthbridge.auth.login-limit-per-address", "20/1m")),
                 100_000));
+        var rateLimits = new io.healthbridge.http.RateLimits.Limits(rate(context, "api-per-credential", "1200/1m"),
+                rate(context, "api-per-address", "2400/1m"), rate(context, "push-per-provider", "6000/1m"),
+                rate(context, "push-per-address", "6000/1m"), rate(context, "connect-per-address", "30/1m"),
+                rate(context, "other-per-address", "12000/1m"));
+        registry.bind("rateLimits", database.isPostgres()
+                ? io.healthbridge.http.RateLimits.shared(rateLimits, database.dataSource())
+                : io.healthbridge.http.RateLimits.local(rateLimits));
+        registry.bind("connectLinks", new io.healthbridge.auth.ConnectLinks(io.healthbridge.security.SharedKeys.load(
+                database.dataSource(), secrets, clock, "connect-link-key"), clock,
+                Boolean.parseBoolean(property(context, "healthbridge.connect.require-signed-links", "true"))));
         bootstrapOperator(operators, System.getenv("HEALTHBRIDGE_ADMIN_PASSWORD"), dataDir);
+        // the store's files and the first-start credentials exist now: owner only, like the folder
+        io.healthbridge.store.DataDirectory.prepare(dataDir);
         connections = new JdbcConnectionStore(database.dataSource(), secrets, clock);
         registry.bind("connectionStore", connections);
 
@@ -177,9 +189,11 @@ public final class HealthbridgeBeans implements AutoCloseable {
         QuotaGate quotas = database.isPostgres() ? QuotaGate.shared(clock, database.dataSource()) : new QuotaGate(clock);
         caller = new ProviderCaller(quotas, tokens, meters, clock);
         // integrations registered through the API apply over configuration from the start
-        registry.bind("integrations", new io.healthbridge.integration.Integrations(
+        var integrations = new io.healthbridge.integration.Integrations(
                 new io.healthbridge.integration.IntegrationStore(database.dataSource(), secrets, clock), providers, caller,
-                quotas, meters, clock));
+                quotas, meters, clock);
+        integrations.setTargets(new TargetPolicy(property(context, "healthbridge.webhooks.allowed-targets", "")));
+        registry.bind("integrations", integrations);
         for (ProviderApi api : providers.all()) {
             caller.breaker(providers.settings(api.provider())); // state gauges from the start
         }
@@ -193,6 +207,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
         io.healthbridge.push.PushReceiver receiver = new io.healthbridge.push.PushReceiver(connections, providers, inbox,
                 (key, def) -> property(context, "healthbridge.providers." + key, def), meters, clock);
         receiver.setOnRevoked(events::revoked);
+        receiver.setReplayGuard(new io.healthbridge.push.ReplayGuard(database.dataSource(), clock,
+                io.healthbridge.push.PushVerifier.TOLERANCE));
         registry.bind("pushReceiver", receiver);
         pushProcessor = new io.healthbridge.push.PushProcessor(inbox, connections, poller, meters, clock);
         registry.bind("pushProcessor", pushProcessor);
@@ -231,6 +247,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         WebSocketHub hub = new WebSocketHub(authenticator, events(registry), meters,
                 Integer.parseInt(property(context, "healthbridge.websocket.max-buffer-bytes", "1048576")),
                 Long.parseLong(property(context, "healthbridge.websocket.ping-interval-ms", "30000")));
+        hub.setRecheckMillis(Long.parseLong(property(context, "healthbridge.websocket.credential-recheck-ms", "5000")));
         registry.lookupByNameAndType("eventHub", io.healthbridge.event.EventHub.class).addListener(hub::onEvent);
         registry.bind("webSocketHub", hub);
         io.healthbridge.admin.Maintenance maintenance = new io.healthbridge.admin.Maintenance(database.dataSource(), clock);
@@ -398,6 +415,10 @@ public final class HealthbridgeBeans implements AutoCloseable {
                  + "nowhere else); sign in at / and change it", file);
     }
 
+    private static io.healthbridge.quota.QuotaSpec rate(CamelContext context, String key, String fallback) {
+        return io.healthbridge.quota.QuotaSpec.parse(property(context, "healthbridge.rate-limit." + key, fallback));
+    }
+
     /**
      * With the simulator on, links the demo users ({@code healthbridge.demo.users}) to every simulated provider
      * through the real OAuth flow, so a fresh start has data flowing within seconds and no credentials.
@@ -409,6 +430,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router != null) {
             io.healthbridge.api.RequestIds.attach(router);
+            context.getRegistry().lookupByNameAndType("rateLimits", io.healthbridge.http.RateLimits.class).attach(router);
             io.healthbridge.api.ApiErrors.attach(router);
             context.getRegistry().lookupByNameAndType("webSocketHub", WebSocketHub.class).attach(router, router.vertx());
         } else {

@@ -1,4 +1,4 @@
-package io.healthbridge.delivery.webhook;
+package io.healthbridge.http;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Refuses webhook targets that resolve to private, loopback, link-local or unspecified addresses (server-side request
- * forgery), unless {@code healthbridge.webhooks.allowed-targets} lists the host or a CIDR containing the address.
+ * Refuses outbound targets (webhook URLs, integrations' base and token URLs) that resolve to an address inside the
+ * deployment's networks rather than on the internet (server-side request forgery), unless
+ * {@code healthbridge.webhooks.allowed-targets} lists the host or a CIDR containing the address.
  */
 public final class TargetPolicy {
 
@@ -73,11 +74,74 @@ public final class TargetPolicy {
         return null;
     }
 
-    static boolean isInternal(InetAddress a) {
+    /**
+     * Addresses no outbound call may reach unless allowed: loopback, private, link-local, unspecified, carrier-grade
+     * NAT (a cloud metadata service lives there), the IETF's special-purpose and reserved blocks, multicast and
+     * broadcast; an IPv6 address that carries an IPv4 one (mapped, compatible, NAT64, 6to4) is judged by that IPv4
+     * address, and Teredo, whose IPv4 address is hidden, is refused.
+     */
+    public static boolean isInternal(InetAddress a) {
         byte[] b = a.getAddress();
-        boolean uniqueLocalV6 = b.length == 16 && (b[0] & 0xfe) == 0xfc;
-        return a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-               || a.isMulticastAddress() || uniqueLocalV6;
+        if (b.length == 4) {
+            return internalV4(b);
+        }
+        if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress()
+            || a.isSiteLocalAddress()) {
+            return true;
+        }
+        int first = b[0] & 0xff;
+        int second = b[1] & 0xff;
+        if ((first & 0xfe) == 0xfc) {
+            return true; // fc00::/7 unique local
+        }
+        if (zeros(b, 0, 10) && ((b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff || zeros(b, 10, 12))) {
+            return internalV4(java.util.Arrays.copyOfRange(b, 12, 16)); // ::ffff:a.b.c.d and ::a.b.c.d
+        }
+        if (first == 0x00 && second == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
+            return internalV4(java.util.Arrays.copyOfRange(b, 12, 16)); // 64:ff9b::/96 NAT64
+        }
+        if (first == 0x20 && second == 0x02) {
+            return internalV4(java.util.Arrays.copyOfRange(b, 2, 6)); // 2002::/16 6to4
+        }
+        if (first == 0x20 && second == 0x01 && b[2] == 0 && b[3] == 0) {
+            return true; // 2001::/32 Teredo
+        }
+        if (first == 0x20 && second == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8) {
+            return true; // 2001:db8::/32 documentation
+        }
+        return first == 0x01 && second == 0x00 && zeros(b, 2, 8); // 100::/64 discard
+    }
+
+    /** IPv4 blocks that are not the public internet (RFC 6890 and its successors). */
+    private static final int[][] INTERNAL_V4 = {
+        {0, 0, 8}, {10, 0, 8}, {100, 64, 10}, {127, 0, 8}, {169, 254, 16}, {172, 16, 12}, {192, 0, 24},
+        {192, 168, 16}, {198, 18, 15}, {224, 0, 4}, {240, 0, 4}};
+    private static final int[][] INTERNAL_V4_24 = {{192, 0, 2}, {198, 51, 100}, {203, 0, 113}, {192, 88, 99}};
+
+    private static boolean internalV4(byte[] b) {
+        int address = (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | b[3] & 0xff;
+        for (int[] n : INTERNAL_V4) {
+            int base = n[0] << 24 | n[1] << 16;
+            int mask = n[2] == 0 ? 0 : -1 << (32 - n[2]);
+            if ((address & mask) == (base & mask)) {
+                return true;
+            }
+        }
+        for (int[] n : INTERNAL_V4_24) {
+            if ((address >>> 8) == (n[0] << 16 | n[1] << 8 | n[2])) {
+                return true;
+            }
+        }
+        return false; // 255.255.255.255 is inside 240.0.0.0/4
+    }
+
+    private static boolean zeros(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean allowedNetwork(InetAddress a) {

@@ -96,6 +96,13 @@ public class Integrations {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, IntegrationStore.Record> records = new ConcurrentHashMap<>();
 
+    /** Where a registered integration's URLs may point; null: anywhere. */
+    public void setTargets(io.healthbridge.http.TargetPolicy targets) {
+        this.targets = targets;
+    }
+
+    private io.healthbridge.http.TargetPolicy targets;
+
     public Integrations(IntegrationStore store, ProviderRegistry providers, ProviderCaller caller, QuotaGate quotas,
             MeterRegistry meters, Clock clock) {
         this.store = store;
@@ -208,7 +215,7 @@ public class Integrations {
     }
 
     /** JSON → setting keys; null values (JSON null) reset a field. Unknown fields and wrong types are refused. */
-    static Map<String, String> parse(JsonNode body, boolean needsProvider) {
+    Map<String, String> parse(JsonNode body, boolean needsProvider) {
         Map<String, String> errors = new LinkedHashMap<>();
         Map<String, String> out = new LinkedHashMap<>();
         if (body == null || !body.isObject()) {
@@ -236,6 +243,10 @@ public class Integrations {
                 continue;
             }
             String problem = check(field.get(), v);
+            if (problem == null && field.get().kind() == Kind.URL && targets != null) {
+                // the runtime calls these URLs (and a health check reports what they answer): never inward
+                problem = targets.problem(v.asText());
+            }
             if (problem != null) {
                 errors.put(e.getKey(), problem);
             } else {

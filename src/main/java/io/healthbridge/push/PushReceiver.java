@@ -44,6 +44,8 @@ public class PushReceiver implements Processor {
     private final MeterRegistry meters;
     private final Clock clock;
     private java.util.function.BiConsumer<Connection, String> onRevoked;
+    private ReplayGuard replays;
+    private static final String REPLAY_CLAIM = "Healthbridge.pushSignatureClaim";
 
     /** @param property reads {@code healthbridge.providers.<provider>.<key>} with a default */
     public PushReceiver(ConnectionStore connections, ProviderRegistry providers, PushInbox inbox,
@@ -63,22 +65,61 @@ public class PushReceiver implements Processor {
         byte[] body = exchange.getIn().getBody(byte[].class);
         body = body == null ? new byte[0] : body;
         try {
-            switch (provider == null ? "" : provider) {
-                case "oura" -> oura(exchange, method, body);
-                case "withings" -> withings(exchange, method, body);
-                case "fitbit" -> googleHealth(exchange, method, body);
-                case "whoop" -> whoop(exchange, method, body);
-                case "strava" -> strava(exchange, method, body);
-                case "polar" -> polar(exchange, method, body);
-                case "garmin" -> garmin(exchange, method, body);
-                default -> throw new PushVerifier.Refused(404, "no push endpoint for provider '" + provider + "'");
+            try {
+                route(exchange, provider, method, body);
+            } catch (RuntimeException e) {
+                release(exchange); // not stored: the provider's retry must not count as a replay
+                throw e;
             }
         } catch (PushVerifier.Refused r) {
-            LOG.warn("Push notification to {} refused ({}): {}", provider, r.status(), r.getMessage());
-            meters.counter("healthbridge.push.refused", "provider", String.valueOf(provider)).increment();
-            ApiError.respond(exchange, r.status(), r.status() == 404 ? "RES_001" : "AUTH_001", r.getMessage(), Map.of());
+            String known = KNOWN.contains(provider) ? provider : "unknown";
+            LOG.warn("Push notification to {} refused ({}): {}", known, r.status(), r.getMessage());
+            meters.counter("healthbridge.push.refused", "provider", known).increment();
+            ApiError.respond(exchange, r.status(), r.status() == 404 ? "RES_001" : r.status() == 409 ? "RES_002"
+                    : "AUTH_001", r.getMessage(), Map.of());
         }
     }
+
+    private void route(Exchange exchange, String provider, String method, byte[] body) throws Exception {
+        switch (provider == null ? "" : provider) {
+            case "oura" -> oura(exchange, method, body);
+            case "withings" -> withings(exchange, method, body);
+            case "fitbit" -> googleHealth(exchange, method, body);
+            case "whoop" -> whoop(exchange, method, body);
+            case "strava" -> strava(exchange, method, body);
+            case "polar" -> polar(exchange, method, body);
+            case "garmin" -> garmin(exchange, method, body);
+            // the path segment is the caller's text: never echoed, logged or made a metric tag
+            default -> throw new PushVerifier.Refused(404, "no push endpoint for this provider");
+        }
+    }
+
+    /** Refuses a signed notification already accepted within the freshness window (a replay). */
+    private void once(Exchange exchange, String provider, String signature) throws PushVerifier.Refused {
+        if (replays == null || signature == null || signature.isBlank()) {
+            return;
+        }
+        if (!replays.claim(provider, signature.trim())) {
+            throw new PushVerifier.Refused(409, "this notification was received already (a replay)");
+        }
+        exchange.setProperty(REPLAY_CLAIM, new String[] {provider, signature.trim()});
+    }
+
+    private void release(Exchange exchange) {
+        String[] claim = exchange.getProperty(REPLAY_CLAIM, String[].class);
+        if (claim != null && replays != null) {
+            replays.release(claim[0], claim[1]);
+        }
+    }
+
+    /** Where push signatures are remembered for replay protection; none: no protection. */
+    public void setReplayGuard(ReplayGuard replays) {
+        this.replays = replays;
+    }
+
+    /** The providers with a push endpoint: the only values a log line or a metric tag may name. */
+    static final java.util.Set<String> KNOWN = java.util.Set.of("oura", "withings", "fitbit", "whoop", "strava", "polar",
+            "garmin");
 
     private String setting(String provider, String key) {
         return property.apply(provider + "." + key, "");
@@ -97,6 +138,7 @@ public class PushReceiver implements Processor {
         PushVerifier.oura(exchange.getIn().getHeader("x-oura-signature", String.class),
                 exchange.getIn().getHeader("x-oura-timestamp", String.class), body,
                 providers.settings("oura").oauth().clientSecret(), clock);
+        once(exchange, "oura", exchange.getIn().getHeader("x-oura-signature", String.class));
         JsonNode n = json(body);
         String dataType = n.path("data_type").asText("");
         if ("delete".equals(n.path("event_type").asText())) {
@@ -149,6 +191,8 @@ public class PushReceiver implements Processor {
                 Optional.ofNullable(exchange.getIn().getHeader("X-HEALTHAPI-SIGNATURE", String.class))
                         .orElse(exchange.getIn().getHeader("GOOGLE-HEALTH-API-SIGNATURE", String.class)),
                 body, setting("fitbit", "webhook.authorization"), setting("fitbit", "webhook.public-key"));
+        once(exchange, "fitbit", Optional.ofNullable(exchange.getIn().getHeader("X-HEALTHAPI-SIGNATURE", String.class))
+                .orElse(exchange.getIn().getHeader("GOOGLE-HEALTH-API-SIGNATURE", String.class)));
         JsonNode n = json(body);
         String user = n.path("healthUserId").asText(n.path("userId").asText(null));
         if (user == null) {
@@ -168,6 +212,7 @@ public class PushReceiver implements Processor {
         PushVerifier.whoop(exchange.getIn().getHeader("X-WHOOP-Signature", String.class),
                 exchange.getIn().getHeader("X-WHOOP-Signature-Timestamp", String.class), body,
                 providers.settings("whoop").oauth().clientSecret(), clock);
+        once(exchange, "whoop", exchange.getIn().getHeader("X-WHOOP-Signature", String.class));
         JsonNode n = json(body);
         String type = n.path("type").asText("");
         if (type.endsWith(".deleted")) {
@@ -229,6 +274,7 @@ public class PushReceiver implements Processor {
         }
         PushVerifier.polar(exchange.getIn().getHeader("Polar-Webhook-Signature", String.class), body,
                 setting("polar", "webhook.signature-secret"));
+        once(exchange, "polar", exchange.getIn().getHeader("Polar-Webhook-Signature", String.class));
         List<String> datasets = switch (n.path("event").asText("")) {
             case "EXERCISE" -> List.of("exercises");
             case "SLEEP" -> List.of("sleep");
@@ -242,12 +288,24 @@ public class PushReceiver implements Processor {
 
     /**
      * Garmin: push bodies carry the summaries, ping bodies a callback URL to pull; both are keyed by summary type and
-     * name each user. Garmin signs nothing: the {@code garmin-client-id} header must be this app's client id, and
-     * unknown users are skipped. One inbox entry per user and summary type.
+     * name each user. Garmin signs nothing: the push URL must carry this deployment's secret token and the
+     * {@code garmin-client-id} header this app's client id; unknown users are skipped. One inbox entry per user and
+     * summary type.
      */
     private void garmin(Exchange exchange, String method, byte[] body) throws Exception {
         if (!"POST".equals(method)) {
             throw new PushVerifier.Refused(405, "notifications are POSTed");
+        }
+        // Garmin signs nothing, and its client id is no secret (the connect redirect shows it): the push URL set in
+        // Garmin's Endpoint Configuration Tool carries a secret token of this deployment's, ?token=<secret>
+        String token = setting("garmin", "webhook.token");
+        if (token.isBlank()) {
+            throw new PushVerifier.Refused(401, "Garmin pushes are refused until healthbridge.providers.garmin."
+                                                + "webhook.token is set and given in the push URL (?token=)");
+        }
+        String givenToken = exchange.getIn().getHeader("token", String.class);
+        if (givenToken == null || !PushVerifier.equal(token, givenToken)) {
+            throw new PushVerifier.Refused(401, "the push URL's token does not match");
         }
         String clientId = providers.settings("garmin").oauth().clientId();
         String given = exchange.getIn().getHeader("garmin-client-id", String.class);

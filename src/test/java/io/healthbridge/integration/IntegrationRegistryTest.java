@@ -51,7 +51,7 @@ class IntegrationRegistryTest {
 
     @Test
     void registryShowsLiveFiguresAndAppliesChangesWithoutRestart() throws Exception {
-        try (RunningHealthbridge hb = RunningHealthbridge.start(work, SimulatedProviders.settings("ivy"))) {
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, loopbackAllowed(SimulatedProviders.settings("ivy")))) {
             ProviderSimulator sim = SimulatedProviders.simulator(hb);
             hb.writeRoute("providers/oura.camel.yaml", SimulatedProviders.pollRoute("oura", "heartrate,sleep", 300,
                     "default", "default"));
@@ -158,7 +158,7 @@ class IntegrationRegistryTest {
     @Test
     void unregisterStopsCallsRegisterBringsThemBackAndAllIsKeptAcrossARestart() throws Exception {
         String secret = "client-secret-registered-via-api";
-        try (RunningHealthbridge hb = RunningHealthbridge.start(work, SimulatedProviders.settings("ivy"))) {
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, loopbackAllowed(SimulatedProviders.settings("ivy")))) {
             ProviderSimulator sim = SimulatedProviders.simulator(hb);
             hb.writeRoute("providers/oura.camel.yaml", SimulatedProviders.pollRoute("oura", "heartrate", 300,
                     "default", "default"));
@@ -196,5 +196,11 @@ class IntegrationRegistryTest {
             assertThat(hb.runtime().context().getRegistry().lookupByNameAndType("providerRegistry",
                     io.healthbridge.provider.ProviderRegistry.class).settings("oura").oauth().clientSecret()).isEqualTo(secret);
         }
+    }
+
+    /** The simulator and the dead port the health check probes are on loopback: allowed as outbound targets here. */
+    static java.util.Properties loopbackAllowed(java.util.Properties p) {
+        p.setProperty("healthbridge.webhooks.allowed-targets", "127.0.0.1");
+        return p;
     }
 }

@@ -51,6 +51,7 @@ class PushNotificationTest {
         p.setProperty("healthbridge.providers.strava.webhook.verify-token", "st-verify");
         p.setProperty("healthbridge.providers.strava.webhook.subscription-id", "120475");
         p.setProperty("healthbridge.providers.polar.webhook.signature-secret", "ps-secret");
+        p.setProperty("healthbridge.providers.garmin.webhook.token", GARMIN_TOKEN);
         hb = RunningHealthbridge.start(work, p);
         await().until(() -> hb.getJson("/api/v1/connections?user=pia").get("connections").size() == 7);
     }
@@ -59,6 +60,9 @@ class PushNotificationTest {
     static void stop() {
         hb.close();
     }
+
+    static final String GARMIN_TOKEN = "gt-0123456789abcdef";
+    static final String GARMIN_URL = "/providers/garmin/webhook?token=" + GARMIN_TOKEN;
 
     static PushInbox inbox() {
         return hb.runtime().context().getRegistry().lookupByNameAndType("pushInbox", PushInbox.class);
@@ -98,6 +102,30 @@ class PushNotificationTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("accepted");
         await().atMost(Duration.ofSeconds(15)).until(() -> events("health.workout", "oura") > 0);
+    }
+
+    @Test
+    void aSignedNotificationSentAgainIsARefusedReplay() throws Exception {
+        String body = ouraNotification("daily_activity", "pia");
+        long at = Instant.now().getEpochSecond();
+        assertThat(oura(body, at, OURA_SECRET).statusCode()).isEqualTo(200);
+        long before = stored();
+        HttpResponse<String> replay = oura(body, at, OURA_SECRET);
+        assertThat(replay.statusCode()).isEqualTo(409);
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    @Test
+    void aGarminPushWithoutTheDeploymentsTokenIsRefused() throws Exception {
+        String push = "{\"epochs\":[{\"userId\":\"pia\",\"summaryId\":\"forged\",\"steps\":93,\"durationInSeconds\":900,"
+                      + "\"startTimeInSeconds\":" + Instant.now().getEpochSecond() + ",\"startTimeOffsetInSeconds\":0}]}";
+        long before = stored();
+        for (String url : new String[] {"/providers/garmin/webhook", "/providers/garmin/webhook?token=guess"}) {
+            // the client id is no secret: the connect redirect shows it to anyone
+            assertThat(hb.send(HttpRequest.newBuilder(hb.uri(url)).header("garmin-client-id", "healthbridge-sim-client")
+                    .POST(HttpRequest.BodyPublishers.ofString(push))).statusCode()).isEqualTo(401);
+        }
+        assertThat(stored()).isEqualTo(before);
     }
 
     @Test
@@ -272,9 +300,9 @@ class PushNotificationTest {
         String push = "{\"epochs\":[{\"userId\":\"pia\",\"summaryId\":\"push-1\",\"activityType\":\"WALKING\","
                       + "\"activeKilocalories\":24,\"steps\":93,\"distanceInMeters\":49.11,\"durationInSeconds\":900,"
                       + "\"startTimeInSeconds\":" + t + ",\"startTimeOffsetInSeconds\":3600}]}";
-        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/garmin/webhook")).header("garmin-client-id", "someone-else")
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri(GARMIN_URL)).header("garmin-client-id", "someone-else")
                 .POST(HttpRequest.BodyPublishers.ofString(push))).statusCode()).isEqualTo(401);
-        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/garmin/webhook"))
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri(GARMIN_URL))
                 .header("garmin-client-id", "healthbridge-sim-client")
                 .POST(HttpRequest.BodyPublishers.ofString(push))).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> events("health.steps", "garmin") > 0);
@@ -283,7 +311,7 @@ class PushNotificationTest {
         String callback = SimulatedProviders.simulator(hb).baseUrl("garmin") + "/wellness-api/rest/dailies?uploadStartTimeInSeconds="
                           + (now - 3 * 86400) + "&uploadEndTimeInSeconds=" + now + "&token=t";
         String ping = "{\"dailies\":[{\"userId\":\"pia\",\"callbackURL\":\"" + callback + "\"}]}";
-        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/garmin/webhook"))
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri(GARMIN_URL))
                 .header("garmin-client-id", "healthbridge-sim-client")
                 .POST(HttpRequest.BodyPublishers.ofString(ping))).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> events("health.daily_activity", "garmin") > 0);

@@ -1,5 +1,6 @@
 package io.healthbridge.delivery.webhook;
 
+import io.healthbridge.http.TargetPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -47,7 +48,7 @@ public class WebhookApi {
         JsonNode body;
         try {
             String text = exchange.getIn().getBody(String.class);
-            body = text == null || text.isBlank() ? null : EventJson.read(text);
+            body = text == null || text.isBlank() ? null : EventJson.readStrict(text);
         } catch (RuntimeException e) {
             body = null;
             errors.put("body", "not valid JSON");
@@ -114,7 +115,7 @@ public class WebhookApi {
             return false;
         }
         for (DataType t : DataType.values()) {
-            if (t.eventType().equals(pattern) || WebhookEndpoint.wildcard(pattern).matcher(t.eventType()).matches()) {
+            if (io.healthbridge.event.TypeGlob.matches(pattern, t.eventType())) {
                 return true;
             }
         }
@@ -336,7 +337,7 @@ public class WebhookApi {
         Instant from = null;
         Instant to = null;
         try {
-            JsonNode body = EventJson.read(exchange.getIn().getBody(String.class));
+            JsonNode body = EventJson.readStrict(exchange.getIn().getBody(String.class));
             from = OffsetDateTime.parse(body.path("from").asText()).toInstant();
             to = body.hasNonNull("to") ? OffsetDateTime.parse(body.get("to").asText()).toInstant() : Instant.now();
         } catch (RuntimeException ex) {

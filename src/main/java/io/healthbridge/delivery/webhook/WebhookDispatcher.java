@@ -1,5 +1,6 @@
 package io.healthbridge.delivery.webhook;
 
+import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.event.OutboxReader;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.healthbridge.delivery.webhook;
 
+import io.healthbridge.http.TargetPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
