@@ -107,14 +107,17 @@ class HostileWebSocketClientTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> c.has("healthbridge.ws.subscribed"));
         c.send("{\"action\":\"resume\",\"after\":\"" + first + "\"}");
         publish("workout", "ws-h"); // matched live against the hostile filter too
+        int fast = 0;
         for (int i = 0; i < 5; i++) {
             long t0 = System.nanoTime();
             HttpResponse<String> live = HTTP.send(HttpRequest.newBuilder(hb.uri("/health/live"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(live.statusCode()).isEqualTo(200);
-            assertThat(ms).as("/health/live while a client holds a hostile filter").isLessThan(500);
+            assertThat(ms).as("/health/live while a client holds a hostile filter").isLessThan(1000);
+            fast += ms < 100 ? 1 : 0;
         }
+        assertThat(fast).as("answers within 100 ms, of 5").isGreaterThanOrEqualTo(4);
         await().atMost(Duration.ofSeconds(5)).until(() -> c.has("healthbridge.ws.resumed"));
     }
 
