@@ -98,21 +98,35 @@ public final class RateLimits {
     /** Runs first on the HTTP router (after request ids), for every path. */
     public void attach(Router router) {
         router.route().order(-1900).handler(ctx -> {
-            if (!shared) {
-                decide(ctx, take(keys(ctx)));
+            List<Map.Entry<String, QuotaSpec>> keys = keys(ctx);
+            if (keys.stream().allMatch(k -> k.getValue().isUnlimited())) {
+                ctx.next();
                 return;
             }
-            // a shared bucket is a database round trip: never on the event loop
-            List<Map.Entry<String, QuotaSpec>> keys = keys(ctx);
+            if (!shared) {
+                decide(ctx, take(keys), false);
+                return;
+            }
+            // a shared bucket is a database round trip: never on the event loop. The request waits paused, so
+            // the handlers after this one still read its body and its end
+            ctx.request().pause();
             ctx.vertx().<Optional<Duration>>executeBlocking(() -> take(keys), false)
-                    .onComplete(r -> decide(ctx, r.succeeded() ? r.result() : Optional.empty()));
+                    .onComplete(r -> decide(ctx, r.succeeded() ? r.result() : Optional.empty(), true));
         });
     }
 
-    private void decide(RoutingContext ctx, Optional<Duration> wait) {
+    private void decide(RoutingContext ctx, Optional<Duration> wait, boolean paused) {
         if (wait.isEmpty()) {
             ctx.next();
+            if (paused && !ctx.request().isEnded()) {
+                ctx.request().resume();
+            }
             return;
+        }
+        if (!ctx.request().isEnded()) {
+            // read what is left of the body and throw it away before answering, so the answer is not reset away
+            ctx.request().handler(chunk -> { });
+            ctx.request().resume();
         }
         long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
         String id = ctx.request().getHeader("X-Request-ID");

@@ -61,4 +61,27 @@ class RequestRateLimitTest {
             assertThat(hb.get("/health/live").statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void onPostgresTheBucketsAreSharedAndABodyStillArrives() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("healthbridge.store.url", io.healthbridge.support.Postgres.newDatabase());
+        p.setProperty("healthbridge.store.username", "postgres");
+        p.setProperty("healthbridge.rate-limit.api-per-credential", "4/1m");
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
+            // a request with a body passes the limiter (a database round trip off the event loop) whole
+            HttpResponse<String> created = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/keys"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"pg\",\"scopes\":[\"read\"]}")));
+            assertThat(created.statusCode()).isEqualTo(201);
+            for (int i = 0; i < 3; i++) {
+                assertThat(hb.get("/api/v1/events").statusCode()).isEqualTo(200);
+            }
+            assertThat(hb.get("/api/v1/events").statusCode()).isEqualTo(429);
+            try (var c = java.sql.DriverManager.getConnection(p.getProperty("healthbridge.store.url"), "postgres", "");
+                 var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM quota_buckets WHERE id LIKE 'rl:api:%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("buckets every instance reads").isPositive();
+            }
+        }
+    }
 }
