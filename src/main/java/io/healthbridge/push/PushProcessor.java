@@ -42,12 +42,17 @@ public class PushProcessor {
      */
     private int withings(Connection c, PushInbox.Notification n) throws InterruptedException {
         var form = io.healthbridge.event.EventJson.read(n.body());
-        int published = 0;
         long start = form.path("startdate").asLong(0);
         long end = form.path("enddate").asLong(0);
-        if (start > 0 && end > start) {
-            var window = new io.healthbridge.provider.TimeWindow(java.time.Instant.ofEpochSecond(start),
-                    java.time.Instant.ofEpochSecond(end + 1));
+        return windowThenSync(c, n, start > 0 && end > start ? new io.healthbridge.provider.TimeWindow(
+                java.time.Instant.ofEpochSecond(start), java.time.Instant.ofEpochSecond(end + 1)) : null);
+    }
+
+    /** Fetches the window a notification names (a day per request), then syncs its datasets from their cursors. */
+    private int windowThenSync(Connection c, PushInbox.Notification n, io.healthbridge.provider.TimeWindow window)
+            throws InterruptedException {
+        int published = 0;
+        if (window != null) {
             for (String dataset : n.datasets()) {
                 for (var chunk : window.chunks(Duration.ofDays(1))) {
                     published += poller.fetchWindow(c, dataset, chunk).published();
@@ -66,24 +71,16 @@ public class PushProcessor {
      */
     private int polar(Connection c, PushInbox.Notification n) throws InterruptedException {
         var body = io.healthbridge.event.EventJson.read(n.body());
-        int published = 0;
         java.time.LocalDate from = day(body.path("date").asText(body.path("from").asText(null)));
         java.time.LocalDate to = day(body.path("date").asText(body.path("to").asText(null)));
+        io.healthbridge.provider.TimeWindow window = null;
         if (from != null && to != null && !to.isBefore(from) && !to.isAfter(from.plusDays(28))) {
             // the days are the user's local days, as Polar counts them; some datasets answer one day per request
             java.time.ZoneId zone = c.zone() == null ? java.time.ZoneOffset.UTC : java.time.ZoneId.of(c.zone());
-            var window = new io.healthbridge.provider.TimeWindow(from.atStartOfDay(zone).toInstant(),
+            window = new io.healthbridge.provider.TimeWindow(from.atStartOfDay(zone).toInstant(),
                     to.plusDays(1).atStartOfDay(zone).toInstant());
-            for (String dataset : n.datasets()) {
-                for (var chunk : window.chunks(Duration.ofDays(1))) {
-                    published += poller.fetchWindow(c, dataset, chunk).published();
-                }
-            }
         }
-        for (String dataset : n.datasets()) {
-            published += poller.syncNow(c, dataset).published();
-        }
-        return published;
+        return windowThenSync(c, n, window);
     }
 
     private static java.time.LocalDate day(String text) {

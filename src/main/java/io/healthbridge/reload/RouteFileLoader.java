@@ -330,14 +330,20 @@ public class RouteFileLoader {
             throw new RouteFileRejectedException("route '" + route.getRouteId() + "': " + rootMessage(e),
                     lineOf(route, where), e);
         }
-        int colon = resolved.indexOf(':');
-        if (colon <= 0 || resolved.contains("${")) {
+        int end = 0;
+        while (end < resolved.length() && ":?/".indexOf(resolved.charAt(end)) < 0) {
+            end++;
+        }
+        if (end == 0 || end == resolved.length() || resolved.contains("${")) {
             return;
         }
-        String scheme = resolved.substring(0, colon);
-        if (context.getComponent(scheme, true, false) == null) {
+        String scheme = resolved.substring(0, end);
+        // created and started as a route's start would: a component created here but never started (quartz's
+        // scheduler) would fail this file's routes and every later user of the component. The message names the
+        // endpoint without its options, which may hold credentials
+        if (context.getComponent(scheme, true, true) == null) {
             throw new RouteFileRejectedException("route '" + route.getRouteId() + "': unknown component '" + scheme
-                                                 + "' in endpoint " + uri, lineOf(route, where), null);
+                                                 + "' in endpoint " + uri.split("\\?", 2)[0], lineOf(route, where), null);
         }
     }
 
@@ -428,14 +434,20 @@ public class RouteFileLoader {
         return context.getRoutes().stream().map(Route::getRouteId).filter(id -> !owned.containsKey(id)).toList();
     }
 
-    private static String stem(String file) {
-        String name = Path.of(file).getFileName().toString();
+    /**
+     * The stem a route without an id is named by: the file's path under the routes folder without its extension,
+     * folders joined by {@code -} ({@code team-a/ingest.camel.yaml} → {@code team-a-ingest}), so files of the same
+     * name in two folders never share a generated id, and a reload keeps it.
+     */
+    static String stem(String file) {
+        String name = file.replace('\\', '/');
         for (String ext : List.of(".camel.yaml", ".camel.yml", ".yaml", ".yml", ".java")) {
             if (name.endsWith(ext)) {
-                return name.substring(0, name.length() - ext.length());
+                name = name.substring(0, name.length() - ext.length());
+                break;
             }
         }
-        return name;
+        return name.replaceAll("^/+", "").replace('/', '-');
     }
 
     private static String sha256(String content) {

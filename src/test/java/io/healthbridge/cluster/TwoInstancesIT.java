@@ -230,8 +230,15 @@ class TwoInstancesIT {
     /** Links a user to Oura through the OAuth flow on this instance. */
     private static void connect(PackagedRuntime rt, ProviderSimulator simulator, String user) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> start = http.send(HttpRequest.newBuilder(rt.uri("/connect/oura?user=" + user))
-                .header("X-API-Key", PackagedRuntime.ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+        // an operator signs the link, as for any person connecting a provider account
+        HttpResponse<String> link = http.send(HttpRequest.newBuilder(rt.uri("/api/v1/connect-links"))
+                .header("X-API-Key", PackagedRuntime.ADMIN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"provider\":\"oura\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(link.statusCode()).as(link.body()).isEqualTo(201);
+        String url = io.healthbridge.event.EventJson.read(link.body()).get("url").asText();
+        HttpResponse<String> start = http.send(HttpRequest.newBuilder(rt.uri(url.substring(url.indexOf("/connect/"))))
+                .build(), HttpResponse.BodyHandlers.ofString());
         String location = start.headers().firstValue("Location").orElseThrow(() -> new AssertionError(
                 "no redirect to the provider: " + start.statusCode() + " " + start.body()));
         URI callback = simulator.authorize(URI.create(location));

@@ -69,7 +69,8 @@ class PushNotificationTest {
     }
 
     static long stored() {
-        return inbox().count("pending") + inbox().count("processed") + inbox().count("failed");
+        return inbox().count("pending") + inbox().count("processing") + inbox().count("processed")
+               + inbox().count("failed");
     }
 
     static HttpResponse<String> oura(String body, long timestamp, String secret) throws Exception {

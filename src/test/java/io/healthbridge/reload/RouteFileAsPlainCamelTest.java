@@ -1,0 +1,96 @@
+package io.healthbridge.reload;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.healthbridge.support.RunningHealthbridge;
+import org.apache.camel.ConsumerTemplate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Route files that plain camel-main runs as they are: a first quartz user, id-less files of one name, a bad URI. */
+class RouteFileAsPlainCamelTest {
+
+    @TempDir
+    static Path work;
+    static RunningHealthbridge hb;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hb = RunningHealthbridge.start(work);
+    }
+
+    @AfterAll
+    static void stop() {
+        hb.close();
+    }
+
+    static String status(String file) {
+        RouteFileStatus s = hb.runtime().routeFileLoader().statusOf(file);
+        return s == null ? "none" : s.ok() ? "ok" : "rejected";
+    }
+
+    @Test
+    void aQuartzRouteFileLoadsAndFiresAndQuartzKeepsWorking() throws Exception {
+        hb.writeRoute("quartz-probe.camel.yaml", """
+                - route:
+                    id: quartz-probe-1
+                    from:
+                      uri: quartz:probe/q1?cron=0/1+*+*+*+*+?
+                      steps:
+                        - setBody:
+                            constant: q1
+                        - to: seda:quartz-probe
+                """);
+        ConsumerTemplate consumer = hb.runtime().context().createConsumerTemplate();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "q1".equals(consumer.receiveBody("seda:quartz-probe", 500)));
+        hb.writeRoute("quartz-probe-2.camel.yaml", """
+                - route:
+                    id: quartz-probe-2
+                    from:
+                      uri: quartz:probe/q2?cron=0/1+*+*+*+*+?
+                      steps:
+                        - setBody:
+                            constant: q2
+                        - to: seda:quartz-probe-2
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "q2".equals(consumer.receiveBody("seda:quartz-probe-2", 500)));
+    }
+
+    @Test
+    void idLessFilesOfOneNameInTwoFoldersBothLoad() throws Exception {
+        for (String folder : new String[] {"team-a", "team-b"}) {
+            hb.writeRoute(folder + "/my-yaml-route.camel.yaml", """
+                    - from:
+                        uri: platform-http:/same-name-%s
+                        steps:
+                          - setBody:
+                              constant: %s
+                    """.formatted(folder, folder));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> "team-a".equals(hb.bodyOrNull("/same-name-team-a"))
+                && "team-b".equals(hb.bodyOrNull("/same-name-team-b")));
+        assertThat(hb.runtime().routeFileLoader().fileOf("team-a-my-yaml-route")).isEqualTo("team-a/my-yaml-route.camel.yaml");
+        assertThat(hb.runtime().routeFileLoader().fileOf("team-b-my-yaml-route")).isEqualTo("team-b/my-yaml-route.camel.yaml");
+    }
+
+    @Test
+    void anUnknownComponentIsNamedWithoutItsOptions() throws Exception {
+        hb.writeRoute("unknown-component.camel.yaml", """
+                - route:
+                    id: unknown-component
+                    from:
+                      uri: platform-http:/unknown-component
+                      steps:
+                        - to: openai?baseUrl=http://127.0.0.1:9/v1
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "rejected".equals(status("unknown-component.camel.yaml")));
+        assertThat(hb.runtime().routeFileLoader().statusOf("unknown-component.camel.yaml").reason())
+                .contains("unknown component 'openai'").doesNotContain("baseUrl");
+    }
+}
