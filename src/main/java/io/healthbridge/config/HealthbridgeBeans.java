@@ -96,7 +96,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
                     registry.lookupByNameAndType("instanceId", String.class),
                     Long.parseLong(property(context, "healthbridge.cluster.checkin-interval-ms", "5000")));
         }
-        registry.bind("dataSource", database.dataSource());
+        // the store's DataSource is never a registry bean: Camel's sql and jdbc components take the one DataSource they
+        // find, and a route file must reach a database only through a DataSource it names itself
 
         // the embedded store commits publishers' inserts together (each commit is a file write); PostgreSQL commits
         // concurrent transactions in parallel, and so does each insert on its own

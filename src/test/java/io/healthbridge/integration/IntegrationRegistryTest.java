@@ -180,8 +180,8 @@ class IntegrationRegistryTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> sim.requests("oura") > before);
 
             // the secret is sealed in the store, never in clear
-            javax.sql.DataSource ds = hb.runtime().context().getRegistry().lookupByNameAndType("dataSource",
-                    javax.sql.DataSource.class);
+            javax.sql.DataSource ds = hb.runtime().context().getRegistry().lookupByNameAndType("database",
+                    io.healthbridge.store.Database.class).dataSource();
             try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement()
                     .executeQuery("SELECT settings, client_secret FROM integrations WHERE provider = 'oura'")) {
                 assertThat(rs.next()).isTrue();

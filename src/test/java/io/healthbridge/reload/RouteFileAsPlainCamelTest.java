@@ -80,6 +80,26 @@ class RouteFileAsPlainCamelTest {
     }
 
     @Test
+    void theStoresDataSourceIsNotARouteFilesToTake() throws Exception {
+        hb.writeRoute("sql-probe.camel.yaml", """
+                - route:
+                    id: sql-probe
+                    from:
+                      uri: timer:sql-probe?repeatCount=1
+                      steps:
+                        - to: sql:CREATE TABLE probe_users (id INT)
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !"none".equals(status("sql-probe.camel.yaml")));
+        Thread.sleep(1500); // the timer would have fired by now
+        var ds = hb.runtime().context().getRegistry().lookupByNameAndType("database",
+                io.healthbridge.store.Database.class).dataSource();
+        try (var c = ds.getConnection(); var rs = c.getMetaData().getTables(null, null, "PROBE_USERS", null)) {
+            assertThat(rs.next()).as("a table made in the runtime's own store").isFalse();
+        }
+        assertThat(hb.runtime().context().getRegistry().findByType(javax.sql.DataSource.class)).isEmpty();
+    }
+
+    @Test
     void anUnknownComponentIsNamedWithoutItsOptions() throws Exception {
         hb.writeRoute("unknown-component.camel.yaml", """
                 - route:
