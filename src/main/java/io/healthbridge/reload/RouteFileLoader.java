@@ -394,6 +394,10 @@ public class RouteFileLoader {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (root instanceof ClassNotFoundException || root instanceof NoClassDefFoundError) {
+            // their message is the bare class name
+            return "class not found: " + root.getMessage() + " (is its jar on the classpath?)";
+        }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 

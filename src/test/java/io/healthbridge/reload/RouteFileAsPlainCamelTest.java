@@ -100,6 +100,25 @@ class RouteFileAsPlainCamelTest {
     }
 
     @Test
+    void aMissingClassIsSaidToBeOne() throws Exception {
+        hb.writeRoute("missing-class.camel.yaml", """
+                - beans:
+                    - name: missingThing
+                      type: com.example.NoSuchThing
+                - route:
+                    id: missing-class
+                    from:
+                      uri: platform-http:/missing-class
+                      steps:
+                        - bean:
+                            ref: missingThing
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "rejected".equals(status("missing-class.camel.yaml")));
+        assertThat(hb.runtime().routeFileLoader().statusOf("missing-class.camel.yaml").reason())
+                .contains("class not found: com.example.NoSuchThing");
+    }
+
+    @Test
     void anUnknownComponentIsNamedWithoutItsOptions() throws Exception {
         hb.writeRoute("unknown-component.camel.yaml", """
                 - route:
