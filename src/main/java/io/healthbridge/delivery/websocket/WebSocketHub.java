@@ -60,7 +60,7 @@ public class WebSocketHub {
     /** How long a replay waits for a full send buffer to drain before the client is closed as too slow. */
     static final long REPLAY_WAIT_MS = 30_000;
     /** Close code of a stream whose API key was revoked, session ended or operator deleted. */
-    public static final short REVOKED = 4001;
+    public static final short REVOKED = CredentialRecheck.REVOKED;
 
     private final Authenticator auth;
     private final EventStore events;
@@ -164,11 +164,7 @@ public class WebSocketHub {
     /** Attaches {@code /ws/events} to the HTTP server's router. */
     public void attach(Router router, Vertx vertx) {
         router.route(PATH).order(-1000).handler(ctx -> upgrade(ctx, vertx));
-        // credentials are checked again while streams are open, off the event loop
-        vertx.setPeriodic(recheckMillis, id -> vertx.executeBlocking(() -> {
-            recheckCredentials();
-            return null;
-        }, false));
+        new CredentialRecheck(auth, meters, clients::values).schedule(vertx, recheckMillis);
         LOG.info("WebSocket event stream on {}", PATH);
     }
 
@@ -220,33 +216,6 @@ public class WebSocketHub {
         control(client, "healthbridge.ws.connected", EventJson.object().put("message",
                 "send {\"action\":\"subscribe\",\"types\":[\"health.*\"]} to receive events"));
         return client;
-    }
-
-    /**
-     * Closes every open stream whose credential no longer stands: a revoked API key, a logged-out or revoked operator
-     * session, a deleted operator. Each distinct credential is checked once per round.
-     */
-    public void recheckCredentials() {
-        Map<String, Boolean> valid = new HashMap<>();
-        for (Client c : clients.values()) {
-            String credential = c.credential;
-            if (credential == null || c.ws.isClosed()) {
-                continue;
-            }
-            boolean ok = valid.computeIfAbsent(credential, k -> {
-                try {
-                    return auth.stillValid(k);
-                } catch (RuntimeException e) {
-                    return true; // the store did not answer: keep the stream, check again next round
-                }
-            });
-            if (!ok) {
-                c.dropped = true;
-                meters.counter("healthbridge.websocket.revoked.closed").increment();
-                LOG.info("WebSocket client {} closed: its credential was revoked", c.ws.remoteAddress());
-                c.ws.close(REVOKED, "credentials revoked or session ended");
-            }
-        }
     }
 
     /** How often open streams' credentials are checked again. */
