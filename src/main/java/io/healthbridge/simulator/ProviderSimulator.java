@@ -160,6 +160,12 @@ public class ProviderSimulator implements AutoCloseable {
             try (var out = Files.newOutputStream(tmp)) {
                 p.store(out, "tokens issued by the provider simulator");
             }
+            try {
+                // tokens, like everything under data/: the owner's alone
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
             Files.move(tmp, grantsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.warn("Simulator tokens could not be saved to {}: {}", grantsFile, e.getMessage());

@@ -32,7 +32,8 @@ class HostileHttpClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        hb = RunningHealthbridge.start(work);
+        // the simulator on: its token file lives under data/ too
+        hb = RunningHealthbridge.start(work, io.healthbridge.support.SimulatedProviders.settings("hostile-demo"));
     }
 
     @AfterAll
@@ -136,6 +137,8 @@ class HostileHttpClientTest {
 
     @Test
     void theDataFolderIsTheOwnersAlone() throws Exception {
+        // the store, the first-start credentials, and the simulator's tokens written once the demo user connected
+        await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(hb.data().resolve("simulator-tokens.properties")));
         Set<PosixFilePermission> dir = Files.getPosixFilePermissions(hb.data());
         assertThat(dir).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.OWNER_EXECUTE);
