@@ -35,6 +35,8 @@ public class HealthbridgeRuntime {
     private RouteFileLoader loader;
     private RouteFileWatcher watcher;
     private HealthbridgeBeans beans;
+    /** Whether the route files present at start have been applied: until then the runtime is not ready. */
+    private final java.util.concurrent.atomic.AtomicBoolean routeFilesLoaded = new java.util.concurrent.atomic.AtomicBoolean();
     private long startNanos;
 
     /**
@@ -68,6 +70,7 @@ public class HealthbridgeRuntime {
             public void beforeConfigure(BaseMainSupport m) {
                 try {
                     io.healthbridge.http.NoEchoHeaderFilterStrategy.install(m.getCamelContext());
+                    m.getCamelContext().getRegistry().bind(ROUTE_FILES_LOADED, routeFilesLoaded);
                     beans = HealthbridgeBeans.bind(m.getCamelContext());
                 } catch (Exception e) {
                     throw new IllegalStateException("Healthbridge cannot start: " + e.getMessage(), e);
@@ -107,6 +110,9 @@ public class HealthbridgeRuntime {
         });
     }
 
+    /** Registry name of the flag that says the route files present at start are applied (readiness). */
+    public static final String ROUTE_FILES_LOADED = "routeFilesLoaded";
+
     private static Properties environmentOverrides(Path config) {
         try {
             Properties env = EnvironmentOverrides.from(System.getenv(), EnvironmentOverrides.declaredKeys(config));
@@ -138,6 +144,7 @@ public class HealthbridgeRuntime {
         }
         watcher = new RouteFileWatcher(loader);
         watcher.loadAll();
+        routeFilesLoaded.set(true);
         if (Boolean.parseBoolean(property(context, "healthbridge.routes.reload-enabled", "true"))) {
             long interval = Long.parseLong(property(context, "healthbridge.routes.reload-interval-ms", "200"));
             ScheduledExecutorService executor = context.getExecutorServiceManager()

@@ -22,9 +22,22 @@ class HealthReport {
             case READINESS -> HealthCheckHelper.invokeReadiness(context);
             case ALL -> HealthCheckHelper.invoke(context);
         };
-        boolean up = context.getStatus().isStarted()
+        // ready only once the route files present at start are applied: the HTTP server answers before that
+        var loaded = context.getRegistry().lookupByNameAndType(io.healthbridge.HealthbridgeRuntime.ROUTE_FILES_LOADED,
+                java.util.concurrent.atomic.AtomicBoolean.class);
+        boolean filesReady = kind == Kind.LIVENESS || loaded == null || loaded.get();
+        boolean up = context.getStatus().isStarted() && filesReady
                      && results.stream().noneMatch(r -> r.getState() == HealthCheck.State.DOWN);
         List<Map<String, Object>> checks = new ArrayList<>();
+        if (kind != Kind.LIVENESS) {
+            Map<String, Object> files = new LinkedHashMap<>();
+            files.put("name", "route-files");
+            files.put("status", filesReady ? "UP" : "DOWN");
+            if (!filesReady) {
+                files.put("message", "the route files are being applied");
+            }
+            checks.add(files);
+        }
         for (HealthCheck.Result r : results) {
             Map<String, Object> check = new LinkedHashMap<>();
             check.put("name", r.getCheck().getId());

@@ -41,7 +41,7 @@ class ManagementEndpointsTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
         JsonNode body = hb.getJson("/health");
         assertThat(body.get("status").asText()).isEqualTo("UP");
-        assertThat(body.get("checks").findValuesAsText("name")).contains("context");
+        assertThat(body.get("checks").findValuesAsText("name")).contains("context", "route-files");
         assertThat(body.get("checks").findValuesAsText("status")).containsOnly("UP");
         assertThat(hb.getJson("/health/live").get("status").asText()).isEqualTo("UP");
         assertThat(hb.getJson("/health/ready").get("status").asText()).isEqualTo("UP");
