@@ -156,4 +156,22 @@ class HostileWebSocketClientTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> c.closeCode.get() == 4001);
         assertThat(send("GET", "/api/v1/events", token, null).statusCode()).isEqualTo(401);
     }
+
+    @Test
+    void aMessageOverTheLimitIsAnsweredAndTheStreamGoesOn() throws Exception {
+        Client c = connect(RunningHealthbridge.ADMIN_KEY);
+        // 300 KiB in 60 KiB fragments: each frame is allowed, the message they make is not
+        String part = "x".repeat(60 * 1024);
+        c.ws.sendText("{\"action\":\"subscribe\",\"pad\":\"", false).join();
+        for (int i = 0; i < 5; i++) {
+            c.ws.sendText(part, false).join();
+        }
+        c.ws.sendText("\"}", true).join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.frames.stream().anyMatch(f ->
+                "healthbridge.ws.error".equals(f.path("type").asText())
+                        && f.path("message").asText().contains("256 KiB")));
+        c.send("{\"action\":\"subscribe\",\"types\":[\"health.*\"]}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.has("healthbridge.ws.subscribed"));
+        assertThat(c.closeCode.get()).isZero();
+    }
 }

@@ -59,6 +59,8 @@ public class WebSocketHub {
     public static final short SLOW_CLIENT = 4000;
     /** How long a replay waits for a full send buffer to drain before the client is closed as too slow. */
     static final long REPLAY_WAIT_MS = 30_000;
+    /** Vert.x's default largest text message ({@link HttpServerOptions#DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE}), in KiB. */
+    static final int MAX_MESSAGE_KIB = HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE / 1024;
     /** Close code of a stream whose API key was revoked, session ended or operator deleted. */
     public static final short REVOKED = CredentialRecheck.REVOKED;
 
@@ -205,6 +207,14 @@ public class WebSocketHub {
             }
         });
         ws.textMessageHandler(text -> onMessage(client, text));
+        // Vert.x drops a message whose frames add up to more than its limit and reports it here; the client is told
+        ws.exceptionHandler(e -> {
+            if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size")) {
+                error(client, "message too large: a message may be at most " + MAX_MESSAGE_KIB + " KiB");
+            } else {
+                LOG.debug("WebSocket {}: {}", ws.remoteAddress(), e.toString());
+            }
+        });
         ws.closeHandler(v -> {
             vertx.cancelTimer(timer);
             Client gone = clients.remove(ws);
