@@ -67,6 +67,16 @@ public final class HealthbridgeApplication {
         } else if (Files.isReadable(Path.of("application.properties"))) {
             configPath = Path.of("application.properties");
         }
+        int child = HeapBound.launchIfUnbounded(args);
+        if (child >= 0) {
+            System.exit(child);
+        }
+        HeapBound.watchLauncher();
+        if (System.getProperty(HeapBound.PARENT) != null) {
+            org.slf4j.LoggerFactory.getLogger(HealthbridgeApplication.class).info(
+                    "Heap bound {} MB by default (HEALTHBRIDGE_MAX_HEAP, or a -Xmx of your own, changes it)",
+                    Runtime.getRuntime().maxMemory() >> 20);
+        }
         HealthbridgeRuntime runtime = new HealthbridgeRuntime(configPath, routes == null ? null : Path.of(routes), null);
         runtime.run();
     }

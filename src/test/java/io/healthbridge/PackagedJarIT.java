@@ -67,6 +67,10 @@ class PackagedJarIT {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                     .until(() -> get(port, "/health").contains("\"status\":\"UP\""));
             assertThat(get(port, "/api/v1/ping")).contains("\"pong\": true");
+            // java -jar with no heap option: the runtime is a child JVM with the default bound
+            List<ProcessHandle> runtime = process.descendants().toList();
+            assertThat(runtime).hasSize(1);
+            assertThat(runtime.get(0).info().arguments().map(List::of).orElseThrow()).contains("-Xmx224m");
             await().atMost(Duration.ofSeconds(60)).until(() -> get(port, "/api/v1/events?type=health.heart_rate&limit=1")
                     .contains("\"type\":\"health.heart_rate\""));
 
@@ -92,7 +96,12 @@ class PackagedJarIT {
             String log = Files.readString(work.resolve("out.log"));
             assertThat(log).contains("Route file broken.camel.yaml rejected").doesNotContain("sim-at-")
                     .doesNotContain("sim-rt-").doesNotContain(password);
+            process.destroy(); // SIGTERM to the launcher stops the runtime gracefully
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(runtime).noneMatch(ProcessHandle::isAlive);
+            assertThat(Files.readString(work.resolve("out.log"))).contains("Healthbridge stopped");
         } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -108,14 +108,20 @@ public final class PackagedRuntime implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, nothing flushed. */
     public void kill() throws InterruptedException {
+        // the runtime itself: java -jar runs it in a child JVM with a heap bound
+        List<ProcessHandle> runtime = process.descendants().toList();
+        runtime.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.stream().noneMatch(ProcessHandle::isAlive));
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        List<ProcessHandle> runtime = process.descendants().toList();
+        process.destroy(); // the launcher stops its runtime gracefully
+        if (!process.waitFor(20, TimeUnit.SECONDS) || runtime.stream().anyMatch(ProcessHandle::isAlive)) {
+            runtime.forEach(ProcessHandle::destroyForcibly);
             kill();
         }
     }

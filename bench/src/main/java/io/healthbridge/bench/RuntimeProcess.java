@@ -108,7 +108,9 @@ final class RuntimeProcess implements AutoCloseable {
         long rss = 0;
         long hwm = 0;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            // java -jar with no heap option of its own runs the runtime in a child JVM: that one is measured
+            long pid = process.descendants().findFirst().map(ProcessHandle::pid).orElse(process.pid());
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     rss = kb(line) * 1024;
                 } else if (line.startsWith("VmHWM:")) {

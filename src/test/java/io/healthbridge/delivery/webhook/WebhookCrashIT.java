@@ -95,8 +95,11 @@ class WebhookCrashIT {
                 assertThat(sub.statusCode()).isEqualTo(201);
                 await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests.size() >= 20);
             } finally {
+                List<ProcessHandle> runtime = first.descendants().toList(); // java -jar's bounded child JVM
                 first.destroyForcibly(); // SIGKILL: no shutdown hook runs
                 assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                // the runtime goes with its launcher, as if killed itself
+                await().atMost(Duration.ofSeconds(5)).until(() -> runtime.stream().noneMatch(ProcessHandle::isAlive));
             }
             assertThat(receiver.requests).allSatisfy(r -> assertThat(r.answered()).isEqualTo(503));
 

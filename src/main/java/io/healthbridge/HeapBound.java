@@ -1,0 +1,116 @@
+package io.healthbridge;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A default heap bound for {@code java -jar healthbridge.jar}. A JVM started without one takes a quarter of the
+ * machine's memory as its heap and grows into it (a newcomer's runtime reached 878 MB resident on the demo), and a jar
+ * cannot name JVM options of its own. So a JVM started from the jar with no heap option runs the runtime in a child
+ * JVM with {@code -Xmx} {@value #DEFAULT} (or {@code HEALTHBRIDGE_MAX_HEAP}), and only waits for it:
+ * <ul>
+ * <li>any heap option given ({@code -Xmx}, {@code -XX:MaxHeapSize}, {@code -XX:MaxRAMPercentage}, ... on the command
+ * line or in {@code JAVA_TOOL_OPTIONS}/{@code JDK_JAVA_OPTIONS}) or {@code HEALTHBRIDGE_MAX_HEAP=none}: no child;</li>
+ * <li>SIGTERM or Ctrl-C to the launcher stops the child gracefully and the launcher exits with the child's code;</li>
+ * <li>a launcher killed outright (SIGKILL) takes the child with it within {@value #WATCH_MS} ms: the child sees its
+ * parent change and halts, as if it had been killed itself.</li>
+ * </ul>
+ */
+final class HeapBound {
+
+    static final String DEFAULT = "224m";
+    /** Set on the child: the launcher's process id. */
+    static final String PARENT = "healthbridge.launcher-pid";
+    static final long WATCH_MS = 200;
+    private static final List<String> HEAP_OPTIONS = List.of("-Xmx", "-XX:MaxHeapSize=", "-XX:MaxRAM=",
+            "-XX:MaxRAMPercentage=", "-XX:MaxRAMFraction=");
+
+    private HeapBound() {
+    }
+
+    /**
+     * The child's command when this JVM should hand the runtime to a bounded one, else empty.
+     *
+     * @param jvmArgs this JVM's options; {@code command} {@code sun.java.command}; {@code java} the java binary
+     */
+    static Optional<List<String>> childCommand(List<String> jvmArgs, String command, Optional<String> java,
+            Map<String, String> env, String[] args, long pid) {
+        String bound = env.getOrDefault("HEALTHBRIDGE_MAX_HEAP", DEFAULT).trim();
+        String jar = command == null ? "" : command.split(" ", 2)[0];
+        if (bound.isEmpty() || bound.equalsIgnoreCase("none") || !jar.endsWith(".jar") || java.isEmpty()
+                || jvmArgs.stream().anyMatch(a -> a.startsWith("-D" + PARENT + "=") || a.startsWith("-agentlib:jdwp")
+                        || HEAP_OPTIONS.stream().anyMatch(a::startsWith))
+                || mentionsHeap(env.get("JAVA_TOOL_OPTIONS")) || mentionsHeap(env.get("JDK_JAVA_OPTIONS"))) {
+            return Optional.empty();
+        }
+        if (!bound.matches("[0-9]+[kKmMgG]?")) {
+            throw new IllegalArgumentException("HEALTHBRIDGE_MAX_HEAP must be a size such as 224m or 1g, or none: "
+                    + bound);
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.get());
+        cmd.addAll(jvmArgs);
+        cmd.add("-Xmx" + bound);
+        cmd.add("-D" + PARENT + "=" + pid);
+        cmd.add("-jar");
+        cmd.add(Path.of(jar).toAbsolutePath().toString());
+        cmd.addAll(List.of(args));
+        return Optional.of(cmd);
+    }
+
+    private static boolean mentionsHeap(String options) {
+        return options != null && HEAP_OPTIONS.stream().anyMatch(options::contains);
+    }
+
+    /** Runs the runtime in a bounded child JVM if it should; answers the child's exit code, or -1 to run here. */
+    static int launchIfUnbounded(String[] args) throws Exception {
+        Optional<List<String>> cmd = childCommand(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                System.getProperty("sun.java.command"), ProcessHandle.current().info().command(), System.getenv(),
+                args, ProcessHandle.current().pid());
+        if (cmd.isEmpty()) {
+            return -1;
+        }
+        Process child = new ProcessBuilder(cmd.get()).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy(); // SIGTERM: the child stops gracefully
+                try {
+                    if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                        child.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    child.destroyForcibly();
+                }
+            }
+        }, "healthbridge-launcher-stop"));
+        return child.waitFor();
+    }
+
+    /** In the child: halts when the launcher is gone (killed outright), so no runtime is left without its parent. */
+    static void watchLauncher() {
+        String parent = System.getProperty(PARENT);
+        if (parent == null) {
+            return;
+        }
+        long launcher = Long.parseLong(parent);
+        Thread watch = new Thread(() -> {
+            while (true) {
+                if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != launcher) {
+                    Runtime.getRuntime().halt(137);
+                }
+                try {
+                    Thread.sleep(WATCH_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "healthbridge-launcher-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+}
