@@ -69,6 +69,7 @@ class RoutesReport implements Processor {
         f.put("file", s.file());
         f.put("result", s.ok() ? "ok" : "rejected");
         f.put("routes", s.routeIds());
+        f.put("defines", s.defines());
         if (!s.ok()) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("file", s.file());

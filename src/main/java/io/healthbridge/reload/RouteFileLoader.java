@@ -1,12 +1,8 @@
 package io.healthbridge.reload;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,25 +10,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
-import org.apache.camel.RoutesBuilder;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.FromDefinition;
 import org.apache.camel.model.Model;
-import org.apache.camel.model.ProcessorDefinition;
-import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.SendDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.TemplatedRouteDefinition;
-import org.apache.camel.model.ToDynamicDefinition;
-import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +32,10 @@ import org.slf4j.LoggerFactory;
 public class RouteFileLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteFileLoader.class);
-    private static final Pattern LINE = Pattern.compile("(?:line[ :]+|\\.java:)(\\d+)", Pattern.CASE_INSENSITIVE);
 
     private final CamelContext context;
+    private final FileBeans beans;
+    private final RouteFileParser parser;
     private final Path root;
     private final Clock clock;
     private final Map<String, LoadedFile> loaded = new TreeMap<>();
@@ -56,15 +43,25 @@ public class RouteFileLoader {
     private volatile RouteFileStatus lastResult;
     private MeterRegistry meterRegistry;
 
-    private record LoadedFile(String hash, List<RouteDefinition> routes) {
+    /**
+     * A file as it runs: what it defines, its route definitions in the model, and the routes Camel made for it beyond
+     * those (the routes its {@code kamelet:} endpoints create).
+     */
+    private record LoadedFile(String content, FileDefinitions defs, List<RouteDefinition> routes,
+            List<String> derived) {
         List<String> ids() {
-            return routes.stream().map(RouteDefinition::getRouteId).toList();
+            Set<String> ids = new LinkedHashSet<>();
+            routes.forEach(r -> ids.add(r.getRouteId()));
+            ids.addAll(derived);
+            return List.copyOf(ids);
         }
     }
 
     public RouteFileLoader(CamelContext context, Path root, Clock clock) {
         this.context = context;
+        this.beans = new FileBeans(context);
         this.root = root.toAbsolutePath().normalize();
+        this.parser = new RouteFileParser(context, this.root, beans);
         this.clock = clock;
     }
 
@@ -105,33 +102,44 @@ public class RouteFileLoader {
 
     /** Applies the given content of a route file; returns what happened. Never throws for a bad file. */
     public synchronized RouteFileStatus apply(String file, String content) {
-        String hash = sha256(content);
+        return apply(file, content, false);
+    }
+
+    /** {@code again}: apply even when unchanged, because something the file uses changed. */
+    private RouteFileStatus apply(String file, String content, boolean again) {
         LoadedFile current = loaded.get(file);
         RouteFileStatus previous = statuses.get(file);
-        if (current != null && current.hash.equals(hash) && previous != null && previous.ok()) {
+        if (!again && current != null && current.content.equals(content) && previous != null && previous.ok()) {
             return previous;
         }
         List<String> before = current == null ? List.of() : current.ids();
         try {
-            List<RouteDefinition> routes = applyOrRollback(file, content, current);
-            loaded.put(file, new LoadedFile(hash, routes));
-            List<String> after = routes.stream().map(RouteDefinition::getRouteId).toList();
-            logApplied(file, before, after);
+            LoadedFile now = applyOrRollback(file, content, current);
+            loaded.put(file, now);
+            List<String> after = now.ids();
+            logApplied(file, before, after, now.defs.others());
             count("applied");
-            audit("route_file.apply", file, "ok", "routes " + after);
-            return record(new RouteFileStatus(file, true, after, null, null, clock.instant()));
+            audit("route_file.apply", file, "ok", "routes " + after
+                                                  + (now.defs.others().isEmpty() ? "" : ", " + now.defs.others()));
+            RouteFileStatus status = record(new RouteFileStatus(file, true, after, null, null, clock.instant(),
+                    now.defs.others()));
+            reapplyDependents(file, current == null ? null : current.defs, now.defs);
+            return status;
         } catch (RouteFileRejectedException e) {
+            LoadedFile kept = loaded.get(file);
+            before = kept == null ? List.of() : kept.ids();
             LOG.error("Route file {} rejected{}: {} (routes kept running: {})", file,
                     e.getLine() == null ? "" : " at line " + e.getLine(), e.getMessage(), before);
             LOG.debug("Route file {} rejected", file, e);
             count("rejected");
             audit("route_file.apply", file, "rejected", (e.getLine() == null ? "" : "line " + e.getLine() + ": ")
                                                        + e.getMessage());
-            return record(new RouteFileStatus(file, false, before, e.getLine(), e.getMessage(), clock.instant()));
+            return record(new RouteFileStatus(file, false, before, e.getLine(), e.getMessage(), clock.instant(),
+                    kept == null ? List.of() : kept.defs.others()));
         }
     }
 
-    /** Removes every route of a deleted file. */
+    /** Removes everything a deleted file defined: its routes, those its Kamelets made, templates, configurations, beans. */
     public synchronized void remove(String file) {
         LoadedFile current = loaded.remove(file);
         statuses.remove(file);
@@ -139,15 +147,18 @@ public class RouteFileLoader {
             return;
         }
         try {
-            model().removeRouteDefinitions(current.routes);
-            LOG.info("Route file {} deleted: removed routes {}", file, current.ids());
+            takeDown(current);
+            beans.restore(Map.of(), current.defs.beans());
+            LOG.info("Route file {} deleted: removed routes {}{}", file, current.ids(),
+                    current.defs.others().isEmpty() ? "" : " and " + current.defs.others());
             count("removed");
             audit("route_file.delete", file, "ok", "removed routes " + current.ids());
-            lastResult = new RouteFileStatus(file, true, List.of(), null, null, clock.instant());
+            lastResult = new RouteFileStatus(file, true, List.of(), null, null, clock.instant(), List.of());
         } catch (Exception e) {
             LOG.error("Route file {} deleted but its routes {} could not all be removed: {}", file, current.ids(),
                     e.getMessage());
         }
+        reapplyDependents(file, current.defs, null);
     }
 
     public synchronized List<RouteFileStatus> statuses() {
@@ -176,232 +187,178 @@ public class RouteFileLoader {
         return statuses.get(file);
     }
 
-    private List<RouteDefinition> applyOrRollback(String file, String content, LoadedFile current)
+    private LoadedFile applyOrRollback(String file, String content, LoadedFile current)
             throws RouteFileRejectedException {
-        Parsed parsed = parse(file, content);
-        validate(file, parsed, current);
         Model model = model();
-        List<RouteDefinition> old = current == null ? List.of() : current.routes;
+        Map<String, Map<Class<?>, Object>> beansBefore = beans.snapshot();
+        List<RouteTemplateDefinition> templatesBefore = new ArrayList<>(model.getRouteTemplateDefinitions());
+        FileDefinitions defs;
         try {
-            model.removeRouteDefinitions(old);
-        } catch (Exception e) {
-            throw reject("the routes of the previous version could not be stopped", e);
+            defs = parser.parse(file, content, beansBefore, templatesBefore,
+                    current == null ? List.of() : current.defs.configurations());
+            RouteFileChecks.validate(context, defs, current == null ? Set.of() : Set.copyOf(current.ids()),
+                    current == null ? Set.of() : current.defs.beans(), taken(file), beansBefore);
+        } catch (RouteFileRejectedException e) {
+            // the parse bound the file's beans: the running version keeps its own
+            beans.restore(beansBefore, beans.changedSince(beansBefore));
+            throw e;
         }
-        List<String> added = new ArrayList<>();
         try {
-            model.addRouteDefinitions(parsed.routes);
-            parsed.routes.forEach(r -> added.add(r.getRouteId()));
-            for (TemplatedRouteDefinition t : parsed.templated) {
+            takeDown(current);
+        } catch (Exception e) {
+            beans.restore(beansBefore, defs.beans());
+            throw RouteFileChecks.reject("the previous version could not be stopped", e);
+        }
+        Set<String> baseline = routeIds();
+        try {
+            model.addRouteConfigurations(defs.configurations());
+            model.addRouteTemplateDefinitions(defs.templates());
+            model.addRouteDefinitions(defs.routes());
+            for (TemplatedRouteDefinition t : defs.templated()) {
                 model.addRouteFromTemplatedRoute(t);
-                added.add(t.getRouteId());
             }
-            List<RouteDefinition> now = new ArrayList<>();
-            for (String id : added) {
-                now.add(model.getRouteDefinition(id));
+            if (current != null) {
+                // beans the previous version bound and this one does not
+                Set<String> gone = new LinkedHashSet<>(current.defs.beans());
+                gone.removeAll(defs.beans());
+                beans.restore(Map.of(), gone);
             }
-            return now;
+            return loadedFile(content, defs, baseline);
         } catch (Exception e) {
-            rollback(parsed, old);
-            throw reject(null, e);
-        }
-    }
-
-    private void rollback(Parsed parsed, List<RouteDefinition> old) {
-        Model model = model();
-        List<String> ids = new ArrayList<>(parsed.routes.stream().map(RouteDefinition::getRouteId).toList());
-        parsed.templated.forEach(t -> ids.add(t.getRouteId()));
-        for (String id : ids) {
             try {
-                RouteDefinition def = model.getRouteDefinition(id);
-                if (def != null) {
-                    model.removeRouteDefinition(def);
-                } else if (context.getRoute(id) != null) {
-                    context.getRouteController().stopRoute(id);
-                    context.removeRoute(id);
-                }
+                takeDown(new LoadedFile("", defs, List.of(), newRoutes(baseline)));
             } catch (Exception ex) {
-                LOG.warn("Could not clean up route {} of a rejected file: {}", id, ex.getMessage());
+                LOG.warn("Could not clean up the routes of a rejected version of {}: {}", file, ex.getMessage());
             }
-        }
-        try {
-            model.addRouteDefinitions(old);
-        } catch (Exception ex) {
-            LOG.error("Could not restore the previous routes {}: {}",
-                    old.stream().map(RouteDefinition::getRouteId).toList(), ex.getMessage());
-        }
-    }
-
-    private record Parsed(List<RouteDefinition> routes, List<TemplatedRouteDefinition> templated) {
-    }
-
-    private Parsed parse(String file, String content) throws RouteFileRejectedException {
-        Path abs = root.resolve(file);
-        Resource resource = ResourceHelper.fromString("file:" + abs, content);
-        List<RouteDefinition> routes = new ArrayList<>();
-        List<TemplatedRouteDefinition> templated = new ArrayList<>();
-        try {
-            Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource);
-            for (RoutesBuilder builder : builders) {
-                if (!(builder instanceof RouteBuilder rb)) {
-                    throw new IllegalArgumentException("unsupported route builder " + builder.getClass().getName());
+            beans.restore(beansBefore, defs.beans());
+            if (current != null) {
+                try {
+                    bringUp(current);
+                    loaded.put(file, loadedFile(current.content, current.defs, baselineWithout(current)));
+                } catch (Exception ex) {
+                    loaded.remove(file);
+                    LOG.error("Could not restore the previous version of {} (routes {}): {}", file, current.ids(),
+                            ex.getMessage());
                 }
-                rb.prepareModel(context);
-                routes.addAll(rb.getRouteCollection().getRoutes());
-                templated.addAll(rb.getTemplatedRouteCollection().getTemplatedRoutes());
             }
-        } catch (Exception | LinkageError e) {
-            throw reject(null, e);
+            throw RouteFileChecks.reject(null, e);
         }
-        if (routes.isEmpty() && templated.isEmpty()) {
-            throw new RouteFileRejectedException("the file defines no route", null, null);
-        }
-        String stem = stem(file);
-        int total = routes.size() + templated.size();
-        int n = 0;
-        for (RouteDefinition r : routes) {
-            n++;
-            if (r.getRouteId() == null || r.getRouteId().isBlank()) {
-                r.setId(total == 1 ? stem : stem + "-" + n);
-            }
-        }
-        for (TemplatedRouteDefinition t : templated) {
-            n++;
-            if (t.getRouteId() == null || t.getRouteId().isBlank()) {
-                t.setRouteId(total == 1 ? stem : stem + "-" + n);
-            }
-        }
-        return new Parsed(routes, templated);
     }
 
-    private void validate(String file, Parsed parsed, LoadedFile current) throws RouteFileRejectedException {
-        Set<String> ids = new LinkedHashSet<>();
-        List<String> all = new ArrayList<>(parsed.routes.stream().map(RouteDefinition::getRouteId).toList());
-        parsed.templated.forEach(t -> all.add(t.getRouteId()));
-        for (String id : all) {
-            if (!ids.add(id)) {
-                throw new RouteFileRejectedException("duplicate route id '" + id + "' within the file",
-                        lineOf(parsed, id), null);
+    /** The file as it now runs: its own route definitions and the routes made for it since {@code baseline}. */
+    private LoadedFile loadedFile(String content, FileDefinitions defs, Set<String> baseline) {
+        List<RouteDefinition> own = new ArrayList<>();
+        for (String id : defs.routeIds()) {
+            RouteDefinition def = model().getRouteDefinition(id);
+            if (def != null) {
+                own.add(def);
             }
         }
-        Set<String> mine = current == null ? Set.of() : Set.copyOf(current.ids());
+        List<String> derived = new ArrayList<>(newRoutes(baseline));
+        derived.removeAll(defs.routeIds());
+        return new LoadedFile(content, defs, own, derived);
+    }
+
+    private Set<String> baselineWithout(LoadedFile file) {
+        Set<String> ids = routeIds();
+        ids.removeAll(file.ids());
+        return ids;
+    }
+
+    /** Puts a taken-down version back: its configurations, templates, routes and bean bindings. */
+    private void bringUp(LoadedFile file) throws Exception {
+        Model model = model();
+        model.addRouteConfigurations(file.defs.configurations());
+        model.addRouteTemplateDefinitions(file.defs.templates());
+        model.addRouteDefinitions(file.routes);
+    }
+
+    /** Stops and removes every route of the file (Kamelet routes included), then its templates and configurations. */
+    private void takeDown(LoadedFile file) throws Exception {
+        if (file == null) {
+            return;
+        }
+        Model model = model();
+        List<String> ids = new ArrayList<>(file.ids());
+        file.defs.routeIds().forEach(id -> {
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        });
         for (String id : ids) {
-            if (mine.contains(id)) {
+            RouteDefinition def = model.getRouteDefinition(id);
+            if (def != null) {
+                model.removeRouteDefinition(def);
+            } else if (context.getRoute(id) != null) {
+                context.getRouteController().stopRoute(id);
+                context.removeRoute(id);
+            }
+        }
+        for (RouteTemplateDefinition t : file.defs.templates()) {
+            model.removeRouteTemplateDefinition(t);
+        }
+        for (RouteConfigurationDefinition c : file.defs.configurations()) {
+            model.removeRouteConfiguration(c);
+        }
+    }
+
+    /** Route ids in the context and its model now. */
+    private Set<String> routeIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        model().getRouteDefinitions().forEach(r -> ids.add(r.getRouteId()));
+        context.getRoutes().forEach(r -> ids.add(r.getRouteId()));
+        return ids;
+    }
+
+    private List<String> newRoutes(Set<String> baseline) {
+        List<String> ids = new ArrayList<>(routeIds());
+        ids.removeAll(baseline);
+        return ids;
+    }
+
+    /**
+     * Files whose routes take a configuration or template this change replaced or removed are applied again, so
+     * their routes are made anew from the definitions now in force (Camel applies both when a route is created).
+     */
+    private void reapplyDependents(String changed, FileDefinitions was, FileDefinitions now) {
+        for (Map.Entry<String, LoadedFile> e : new ArrayList<>(loaded.entrySet())) {
+            LoadedFile other = e.getValue();
+            if (e.getKey().equals(changed) || !other.defs.affectedBy(other.content, was, now)) {
                 continue;
             }
-            String owner = fileOf(id);
-            if (owner != null) {
-                throw new RouteFileRejectedException("duplicate route id '" + id + "': already defined in " + owner,
-                        lineOf(parsed, id), null);
-            }
-            if (context.getRoute(id) != null || model().getRouteDefinition(id) != null) {
-                throw new RouteFileRejectedException("duplicate route id '" + id + "': a built-in route has that id",
-                        lineOf(parsed, id), null);
-            }
-        }
-        for (RouteDefinition route : parsed.routes) {
-            checkComponent(route, route.getInput());
-            for (SendDefinition<?> send : ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(),
-                    SendDefinition.class)) {
-                checkComponent(route, send.getEndpointUri(), send);
-            }
-            for (ToDynamicDefinition to : ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(),
-                    ToDynamicDefinition.class)) {
-                checkComponent(route, to.getUri(), to);
-            }
+            LOG.info("Route file {} applied again: it uses what {} changed", e.getKey(), changed);
+            apply(e.getKey(), other.content, true);
         }
     }
 
-    private void checkComponent(RouteDefinition route, FromDefinition from) throws RouteFileRejectedException {
-        if (from != null) {
-            checkComponent(route, from.getEndpointUri(), null);
-        }
-    }
-
-    /** Refuses an unknown component before the running routes of the file are touched. */
-    private void checkComponent(RouteDefinition route, String uri, ProcessorDefinition<?> where)
-            throws RouteFileRejectedException {
-        if (uri == null) {
-            return;
-        }
-        String resolved;
-        try {
-            resolved = context.resolvePropertyPlaceholders(uri);
-        } catch (Exception e) {
-            throw new RouteFileRejectedException("route '" + route.getRouteId() + "': " + rootMessage(e),
-                    lineOf(route, where), e);
-        }
-        int end = 0;
-        while (end < resolved.length() && ":?/".indexOf(resolved.charAt(end)) < 0) {
-            end++;
-        }
-        if (end == 0 || end == resolved.length() || resolved.contains("${")) {
-            return;
-        }
-        String scheme = resolved.substring(0, end);
-        // created and started as a route's start would: a component created here but never started (quartz's
-        // scheduler) would fail this file's routes and every later user of the component. The message names the
-        // endpoint without its options, which may hold credentials
-        if (context.getComponent(scheme, true, true) == null) {
-            throw new RouteFileRejectedException("route '" + route.getRouteId() + "': unknown component '" + scheme
-                                                 + "' in endpoint " + uri.split("\\?", 2)[0], lineOf(route, where), null);
-        }
-    }
-
-    private static Integer lineOf(RouteDefinition route, ProcessorDefinition<?> where) {
-        int line = where != null ? where.getLineNumber() : route.getInput() != null ? route.getInput().getLineNumber()
-                : route.getLineNumber();
-        return line > 0 ? line : null;
-    }
-
-    private static Integer lineOf(Parsed parsed, String id) {
-        for (RouteDefinition r : parsed.routes) {
-            if (id.equals(r.getRouteId())) {
-                return lineOf(r, null);
+    /** Another loaded file that satisfies {@code test}, or null. */
+    private String owner(String file, java.util.function.Predicate<FileDefinitions> test) {
+        for (Map.Entry<String, LoadedFile> e : loaded.entrySet()) {
+            if (!e.getKey().equals(file) && test.test(e.getValue().defs)) {
+                return e.getKey();
             }
         }
         return null;
     }
 
-    private RouteFileRejectedException reject(String prefix, Throwable e) {
-        String message = describe(e);
-        Integer line = null;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null) {
-                Matcher m = LINE.matcher(t.getMessage());
-                while (m.find()) {
-                    // the last position a parser names is where it gave up
-                    line = Integer.valueOf(m.group(1));
-                }
+    private RouteFileChecks.Taken taken(String file) {
+        return new RouteFileChecks.Taken() {
+            @Override
+            public String routeOwner(String routeId) {
+                return fileOf(routeId);
             }
-            if (t.getCause() == t) {
-                break;
+
+            @Override
+            public String owner(java.util.function.Predicate<FileDefinitions> test) {
+                return RouteFileLoader.this.owner(file, test);
             }
-        }
-        return new RouteFileRejectedException(prefix == null ? message : prefix + ": " + message, line, e);
+        };
     }
 
-    /** A readable reason: the outermost message and the root cause when they differ. */
-    static String describe(Throwable e) {
-        String top = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        String root = rootMessage(e);
-        String text = top.equals(root) || top.contains(root) ? top : top + ": " + root;
-        text = text.replaceAll("\\s+", " ").trim();
-        return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    private void logApplied(String file, List<String> before, List<String> after, List<String> others) {
+        if (!others.isEmpty()) {
+            LOG.info("Route file {} defines {}", file, others);
         }
-        if (root instanceof ClassNotFoundException || root instanceof NoClassDefFoundError) {
-            // their message is the bare class name
-            return "class not found: " + root.getMessage() + " (is its jar on the classpath?)";
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
-    private void logApplied(String file, List<String> before, List<String> after) {
         if (before.isEmpty()) {
             LOG.info("Route file {} added: started routes {}", file, after);
             return;
@@ -436,30 +393,5 @@ public class RouteFileLoader {
         Map<String, Boolean> owned = new LinkedHashMap<>();
         loaded.values().forEach(f -> f.ids().forEach(id -> owned.put(id, true)));
         return context.getRoutes().stream().map(Route::getRouteId).filter(id -> !owned.containsKey(id)).toList();
-    }
-
-    /**
-     * The stem a route without an id is named by: the file's path under the routes folder without its extension,
-     * folders joined by {@code -} ({@code team-a/ingest.camel.yaml} → {@code team-a-ingest}), so files of the same
-     * name in two folders never share a generated id, and a reload keeps it.
-     */
-    static String stem(String file) {
-        String name = file.replace('\\', '/');
-        for (String ext : List.of(".camel.yaml", ".camel.yml", ".yaml", ".yml", ".java")) {
-            if (name.endsWith(ext)) {
-                name = name.substring(0, name.length() - ext.length());
-                break;
-            }
-        }
-        return name.replaceAll("^/+", "").replace('/', '-');
-    }
-
-    private static String sha256(String content) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

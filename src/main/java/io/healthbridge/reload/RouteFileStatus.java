@@ -12,6 +12,8 @@ import java.util.List;
  * @param line      line of the error when known, else null
  * @param reason    why the file was rejected, else null
  * @param at        when the file was last loaded or rejected
+ * @param defines   what else the running version defines: {@code configuration x}, {@code template y}, {@code bean z}
  */
-public record RouteFileStatus(String file, boolean ok, List<String> routeIds, Integer line, String reason, Instant at) {
+public record RouteFileStatus(String file, boolean ok, List<String> routeIds, Integer line, String reason, Instant at,
+        List<String> defines) {
 }

@@ -132,4 +132,38 @@ class RouteFileAsPlainCamelTest {
         assertThat(hb.runtime().routeFileLoader().statusOf("unknown-component.camel.yaml").reason())
                 .contains("unknown component 'openai'").doesNotContain("baseUrl");
     }
+
+    @Test
+    void aRestDslFileListsEachRouteOnce() throws Exception {
+        hb.writeRoute("rest-probe.camel.yaml", """
+                - rest:
+                    path: /rest-probe
+                    get:
+                      - path: /a
+                        id: rest-probe-a
+                        to: direct:rest-probe
+                      - path: /b
+                        id: rest-probe-b
+                        to: direct:rest-probe-b
+                - route:
+                    id: rest-probe-impl
+                    from:
+                      uri: direct:rest-probe
+                      steps:
+                        - setBody:
+                            constant: rest-ok
+                - route:
+                    id: rest-probe-impl-b
+                    from:
+                      uri: direct:rest-probe-b
+                      steps:
+                        - setBody:
+                            constant: rest-ok-b
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "rest-ok".equals(hb.bodyOrNull("/rest-probe/a")));
+        assertThat(hb.bodyOrNull("/rest-probe/b")).isEqualTo("rest-ok-b");
+        java.util.List<String> ids = hb.runtime().routeFileLoader().statusOf("rest-probe.camel.yaml").routeIds();
+        assertThat(ids).as("each once").isNotEmpty().doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(hb.runtime().context().getRoute(id)).isNotNull());
+    }
 }

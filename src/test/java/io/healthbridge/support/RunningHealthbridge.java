@@ -149,6 +149,11 @@ public final class RunningHealthbridge implements AutoCloseable {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Deletes a route file, as an operator would. */
+    public void deleteRoute(String relative) throws IOException {
+        Files.delete(routes.resolve(relative));
+    }
+
     @Override
     public void close() {
         runtime.stop();

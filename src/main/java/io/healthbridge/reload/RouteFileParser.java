@@ -1,0 +1,154 @@
+package io.healthbridge.reload;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one version of a route file with Camel's own loaders (YAML DSL, jOOR Java DSL) into what it defines, without
+ * changing what runs: templates a loader put into the model are taken back out, and the file's route configurations
+ * are in force only while its routes are prepared. The beans it binds are left bound for the caller to keep or undo.
+ */
+final class RouteFileParser {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteFileParser.class);
+
+    private final CamelContext context;
+    private final Path root;
+    private final FileBeans beans;
+
+    RouteFileParser(CamelContext context, Path root, FileBeans beans) {
+        this.context = context;
+        this.root = root;
+        this.beans = beans;
+    }
+
+    private Model model() {
+        return context.getCamelContextExtension().getContextPlugin(Model.class);
+    }
+
+    FileDefinitions parse(String file, String content, Map<String, Map<Class<?>, Object>> beansBefore,
+            List<RouteTemplateDefinition> templatesBefore, List<RouteConfigurationDefinition> running)
+            throws RouteFileRejectedException {
+        Path abs = root.resolve(file);
+        Resource resource = ResourceHelper.fromString("file:" + abs, content);
+        List<RouteDefinition> routes = new ArrayList<>();
+        List<TemplatedRouteDefinition> templated = new ArrayList<>();
+        List<RouteTemplateDefinition> templates = new ArrayList<>();
+        List<RouteConfigurationDefinition> configurations = new ArrayList<>();
+        try {
+            Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource);
+            for (RoutesBuilder builder : builders) {
+                if (!(builder instanceof RouteBuilder)) {
+                    throw new IllegalArgumentException("unsupported route builder " + builder.getClass().getName());
+                }
+                if (builder instanceof RouteConfigurationBuilder rcb) {
+                    rcb.setCamelContext(context);
+                    rcb.configuration();
+                    configurations.addAll(rcb.getRouteConfigurationCollection().getRouteConfigurations());
+                }
+            }
+            // Camel applies route configurations while it prepares a route: the file's own are in force meanwhile
+            swapConfigurations(running, configurations);
+            try {
+                for (RoutesBuilder builder : builders) {
+                    ((RouteBuilder) builder).prepareModel(context);
+                }
+            } finally {
+                swapConfigurations(configurations, running);
+            }
+            for (RoutesBuilder builder : builders) {
+                RouteBuilder rb = (RouteBuilder) builder;
+                for (RouteDefinition r : rb.getRouteCollection().getRoutes()) {
+                    if (!routes.contains(r)) {
+                        routes.add(r);
+                    }
+                }
+                templated.addAll(rb.getTemplatedRouteCollection().getTemplatedRoutes());
+                templates.addAll(rb.getRouteTemplateCollection().getRouteTemplates());
+            }
+        } catch (Exception | LinkageError e) {
+            throw RouteFileChecks.reject(null, e);
+        } finally {
+            // a loader that adds templates to the model itself: the file's templates are added with its routes
+            Model model = model();
+            for (RouteTemplateDefinition t : new ArrayList<>(model.getRouteTemplateDefinitions())) {
+                if (templatesBefore.stream().noneMatch(b -> b == t)) {
+                    try {
+                        model.removeRouteTemplateDefinition(t);
+                    } catch (Exception e) {
+                        LOG.warn("Could not take back template {} of {}: {}", t.getId(), file, e.getMessage());
+                    }
+                    if (templates.stream().noneMatch(x -> x == t)) {
+                        templates.add(t);
+                    }
+                }
+            }
+        }
+        FileDefinitions defs = new FileDefinitions(routes, templated, templates, configurations,
+                beans.changedSince(beansBefore));
+        if (defs.isEmpty()) {
+            throw new RouteFileRejectedException(
+                    "the file defines nothing: no route, route template, route configuration or bean", null, null);
+        }
+        String stem = stem(file);
+        int total = routes.size() + templated.size();
+        int n = 0;
+        for (RouteDefinition r : routes) {
+            n++;
+            if (r.getRouteId() == null || r.getRouteId().isBlank()) {
+                r.setId(total == 1 ? stem : stem + "-" + n);
+            }
+        }
+        for (TemplatedRouteDefinition t : templated) {
+            n++;
+            if (t.getRouteId() == null || t.getRouteId().isBlank()) {
+                t.setRouteId(total == 1 ? stem : stem + "-" + n);
+            }
+        }
+        return defs;
+    }
+
+    private void swapConfigurations(List<RouteConfigurationDefinition> out, List<RouteConfigurationDefinition> in)
+            throws Exception {
+        Model model = model();
+        for (RouteConfigurationDefinition c : out) {
+            model.removeRouteConfiguration(c);
+        }
+        model.addRouteConfigurations(in);
+    }
+
+    /**
+     * The stem a route without an id is named by: the file's path under the routes folder without its extension,
+     * folders joined by {@code -} ({@code team-a/ingest.camel.yaml} → {@code team-a-ingest}), so files of the same
+     * name in two folders never share a generated id, and a reload keeps it.
+     */
+    static String stem(String file) {
+        String name = file.replace('\\', '/');
+        for (String ext : List.of(".camel.yaml", ".camel.yml", ".yaml", ".yml", ".java")) {
+            if (name.endsWith(ext)) {
+                name = name.substring(0, name.length() - ext.length());
+                break;
+            }
+        }
+        return name.replaceAll("^/+", "").replace('/', '-');
+    }
+
+}
