@@ -16,14 +16,16 @@ import org.apache.camel.support.PatternHelper;
 
 /**
  * Everything one version of a route file defines: routes, routes from templates, route templates (Kamelets
- * included), route configurations and the names of the beans it bound.
+ * included), route configurations, the names of the beans it bound and, for a Java file with no route, the class it
+ * holds for the Java files beside it.
  */
 record FileDefinitions(List<RouteDefinition> routes, List<TemplatedRouteDefinition> templated,
-        List<RouteTemplateDefinition> templates, List<RouteConfigurationDefinition> configurations, Set<String> beans) {
+        List<RouteTemplateDefinition> templates, List<RouteConfigurationDefinition> configurations, Set<String> beans,
+        List<String> classes) {
 
     boolean isEmpty() {
         return routes.isEmpty() && templated.isEmpty() && templates.isEmpty() && configurations.isEmpty()
-               && beans.isEmpty();
+               && beans.isEmpty() && classes.isEmpty();
     }
 
     /** Ids of the routes the file names (its routes and its templated routes). */
@@ -44,6 +46,7 @@ record FileDefinitions(List<RouteDefinition> routes, List<TemplatedRouteDefiniti
         configurations.forEach(c -> out.add("configuration " + (c.getId() == null ? "(every route)" : c.getId())));
         templates.forEach(t -> out.add("template " + t.getId()));
         beans.forEach(b -> out.add("bean " + b));
+        classes.forEach(c -> out.add("class " + c));
         return out;
     }
 
@@ -60,6 +63,7 @@ record FileDefinitions(List<RouteDefinition> routes, List<TemplatedRouteDefiniti
                 configs.addAll(d.configurations());
                 templateIds.addAll(d.templateIds());
                 beanNames.addAll(d.beans());
+                beanNames.addAll(d.classes()); // a Java file compiled with the class beside it
             }
         }
         return usesAnyOf(configs) || usesAnyTemplate(templateIds) || mentionsAny(content, beanNames);

@@ -27,13 +27,14 @@ final class RouteFileChecks {
     private RouteFileChecks() {
     }
 
-    /** Who defines what among the other loaded files. */
-    interface Taken {
-        /** The file of a route id, or null. */
-        String routeOwner(String routeId);
-
-        /** Another file whose definitions satisfy {@code test}, or null. */
-        String owner(Predicate<FileDefinitions> test);
+    /**
+     * Who defines what among the other loaded files.
+     *
+     * @param routeOwner the file of a route id, or null
+     * @param owner      another file whose definitions satisfy a test, or null
+     */
+    record Taken(java.util.function.Function<String, String> routeOwner,
+            java.util.function.Function<Predicate<FileDefinitions>, String> owner) {
     }
 
     /**
@@ -58,7 +59,7 @@ final class RouteFileChecks {
             if (mine.contains(id)) {
                 continue;
             }
-            String owner = taken.routeOwner(id);
+            String owner = taken.routeOwner().apply(id);
             if (owner != null) {
                 throw new RouteFileRejectedException("duplicate route id '" + id + "': already defined in " + owner,
                         lineOf(defs, id), null);
@@ -69,14 +70,14 @@ final class RouteFileChecks {
             }
         }
         for (String template : defs.templateIds()) {
-            String owner = taken.owner(d -> d.templateIds().contains(template));
+            String owner = taken.owner().apply(d -> d.templateIds().contains(template));
             if (owner != null) {
                 throw new RouteFileRejectedException("duplicate route template '" + template + "': already defined in "
                                                      + owner, null, null);
             }
         }
         for (RouteConfigurationDefinition c : defs.configurations()) {
-            String owner = c.getId() == null ? null : taken.owner(d -> d.configurations().stream()
+            String owner = c.getId() == null ? null : taken.owner().apply(d -> d.configurations().stream()
                     .anyMatch(x -> c.getId().equals(x.getId())));
             if (owner != null) {
                 throw new RouteFileRejectedException("duplicate route configuration '" + c.getId()
@@ -84,7 +85,7 @@ final class RouteFileChecks {
             }
         }
         for (String bean : defs.beans()) {
-            String owner = taken.owner(d -> d.beans().contains(bean));
+            String owner = taken.owner().apply(d -> d.beans().contains(bean));
             if (owner != null) {
                 throw new RouteFileRejectedException("duplicate bean '" + bean + "': already defined in " + owner,
                         null, null);

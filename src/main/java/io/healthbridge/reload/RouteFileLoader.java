@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -90,16 +89,6 @@ public class RouteFileLoader {
         return root;
     }
 
-    /** True for the files this loader takes: YAML DSL and Java DSL, not hidden or editor temporary files. */
-    public static boolean isRouteFile(Path file) {
-        String name = file.getFileName().toString();
-        if (name.startsWith(".") || name.endsWith("~")) {
-            return false;
-        }
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".java");
-    }
-
     /** Applies the given content of a route file; returns what happened. Never throws for a bad file. */
     public synchronized RouteFileStatus apply(String file, String content) {
         return apply(file, content, false);
@@ -117,13 +106,14 @@ public class RouteFileLoader {
             LoadedFile now = applyOrRollback(file, content, current);
             loaded.put(file, now);
             List<String> after = now.ids();
-            logApplied(file, before, after, now.defs.others());
+            logApplied(file, current == null, before, after, now.defs.others());
             count("applied");
             audit("route_file.apply", file, "ok", "routes " + after
                                                   + (now.defs.others().isEmpty() ? "" : ", " + now.defs.others()));
             RouteFileStatus status = record(new RouteFileStatus(file, true, after, null, null, clock.instant(),
                     now.defs.others()));
             reapplyDependents(file, current == null ? null : current.defs, now.defs);
+            retryRejectedJavaSiblings(file);
             return status;
         } catch (RouteFileRejectedException e) {
             LoadedFile kept = loaded.get(file);
@@ -195,7 +185,8 @@ public class RouteFileLoader {
         FileDefinitions defs;
         try {
             defs = parser.parse(file, content, beansBefore, templatesBefore,
-                    current == null ? List.of() : current.defs.configurations());
+                    current == null ? List.of() : current.defs.configurations(),
+                    parser.javaSiblings(file, f -> statuses.get(f) != null && !statuses.get(f).ok()));
             RouteFileChecks.validate(context, defs, current == null ? Set.of() : Set.copyOf(current.ids()),
                     current == null ? Set.of() : current.defs.beans(), taken(file), beansBefore);
         } catch (RouteFileRejectedException e) {
@@ -341,25 +332,33 @@ public class RouteFileLoader {
         return null;
     }
 
-    private RouteFileChecks.Taken taken(String file) {
-        return new RouteFileChecks.Taken() {
-            @Override
-            public String routeOwner(String routeId) {
-                return fileOf(routeId);
+    /** Java files of the folder that were rejected are tried again: the class they missed may be there now. */
+    private void retryRejectedJavaSiblings(String file) {
+        if (!file.endsWith(".java")) {
+            return;
+        }
+        Path dir = root.resolve(file).getParent();
+        for (RouteFileStatus s : new ArrayList<>(statuses.values())) {
+            Path p = root.resolve(s.file());
+            if (!s.ok() && s.file().endsWith(".java") && dir.equals(p.getParent()) && java.nio.file.Files.isRegularFile(p)) {
+                try {
+                    apply(s.file(), java.nio.file.Files.readString(p), true);
+                } catch (java.io.IOException e) {
+                    LOG.warn("Route file {} could not be read: {}", s.file(), e.getMessage());
+                }
             }
-
-            @Override
-            public String owner(java.util.function.Predicate<FileDefinitions> test) {
-                return RouteFileLoader.this.owner(file, test);
-            }
-        };
+        }
     }
 
-    private void logApplied(String file, List<String> before, List<String> after, List<String> others) {
+    private RouteFileChecks.Taken taken(String file) {
+        return new RouteFileChecks.Taken(this::fileOf, test -> owner(file, test));
+    }
+
+    private void logApplied(String file, boolean added, List<String> before, List<String> after, List<String> others) {
         if (!others.isEmpty()) {
             LOG.info("Route file {} defines {}", file, others);
         }
-        if (before.isEmpty()) {
+        if (added) {
             LOG.info("Route file {} added: started routes {}", file, after);
             return;
         }

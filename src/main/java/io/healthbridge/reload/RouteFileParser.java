@@ -1,5 +1,7 @@
 package io.healthbridge.reload;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,6 +18,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.ResourceAware;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
@@ -44,9 +47,13 @@ final class RouteFileParser {
         return context.getCamelContextExtension().getContextPlugin(Model.class);
     }
 
+    /**
+     * @param running   the route configurations of the file's running version (out of force while it is read)
+     * @param siblings  the other Java files of the folder that may be compiled with it (paths under the routes folder)
+     */
     FileDefinitions parse(String file, String content, Map<String, Map<Class<?>, Object>> beansBefore,
-            List<RouteTemplateDefinition> templatesBefore, List<RouteConfigurationDefinition> running)
-            throws RouteFileRejectedException {
+            List<RouteTemplateDefinition> templatesBefore, List<RouteConfigurationDefinition> running,
+            List<String> siblings) throws RouteFileRejectedException {
         Path abs = root.resolve(file);
         Resource resource = ResourceHelper.fromString("file:" + abs, content);
         List<RouteDefinition> routes = new ArrayList<>();
@@ -54,7 +61,7 @@ final class RouteFileParser {
         List<RouteTemplateDefinition> templates = new ArrayList<>();
         List<RouteConfigurationDefinition> configurations = new ArrayList<>();
         try {
-            Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource);
+            Collection<RoutesBuilder> builders = load(abs, resource, content, siblings);
             for (RoutesBuilder builder : builders) {
                 if (!(builder instanceof RouteBuilder)) {
                     throw new IllegalArgumentException("unsupported route builder " + builder.getClass().getName());
@@ -103,7 +110,13 @@ final class RouteFileParser {
             }
         }
         FileDefinitions defs = new FileDefinitions(routes, templated, templates, configurations,
-                beans.changedSince(beansBefore));
+                beans.changedSince(beansBefore), List.of());
+        if (defs.isEmpty() && file.endsWith(".java")) {
+            // it compiled: a class the Java files beside it use
+            String name = abs.getFileName().toString();
+            defs = new FileDefinitions(routes, templated, templates, configurations, defs.beans(),
+                    List.of(name.substring(0, name.length() - ".java".length())));
+        }
         if (defs.isEmpty()) {
             throw new RouteFileRejectedException(
                     "the file defines nothing: no route, route template, route configuration or bean", null, null);
@@ -124,6 +137,48 @@ final class RouteFileParser {
             }
         }
         return defs;
+    }
+
+    /**
+     * The builders of one file. A Java file is compiled together with the other Java files of its folder, as Camel
+     * compiles a set, so a class may use a class of the file beside it; only the file's own builders are kept.
+     */
+    private Collection<RoutesBuilder> load(Path abs, Resource resource, String content, List<String> siblings)
+            throws Exception {
+        if (!abs.getFileName().toString().endsWith(".java") || siblings.isEmpty()) {
+            return PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource);
+        }
+        List<Resource> set = new ArrayList<>();
+        set.add(resource);
+        for (String sibling : siblings) {
+            Path p = root.resolve(sibling);
+            set.add(ResourceHelper.fromString("file:" + p, Files.readString(p, StandardCharsets.UTF_8)));
+        }
+        List<RoutesBuilder> mine = new ArrayList<>();
+        for (RoutesBuilder b : PluginHelper.getRoutesLoader(context).findRoutesBuilders(set)) {
+            if (b instanceof ResourceAware aware && aware.getResource() != null
+                && resource.getLocation().equals(aware.getResource().getLocation())) {
+                mine.add(b);
+            }
+        }
+        return mine;
+    }
+
+    /** The other Java files of the file's folder that are not rejected: compiled with a Java file. */
+    List<String> javaSiblings(String file, java.util.function.Predicate<String> rejected) {
+        if (!file.endsWith(".java")) {
+            return List.of();
+        }
+        Path dir = root.resolve(file).getParent();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".java") && RouteFileWatcher.isRouteFile(p)
+                                     && java.nio.file.Files.isRegularFile(p))
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .filter(f -> !f.equals(file) && !rejected.test(f))
+                    .sorted().toList();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
     }
 
     private void swapConfigurations(List<RouteConfigurationDefinition> out, List<RouteConfigurationDefinition> in)

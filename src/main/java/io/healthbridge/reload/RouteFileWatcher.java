@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -121,7 +122,7 @@ public class RouteFileWatcher {
             paths.filter(p -> !p.equals(root))
                     .filter(p -> !hiddenSegment(root.relativize(p)))
                     .filter(Files::isRegularFile)
-                    .filter(RouteFileLoader::isRouteFile)
+                    .filter(RouteFileWatcher::isRouteFile)
                     .forEach(p -> {
                         try {
                             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
@@ -146,5 +147,15 @@ public class RouteFileWatcher {
             }
         }
         return false;
+    }
+
+    /** True for the files this loader takes: YAML DSL and Java DSL, not hidden or editor temporary files. */
+    public static boolean isRouteFile(Path file) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(".") || name.endsWith("~")) {
+            return false;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".java");
     }
 }

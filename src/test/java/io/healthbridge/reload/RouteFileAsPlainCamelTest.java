@@ -166,4 +166,39 @@ class RouteFileAsPlainCamelTest {
         assertThat(ids).as("each once").isNotEmpty().doesNotHaveDuplicates()
                 .allSatisfy(id -> assertThat(hb.runtime().context().getRoute(id)).isNotNull());
     }
+
+    static String helper(String greeting) {
+        return """
+                public class Helper {
+                    public static String hi() {
+                        return "%s";
+                    }
+                }
+                """.formatted(greeting);
+    }
+
+    @Test
+    void javaFilesOfOneFolderAreCompiledTogether() throws Exception {
+        // the user first, its helper a moment later: the user is tried again once the helper is there
+        hb.writeRoute("java-set/UsesHelper.java", """
+                import org.apache.camel.builder.RouteBuilder;
+
+                public class UsesHelper extends RouteBuilder {
+                    @Override
+                    public void configure() {
+                        from("platform-http:/uses-helper").routeId("uses-helper")
+                                .process(e -> e.getMessage().setBody(Helper.hi()));
+                    }
+                }
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !"none".equals(status("java-set/UsesHelper.java")));
+        hb.writeRoute("java-set/Helper.java", helper("hi from helper"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "hi from helper".equals(hb.bodyOrNull("/uses-helper")));
+        assertThat(status("java-set/UsesHelper.java")).isEqualTo("ok");
+        assertThat(status("java-set/Helper.java")).isEqualTo("ok");
+        assertThat(hb.runtime().routeFileLoader().statusOf("java-set/Helper.java").defines()).containsExactly("class Helper");
+
+        hb.writeRoute("java-set/Helper.java", helper("hi v2"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "hi v2".equals(hb.bodyOrNull("/uses-helper")));
+    }
 }

@@ -22,7 +22,7 @@ class ShippedRoutesTest {
         Path shipped = Path.of("routes").toAbsolutePath();
         List<String> files;
         try (Stream<Path> s = Files.walk(shipped)) {
-            files = s.filter(Files::isRegularFile).filter(RouteFileLoader::isRouteFile)
+            files = s.filter(Files::isRegularFile).filter(RouteFileWatcher::isRouteFile)
                     .map(p -> shipped.relativize(p).toString()).sorted().toList();
         }
         assertThat(files).isNotEmpty();
@@ -64,7 +64,7 @@ class ShippedRoutesTest {
                 throw new java.io.UncheckedIOException(x);
             }
         });
-        assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(RouteFileLoader.isRouteFile(Path.of(f))).isTrue());
+        assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(RouteFileWatcher.isRouteFile(Path.of(f))).isTrue());
         startOn(routes, files).close();
     }
 
