@@ -253,4 +253,27 @@ class RouteFileOwnershipTest {
         assertThat(hb.runtime().context().getRoutes().stream().filter(r -> r.getRouteId().startsWith("tick-source"))
                 .count()).as("one Kamelet route, no orphans").isEqualTo(1);
     }
+
+    @Test
+    void aCatalogKameletRunsInARouteFileAndItsRoutesGoWithTheFile() throws Exception {
+        hb.writeRoute("catalog-kamelet.camel.yaml", """
+                - route:
+                    id: catalog-user
+                    from:
+                      uri: kamelet:timer-source
+                      parameters:
+                        period: 200
+                        message: from the catalog
+                      steps:
+                        - to: seda:catalog-ticks
+                """);
+        awaitOk("catalog-kamelet.camel.yaml");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "from the catalog".equals(
+                hb.runtime().context().createConsumerTemplate().receiveBody("seda:catalog-ticks", 500)));
+        java.util.List<String> ids = status("catalog-kamelet.camel.yaml").routeIds();
+        assertThat(ids).contains("catalog-user").anyMatch(id -> id.startsWith("timer-source"));
+        hb.deleteRoute("catalog-kamelet.camel.yaml");
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("catalog-kamelet.camel.yaml") == null);
+        assertThat(hb.runtime().context().getRoutes()).noneMatch(r -> ids.contains(r.getRouteId()));
+    }
 }
