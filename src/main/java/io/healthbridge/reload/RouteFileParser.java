@@ -17,6 +17,7 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.spi.CamelBeanPostProcessor;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceAware;
 import org.apache.camel.support.PluginHelper;
@@ -66,6 +67,11 @@ final class RouteFileParser {
                 if (!(builder instanceof RouteBuilder)) {
                     throw new IllegalArgumentException("unsupported route builder " + builder.getClass().getName());
                 }
+                // @BindToRegistry, @BeanInject and friends on a builder, as camel-main's route collector does
+                CamelBeanPostProcessor beans = PluginHelper.getBeanPostProcessor(context);
+                String name = builder.getClass().getName();
+                beans.postProcessBeforeInitialization(builder, name);
+                beans.postProcessAfterInitialization(builder, name);
                 if (builder instanceof RouteConfigurationBuilder rcb) {
                     rcb.setCamelContext(context);
                     rcb.configuration();
