@@ -276,4 +276,24 @@ class RouteFileOwnershipTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> status("catalog-kamelet.camel.yaml") == null);
         assertThat(hb.runtime().context().getRoutes()).noneMatch(r -> ids.contains(r.getRouteId()));
     }
+
+    @Test
+    void aRejectedFileLeavesNoKameletRouteRunning() throws Exception {
+        hb.writeRoute("kamelet-rejected.camel.yaml", KAMELET_FILE.replace("tick-source", "tick-rejected")
+                .replace("kamelet-user", "kamelet-rejected-user").replace("seda:kamelet-ticks", "seda:kamelet-rejected")
+                + """
+                - route:
+                    id: kamelet-rejected-breaks
+                    from:
+                      uri: direct:kamelet-rejected-breaks
+                      steps:
+                        - bean:
+                            ref: noSuchBeanAnywhere
+                """);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("kamelet-rejected.camel.yaml") != null);
+        assertThat(status("kamelet-rejected.camel.yaml").ok()).isFalse();
+        assertThat(status("kamelet-rejected.camel.yaml").reason()).contains("noSuchBeanAnywhere");
+        assertThat(hb.runtime().context().getRoutes()).noneMatch(r -> r.getRouteId().startsWith("tick-rejected")
+                || r.getRouteId().startsWith("kamelet-rejected"));
+    }
 }
