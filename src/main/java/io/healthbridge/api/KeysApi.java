@@ -40,11 +40,12 @@ public class KeysApi {
             ApiError.invalid(exchange, "invalid API key request", errors);
             return;
         }
-        String key = keys.create(name, scopes);
+        ApiKeys.Issued issued = keys.issue(name, scopes);
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", issued.id());
         out.put("name", name);
         out.put("scopes", scopes);
-        out.put("key", key);
+        out.put("key", issued.key());
         out.put("note", "store this key now: it is not shown again");
         Json.respond(exchange, 201, out);
     }

@@ -113,13 +113,13 @@ public class RouteFileLoader {
             RouteFileStatus status = record(new RouteFileStatus(file, true, after, null, null, clock.instant(),
                     now.defs.others()));
             reapplyDependents(file, current == null ? null : current.defs, now.defs);
-            retryRejectedJavaSiblings(file);
+            retryRejected(file);
             return status;
         } catch (RouteFileRejectedException e) {
             LoadedFile kept = loaded.get(file);
             before = kept == null ? List.of() : kept.ids();
-            LOG.error("Route file {} rejected{}: {} (routes kept running: {})", file,
-                    e.getLine() == null ? "" : " at line " + e.getLine(), e.getMessage(), before);
+            LOG.error("Route file {} rejected{}: {} ({})", file, e.getLine() == null ? "" : " at line " + e.getLine(),
+                    e.getMessage(), before.isEmpty() ? "nothing of it runs" : "its previous routes keep running: " + before);
             LOG.debug("Route file {} rejected", file, e);
             count("rejected");
             audit("route_file.apply", file, "rejected", (e.getLine() == null ? "" : "line " + e.getLine() + ": ")
@@ -149,6 +149,7 @@ public class RouteFileLoader {
                     e.getMessage());
         }
         reapplyDependents(file, current.defs, null);
+        retryRejected(file);
     }
 
     public synchronized List<RouteFileStatus> statuses() {
@@ -332,15 +333,17 @@ public class RouteFileLoader {
         return null;
     }
 
-    /** Java files of the folder that were rejected are tried again: the class they missed may be there now. */
-    private void retryRejectedJavaSiblings(String file) {
-        if (!file.endsWith(".java")) {
-            return;
-        }
+    /**
+     * Rejected files that may load now that {@code file} changed or went are tried again: those refused for a name
+     * it held, and Java files of its folder (the class they missed may be there now).
+     */
+    private void retryRejected(String file) {
         Path dir = root.resolve(file).getParent();
         for (RouteFileStatus s : new ArrayList<>(statuses.values())) {
             Path p = root.resolve(s.file());
-            if (!s.ok() && s.file().endsWith(".java") && dir.equals(p.getParent()) && java.nio.file.Files.isRegularFile(p)) {
+            boolean javaSibling = file.endsWith(".java") && s.file().endsWith(".java") && dir.equals(p.getParent());
+            boolean heldByIt = s.reason() != null && s.reason().contains("already defined in " + file);
+            if (!s.ok() && !s.file().equals(file) && (javaSibling || heldByIt) && java.nio.file.Files.isRegularFile(p)) {
                 try {
                     apply(s.file(), java.nio.file.Files.readString(p), true);
                 } catch (java.io.IOException e) {

@@ -65,16 +65,26 @@ public class ApiKeys {
 
     /** Creates a key; the returned key is shown once and never again. */
     public String create(String name, Set<String> scopes) {
+        return issue(name, scopes).key();
+    }
+
+    /** A key just made: its id (to list and revoke it by) and the key itself, shown once. */
+    public record Issued(String id, String key) {
+    }
+
+    /** Creates a key and answers its id with it. */
+    public Issued issue(String name, Set<String> scopes) {
         if (!SCOPES.containsAll(scopes) || scopes.isEmpty()) {
             throw new IllegalArgumentException("scopes must be among " + SCOPES);
         }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String key = "hbk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id = UUID.randomUUID().toString();
         update("INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                UUID.randomUUID().toString(), name, key.substring(0, 10), digest(key),
+                id, name, key.substring(0, 10), digest(key),
                 scopes.stream().sorted().collect(Collectors.joining(",")), Timestamp.from(clock.instant()));
-        return key;
+        return new Issued(id, key);
     }
 
     public Optional<Principal> authenticate(String key) {

@@ -113,8 +113,8 @@ public class ProviderSimulator implements AutoCloseable {
             return t;
         }));
         server.start();
-        LOG.info("Provider simulator (Oura, Withings, Fitbit/Google Health) listening on http://{}:{}", host,
-                sim.port());
+        LOG.info("Provider simulator ({}) listening on http://{}:{}", String.join(", ", new java.util.TreeSet<>(PROVIDERS)),
+                host, sim.port());
         return sim;
     }
 

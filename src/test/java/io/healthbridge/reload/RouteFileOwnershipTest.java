@@ -138,6 +138,8 @@ class RouteFileOwnershipTest {
         assertThat(status("bean-thief.camel.yaml").ok()).isFalse();
         assertThat(status("bean-thief.camel.yaml").reason()).contains("probeSeq").contains("bean-only.camel.yaml");
         assertThat(call("direct:bean-user")).isEqualTo(102L);
+        hb.deleteRoute("bean-thief.camel.yaml"); // else it takes the name once the first file is gone
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("bean-thief.camel.yaml") == null);
 
         hb.deleteRoute("bean-only.camel.yaml");
         await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -295,5 +297,27 @@ class RouteFileOwnershipTest {
         assertThat(status("kamelet-rejected.camel.yaml").reason()).contains("noSuchBeanAnywhere");
         assertThat(hb.runtime().context().getRoutes()).noneMatch(r -> r.getRouteId().startsWith("tick-rejected")
                 || r.getRouteId().startsWith("kamelet-rejected"));
+    }
+
+    @Test
+    void aFileRefusedForAnotherFilesRouteIdLoadsOnceThatFileIsGone() throws Exception {
+        String route = """
+                - route:
+                    id: dup-held
+                    from:
+                      uri: direct:dup-held-%s
+                      steps:
+                        - setBody:
+                            constant: %s
+                """;
+        hb.writeRoute("dup-first.camel.yaml", route.formatted("first", "first"));
+        awaitOk("dup-first.camel.yaml");
+        hb.writeRoute("dup-second.camel.yaml", route.formatted("second", "second"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("dup-second.camel.yaml") != null);
+        assertThat(status("dup-second.camel.yaml").reason()).contains("already defined in dup-first.camel.yaml");
+
+        hb.deleteRoute("dup-first.camel.yaml");
+        awaitOk("dup-second.camel.yaml");
+        assertThat(call("direct:dup-held-second")).isEqualTo("second");
     }
 }

@@ -126,15 +126,13 @@ class HostileWebSocketClientTest {
         HttpResponse<String> created = send("POST", "/api/v1/keys", RunningHealthbridge.ADMIN_KEY,
                 "{\"name\":\"ws-reader\",\"scopes\":[\"read\"]}");
         String key = EventJson.read(created.body()).get("key").asText();
+        // the answer names the key's id, to revoke it by
+        String id = EventJson.read(created.body()).get("id").asText();
         Client c = connect(key);
         c.send("{\"action\":\"subscribe\",\"types\":[\"health.*\"]}");
         await().until(() -> c.has("healthbridge.ws.subscribed"));
-        String id = null;
-        for (JsonNode k : EventJson.read(send("GET", "/api/v1/keys", RunningHealthbridge.ADMIN_KEY, null).body()).get("keys")) {
-            if (key.startsWith(k.get("prefix").asText()) && k.get("revoked_at").isNull()) {
-                id = k.get("id").asText();
-            }
-        }
+        assertThat(EventJson.read(send("GET", "/api/v1/keys", RunningHealthbridge.ADMIN_KEY, null).body()).get("keys")
+                .findValuesAsText("id")).contains(id);
         assertThat(send("DELETE", "/api/v1/keys/" + id, RunningHealthbridge.ADMIN_KEY, null).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> c.closeCode.get() == 4001);
     }
