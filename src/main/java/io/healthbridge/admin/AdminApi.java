@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.healthbridge.api.ApiError;
-import io.healthbridge.api.Json;
 import io.healthbridge.delivery.webhook.WebhookStore;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.Json;
 import io.healthbridge.push.PushInbox;
 import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileStatus;

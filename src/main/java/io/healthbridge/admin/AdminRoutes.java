@@ -7,8 +7,8 @@ public class AdminRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.api.ApiErrors.handle(this);
-        interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
+        io.healthbridge.http.ApiErrors.handle(this);
+        interceptFrom("rest*").process(new io.healthbridge.http.ApiAuth());
         AdminApi api = new AdminApi();
         rest("/api/v1").produces("application/json")
                 .get("/status").id("api-status").to("direct:api-status")
@@ -22,10 +22,10 @@ public class AdminRoutes extends RouteBuilder {
             try {
                 n = Math.max(1, Math.min(1000, Integer.parseInt(limit)));
             } catch (NumberFormatException ex) {
-                io.healthbridge.api.ApiError.invalid(e, "limit must be a whole number", java.util.Map.of("parameter", "limit"));
+                io.healthbridge.http.ApiError.invalid(e, "limit must be a whole number", java.util.Map.of("parameter", "limit"));
                 return;
             }
-            io.healthbridge.api.Json.respond(e, 200, java.util.Map.of("entries", log.list(
+            io.healthbridge.http.Json.respond(e, 200, java.util.Map.of("entries", log.list(
                     e.getIn().getHeader("action", String.class), e.getIn().getHeader("actor", String.class), n)));
         });
         // instances sharing a store follow one another's maintenance switch (a read off the hot paths)

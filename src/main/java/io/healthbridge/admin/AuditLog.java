@@ -10,10 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
-import io.healthbridge.api.ApiAuth;
+import io.healthbridge.http.ApiAuth;
 import io.healthbridge.security.ApiKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;

@@ -9,6 +9,8 @@ import java.util.Optional;
 import io.healthbridge.auth.ConnectFlow;
 import io.healthbridge.auth.ConnectLinks;
 import io.healthbridge.auth.OAuthException;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.Json;
 import io.healthbridge.provider.ProviderRegistry;
 import io.healthbridge.store.Connection;
 import io.healthbridge.store.ConnectionStore;

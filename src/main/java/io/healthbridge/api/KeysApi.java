@@ -8,6 +8,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.Json;
 import io.healthbridge.security.ApiKeys;
 import org.apache.camel.Exchange;
 

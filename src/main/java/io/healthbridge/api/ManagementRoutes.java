@@ -1,5 +1,7 @@
 package io.healthbridge.api;
 
+import io.healthbridge.http.ApiAuth;
+import io.healthbridge.http.ApiErrors;
 import org.apache.camel.builder.RouteBuilder;
 
 /** Built-in endpoints every instance serves: health, Prometheus metrics and the route registry. */
@@ -9,7 +11,7 @@ public class ManagementRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.api.ApiErrors.handle(this);
+        io.healthbridge.http.ApiErrors.handle(this);
         interceptFrom("rest*").process(new ApiAuth());
         HealthReport health = new HealthReport();
         from("platform-http:/health?httpMethodRestrict=GET&produces=application/json").routeId("health")

@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.http.ApiAuth;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.Json;
 import io.healthbridge.security.LoginLimiter;
 import io.healthbridge.security.OperatorSessions;
 import io.healthbridge.security.Operators;

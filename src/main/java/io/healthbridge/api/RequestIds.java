@@ -2,6 +2,7 @@ package io.healthbridge.api;
 
 import java.util.UUID;
 
+import io.healthbridge.http.ApiError;
 import io.vertx.ext.web.Router;
 
 /**

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.healthbridge.http.Json;
 import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileStatus;
 import io.micrometer.core.instrument.Counter;

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.healthbridge.api.ApiError;
-import io.healthbridge.api.Json;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.Json;
 import io.healthbridge.store.Connection;
 import io.healthbridge.store.ConnectionStore;
 import org.apache.camel.Exchange;

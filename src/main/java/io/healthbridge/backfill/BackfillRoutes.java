@@ -7,8 +7,8 @@ public class BackfillRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.api.ApiErrors.handle(this);
-        interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
+        io.healthbridge.http.ApiErrors.handle(this);
+        interceptFrom("rest*").process(new io.healthbridge.http.ApiAuth());
         BackfillApi api = getContext().getRegistry().lookupByNameAndType("backfillApi", BackfillApi.class);
         rest("/api/v1").produces("application/json")
                 .post("/connections/{id}/backfill").id("api-backfill-start").to("direct:api-backfill-start")

@@ -7,7 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.healthbridge.event.OutboxReader;
+import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.store.StoredEvent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

@@ -3,39 +3,39 @@ package io.healthbridge.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
-import io.healthbridge.event.EventHub;
-import io.healthbridge.event.EventPipeline;
-import io.healthbridge.event.SchemaRegistry;
-import io.healthbridge.provider.MapperRegistry;
-import io.healthbridge.store.Database;
-import io.healthbridge.store.DeadLetterStore;
-import io.healthbridge.store.EventStore;
-import io.healthbridge.store.JdbcDeadLetterStore;
-import io.healthbridge.store.JdbcEventStore;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.healthbridge.auth.ConnectFlow;
 import io.healthbridge.auth.ConnectionEvents;
 import io.healthbridge.auth.OAuthClient;
 import io.healthbridge.auth.TokenManager;
-import io.healthbridge.provider.ProviderApi;
-import io.healthbridge.provider.declarative.DeclarativeProvider;
-import io.healthbridge.provider.ProviderCaller;
-import io.healthbridge.provider.ProviderPoller;
-import io.healthbridge.provider.ProviderRegistry;
-import io.healthbridge.quota.QuotaGate;
-import io.healthbridge.security.ApiKeys;
-import io.healthbridge.security.SecretBox;
-import io.healthbridge.simulator.ProviderSimulator;
-import io.healthbridge.store.ConnectionStore;
-import io.healthbridge.store.JdbcConnectionStore;
-import java.time.Duration;
-import io.healthbridge.http.TargetPolicy;
-import io.healthbridge.delivery.websocket.WebSocketHub;
+import io.healthbridge.crypto.SecretBox;
 import io.healthbridge.delivery.webhook.WebhookApi;
 import io.healthbridge.delivery.webhook.WebhookDispatcher;
 import io.healthbridge.delivery.webhook.WebhookStore;
+import io.healthbridge.delivery.websocket.WebSocketHub;
+import io.healthbridge.event.SchemaRegistry;
+import io.healthbridge.http.TargetPolicy;
+import io.healthbridge.ingest.EventHub;
+import io.healthbridge.ingest.EventPipeline;
+import io.healthbridge.provider.MapperRegistry;
+import io.healthbridge.provider.ProviderApi;
+import io.healthbridge.provider.ProviderCaller;
+import io.healthbridge.provider.ProviderPoller;
+import io.healthbridge.provider.ProviderRegistry;
+import io.healthbridge.provider.declarative.DeclarativeProvider;
+import io.healthbridge.quota.QuotaGate;
+import io.healthbridge.security.ApiKeys;
+import io.healthbridge.simulator.ProviderSimulator;
+import io.healthbridge.store.ConnectionStore;
+import io.healthbridge.store.Database;
+import io.healthbridge.store.DeadLetterStore;
+import io.healthbridge.store.EventStore;
+import io.healthbridge.store.JdbcConnectionStore;
+import io.healthbridge.store.JdbcDeadLetterStore;
+import io.healthbridge.store.JdbcEventStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -249,7 +249,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
                 Integer.parseInt(property(context, "healthbridge.websocket.max-buffer-bytes", "1048576")),
                 Long.parseLong(property(context, "healthbridge.websocket.ping-interval-ms", "30000")));
         hub.setRecheckMillis(Long.parseLong(property(context, "healthbridge.websocket.credential-recheck-ms", "5000")));
-        registry.lookupByNameAndType("eventHub", io.healthbridge.event.EventHub.class).addListener(hub::onEvent);
+        registry.lookupByNameAndType("eventHub", io.healthbridge.ingest.EventHub.class).addListener(hub::onEvent);
         registry.bind("webSocketHub", hub);
         io.healthbridge.admin.Maintenance maintenance = new io.healthbridge.admin.Maintenance(database.dataSource(), clock);
         registry.bind("maintenance", maintenance);
@@ -258,19 +258,19 @@ public final class HealthbridgeBeans implements AutoCloseable {
         maintenance.onResume(dispatcher::run); // what waited during maintenance is sent now, not at the next poll
         if (kafkaBus(context)) {
             dispatcher.setFedByBus();
-            io.healthbridge.event.OutboxReader relayed = new io.healthbridge.event.OutboxReader(events(registry),
+            io.healthbridge.ingest.OutboxReader relayed = new io.healthbridge.ingest.OutboxReader(events(registry),
                     () -> webhooks.cursor(RELAY_CURSOR), seq -> webhooks.saveCursor(RELAY_CURSOR, seq), 500, clock);
             relayed.init();
             relay = new io.healthbridge.cluster.OutboxRelay(relayed, new io.healthbridge.cluster.Leadership("outbox-relay",
                     database.dataSource(), database.isPostgres(), clock), producer, context,
-                    io.healthbridge.event.PublishRoutes.topicUri());
+                    io.healthbridge.ingest.PublishRoutes.topicUri());
             registry.bind("outboxRelay", relay);
             if (!database.isPostgres()) {
                 LOG.warn("The Kafka bus runs on the embedded store: instances do not share state; point "
                          + "healthbridge.store.url at one PostgreSQL database for every instance");
             }
         } else {
-            registry.lookupByNameAndType("eventHub", io.healthbridge.event.EventHub.class).addListener(e -> dispatcher.kick());
+            registry.lookupByNameAndType("eventHub", io.healthbridge.ingest.EventHub.class).addListener(e -> dispatcher.kick());
         }
         io.healthbridge.admin.AuditLog audit = new io.healthbridge.admin.AuditLog(database.dataSource(), clock);
         // camel-main adds EventNotifier beans of the registry to the context itself
@@ -432,7 +432,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         if (router != null) {
             io.healthbridge.api.RequestIds.attach(router);
             context.getRegistry().lookupByNameAndType("rateLimits", io.healthbridge.http.RateLimits.class).attach(router);
-            io.healthbridge.api.ApiErrors.attach(router);
+            io.healthbridge.http.ApiErrors.attach(router);
             context.getRegistry().lookupByNameAndType("webSocketHub", WebSocketHub.class).attach(router, router.vertx());
         } else {
             LOG.warn("No HTTP server router on port {}: the WebSocket stream {} is not served", port, WebSocketHub.PATH);

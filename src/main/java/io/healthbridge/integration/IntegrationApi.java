@@ -3,9 +3,9 @@ package io.healthbridge.integration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.healthbridge.api.ApiAuth;
-import io.healthbridge.api.ApiError;
-import io.healthbridge.api.Json;
+import io.healthbridge.http.ApiAuth;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.Json;
 import io.healthbridge.security.ApiKeys;
 import org.apache.camel.Exchange;
 

@@ -7,8 +7,8 @@ public class IntegrationRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.api.ApiErrors.handle(this);
-        interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
+        io.healthbridge.http.ApiErrors.handle(this);
+        interceptFrom("rest*").process(new io.healthbridge.http.ApiAuth());
         IntegrationApi api = new IntegrationApi(getContext().getRegistry().lookupByNameAndType("integrations",
                 Integrations.class));
         rest("/api/v1/integrations").produces("application/json")

@@ -11,12 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.healthbridge.crypto.SecretBox;
 import io.healthbridge.event.EventJson;
-import io.healthbridge.security.SecretBox;
 import io.healthbridge.store.StoreException;
 
 /** The {@code integrations} table: setting overrides per provider, the client secret sealed with the secret box. */

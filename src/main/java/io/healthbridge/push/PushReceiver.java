@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.healthbridge.api.ApiError;
-import io.healthbridge.api.Json;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.Json;
 import io.healthbridge.provider.ProviderRegistry;
 import io.healthbridge.store.Connection;
 import io.healthbridge.store.ConnectionStore;

@@ -14,7 +14,6 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.nimbusds.jose.JOSEException;
@@ -24,6 +23,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.healthbridge.crypto.SecretBox;
 import io.healthbridge.store.StoreException;
 
 /**

@@ -8,9 +8,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Base64;
-
 import javax.sql.DataSource;
 
+import io.healthbridge.crypto.SecretBox;
 import io.healthbridge.store.StoreException;
 
 /**

@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
-import io.healthbridge.security.SecretBox;
+import io.healthbridge.crypto.SecretBox;
 
 /** {@link ConnectionStore} over JDBC with tokens and code verifiers encrypted by a {@link SecretBox}. */
 public class JdbcConnectionStore implements ConnectionStore {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.http.ApiAuth;
+import io.healthbridge.http.ApiErrors;
 import io.healthbridge.store.StoreException;
 import io.healthbridge.support.RunningHealthbridge;
 import org.apache.camel.builder.RouteBuilder;

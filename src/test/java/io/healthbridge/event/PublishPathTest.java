@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.ingest.EventHub;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.support.RunningHealthbridge;
 import org.apache.camel.ProducerTemplate;

@@ -6,9 +6,9 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.EventJson;
-import io.healthbridge.event.EventPipeline;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.Payloads;
+import io.healthbridge.ingest.EventPipeline;
 import io.healthbridge.provider.garmin.GarminMapper;
 import io.healthbridge.provider.oura.OuraMapper;
 import io.healthbridge.provider.whoop.WhoopMapper;

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.EventJson;
-import io.healthbridge.event.EventPipeline;
 import io.healthbridge.event.MappingContext;
+import io.healthbridge.ingest.EventPipeline;
 import io.healthbridge.provider.polar.PolarMapper;
 import io.healthbridge.provider.strava.StravaMapper;
 import io.healthbridge.provider.withings.WithingsMapper;

@@ -3,6 +3,7 @@ package io.healthbridge.security;
 import java.time.Duration;
 import java.util.Base64;
 
+import io.healthbridge.crypto.SecretBox;
 import io.healthbridge.store.Database;
 import io.healthbridge.support.MovingClock;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,5 @@
 package io.healthbridge.delivery.webhook;
 
-import io.healthbridge.http.TargetPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,10 +11,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.healthbridge.api.ApiError;
-import io.healthbridge.api.Json;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.Json;
+import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoredEvent;
 import org.apache.camel.Exchange;

@@ -1,8 +1,5 @@
 package io.healthbridge.delivery.webhook;
 
-import io.healthbridge.http.TargetPolicy;
-import io.healthbridge.event.OutboxReader;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +27,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.FhirRenderer;
+import io.healthbridge.http.TargetPolicy;
+import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoredEvent;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -7,8 +7,8 @@ public class WebhookRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.api.ApiErrors.handle(this);
-        interceptFrom("rest*").process(new io.healthbridge.api.ApiAuth());
+        io.healthbridge.http.ApiErrors.handle(this);
+        interceptFrom("rest*").process(new io.healthbridge.http.ApiAuth());
         WebhookApi api = getContext().getRegistry().lookupByNameAndType("webhookApi", WebhookApi.class);
         rest("/api/v1/webhooks").produces("application/json")
                 .post().id("api-webhooks-create").to("direct:api-webhooks-create")

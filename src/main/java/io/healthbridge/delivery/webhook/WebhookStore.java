@@ -11,12 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.healthbridge.crypto.SecretBox;
 import io.healthbridge.event.EventJson;
-import io.healthbridge.security.SecretBox;
 import io.healthbridge.store.StoreException;
 
 /** Webhook endpoints (secrets encrypted), deliveries, attempts and the fan-out's outbox cursor, over JDBC. */

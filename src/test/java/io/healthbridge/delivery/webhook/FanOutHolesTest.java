@@ -1,6 +1,5 @@
 package io.healthbridge.delivery.webhook;
 
-import io.healthbridge.http.TargetPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -8,7 +7,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.Executors;
 
-import io.healthbridge.security.SecretBox;
+import io.healthbridge.crypto.SecretBox;
+import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.store.Database;
 import io.healthbridge.store.JdbcEventStore;
 import io.healthbridge.support.MovingClock;
@@ -142,7 +142,7 @@ class FanOutHolesTest {
         insert(3); // seq 2 was burnt by a rolled-back insert
         dispatcher.fanOut();
         assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(1);
-        clock.now = clock.now.plus(io.healthbridge.event.OutboxReader.HOLE_GRACE).plusSeconds(1);
+        clock.now = clock.now.plus(io.healthbridge.ingest.OutboxReader.HOLE_GRACE).plusSeconds(1);
         dispatcher.fanOut();
         assertThat(store.cursor(WebhookDispatcher.CURSOR)).isEqualTo(3);
         assertThat(delivered()).containsExactly("e1", "e3");

@@ -1,4 +1,4 @@
-package io.healthbridge.event;
+package io.healthbridge.ingest;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,7 @@
-package io.healthbridge.event;
+package io.healthbridge.ingest;
 
 import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.event.EventValidationException;
 import io.healthbridge.store.DeadLetter;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;

@@ -1,10 +1,15 @@
-package io.healthbridge.event;
+package io.healthbridge.ingest;
 
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.event.Invariants;
+import io.healthbridge.event.MappingContext;
+import io.healthbridge.event.MappingException;
 import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.store.DeadLetter;
 import io.healthbridge.store.DeadLetterStore;

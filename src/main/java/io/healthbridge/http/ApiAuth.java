@@ -1,4 +1,4 @@
-package io.healthbridge.api;
+package io.healthbridge.http;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.healthbridge.api;
+package io.healthbridge.http;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,9 +1,11 @@
-package io.healthbridge.event;
+package io.healthbridge.ingest;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.EventJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.healthbridge.api;
+package io.healthbridge.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package io.healthbridge.event;
+package io.healthbridge.ingest;
 
 import java.time.Clock;
 import java.time.ZoneId;
@@ -8,6 +8,14 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.event.EventValidationException;
+import io.healthbridge.event.IngestSummary;
+import io.healthbridge.event.Invariants;
+import io.healthbridge.event.MappingContext;
+import io.healthbridge.event.Payloads;
+import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.provider.MappedRecord;
 import io.healthbridge.provider.MapperRegistry;
 import io.healthbridge.provider.ProviderMapper;
@@ -28,7 +36,7 @@ public class EventPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
 
     public static final String REASON_MAPPING = "mapping_error";
-    public static final String REASON_SCHEMA = "schema_invalid";
+    public static final String REASON_SCHEMA = EventValidationException.REASON_SCHEMA;
     public static final String REASON_PAYLOAD = "payload_invalid";
     public static final String REASON_INVARIANT = "invariant_violated";
     /** The most of an unparseable payload a dead letter keeps. */
