@@ -1,0 +1,51 @@
+package io.healthbridge.simulator;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.healthbridge.event.EventJson;
+
+/** The simulated Dexcom v3 data endpoints. */
+final class SimulatedDexcom extends SimulatedApi {
+
+    SimulatedDexcom(Clock clock) {
+        super(clock);
+    }
+
+
+    /** Estimated glucose values every 5 minutes; startDate/endDate are UTC without offset, as Dexcom takes them. */
+    @Override
+    JsonNode answer(String path, Map<String, String> p, String user) {
+        if (!path.equals("/v3/users/self/egvs")) {
+            return null;
+        }
+        Instant from = java.time.LocalDateTime.parse(p.get("startDate")).toInstant(java.time.ZoneOffset.UTC);
+        Instant to = min(java.time.LocalDateTime.parse(p.get("endDate")).toInstant(java.time.ZoneOffset.UTC), now());
+        ObjectNode out = EventJson.object();
+        out.put("recordType", "egv");
+        out.put("recordVersion", "3.0");
+        out.put("userId", user);
+        ArrayNode records = out.putArray("records");
+        for (long[] s : SyntheticData.heartRate(user, from, to)) {
+            Instant t = Instant.ofEpochSecond(s[0]);
+            int value = 95 + (int) (Math.sin(s[0] / 7200.0) * 25) + (int) (SyntheticData.noise(user, s[0] + 3) * 10);
+            ObjectNode r = records.addObject();
+            r.put("recordId", user + "-egv-" + s[0]);
+            r.put("systemTime", t.toString());
+            r.put("displayTime", local(t));
+            r.put("transmitterId", "sim-tx");
+            r.put("value", value);
+            r.putNull("status");
+            r.put("trend", value > 110 ? "singleUp" : "flat");
+            r.put("unit", "mg/dL");
+            r.put("rateUnit", "mg/dL/min");
+            r.put("displayDevice", "iOS");
+            r.put("transmitterGeneration", "g7");
+        }
+        return out;
+    }
+}

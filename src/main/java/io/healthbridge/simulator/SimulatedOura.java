@@ -1,0 +1,144 @@
+package io.healthbridge.simulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.healthbridge.event.EventJson;
+
+/** The simulated Oura v2 data endpoints. */
+final class SimulatedOura extends SimulatedApi {
+
+    SimulatedOura(Clock clock) {
+        super(clock);
+    }
+
+
+    @Override
+    JsonNode answer(String path, Map<String, String> p, String user) {
+        if (!path.startsWith("/v2/usercollection/")) {
+            return null;
+        }
+        String collection = path.substring("/v2/usercollection/".length());
+        List<ObjectNode> items = new ArrayList<>();
+        if (collection.equals("heartrate")) {
+            Instant from = Instant.parse(p.get("start_datetime"));
+            Instant to = min(Instant.parse(p.get("end_datetime")), now());
+            for (long[] s : SyntheticData.heartRate(user, from, to)) {
+                ObjectNode o = EventJson.object();
+                o.put("bpm", s[1]);
+                o.put("source", OffsetDateTime.ofInstant(Instant.ofEpochSecond(s[0]), SyntheticData.OFFSET).getHour() < 7 ? "rest" : "awake");
+                o.put("timestamp", local(Instant.ofEpochSecond(s[0])));
+                items.add(o);
+            }
+            return page(items, p.get("next_token"), "data", "next_token");
+        }
+        LocalDate start = LocalDate.parse(p.get("start_date"));
+        LocalDate end = LocalDate.parse(p.get("end_date"));
+        for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
+            switch (collection) {
+                case "sleep" -> {
+                    SyntheticData.Night n = SyntheticData.night(user, d);
+                    if (n.end().toInstant().isBefore(now())) {
+                        items.add(ouraSleep(user, n));
+                    }
+                }
+                case "daily_activity" -> {
+                    if (d.atStartOfDay().atOffset(SyntheticData.OFFSET).toInstant().isBefore(now())) {
+                        SyntheticData.Day day = SyntheticData.day(user, d);
+                        ObjectNode o = EventJson.object();
+                        o.put("id", user + "-a-" + d);
+                        o.put("day", d.toString());
+                        o.put("timestamp", d.atTime(4, 0).atOffset(SyntheticData.OFFSET).toString());
+                        o.put("steps", day.steps());
+                        o.put("active_calories", day.activeKcal());
+                        o.put("total_calories", day.totalKcal());
+                        o.put("equivalent_walking_distance", day.distanceMeters());
+                        o.put("high_activity_time", day.activeSeconds() / 5);
+                        o.put("medium_activity_time", day.activeSeconds() / 3);
+                        o.put("low_activity_time", day.activeSeconds() - day.activeSeconds() / 5 - day.activeSeconds() / 3);
+                        items.add(o);
+                    }
+                }
+                case "daily_spo2" -> {
+                    if (SyntheticData.night(user, d).end().toInstant().isBefore(now())) {
+                        ObjectNode o = EventJson.object();
+                        o.put("id", user + "-s-" + d);
+                        o.put("day", d.toString());
+                        o.putObject("spo2_percentage").put("average", SyntheticData.spo2(user, d) + 0.4);
+                        items.add(o);
+                    }
+                }
+                case "workout" -> {
+                    SyntheticData.Workout w = SyntheticData.workout(user, d);
+                    if (w != null && w.end().toInstant().isBefore(now())) {
+                        ObjectNode o = EventJson.object();
+                        o.put("id", w.id());
+                        o.put("activity", w.sport());
+                        o.put("calories", w.kcal());
+                        o.put("distance", w.distanceMeters());
+                        o.put("day", d.toString());
+                        o.put("start_datetime", w.start().toString());
+                        o.put("end_datetime", w.end().toString());
+                        o.put("intensity", "moderate");
+                        o.put("source", "autodetected");
+                        items.add(o);
+                    }
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return page(items, p.get("next_token"), "data", "next_token");
+    }
+
+    private static ObjectNode ouraSleep(String user, SyntheticData.Night n) {
+        ObjectNode o = EventJson.object();
+        o.put("id", user + "-sleep-" + n.day());
+        o.put("day", n.day().toString());
+        o.put("type", "long_sleep");
+        o.put("bedtime_start", n.start().toString());
+        o.put("bedtime_end", n.end().toString());
+        o.put("total_sleep_duration", n.asleep());
+        o.put("deep_sleep_duration", n.seconds("deep"));
+        o.put("light_sleep_duration", n.seconds("light"));
+        o.put("rem_sleep_duration", n.seconds("rem"));
+        o.put("awake_time", n.seconds("awake"));
+        o.put("time_in_bed", Duration.between(n.start(), n.end()).toSeconds());
+        o.put("efficiency", Math.round(100.0 * n.asleep() / Duration.between(n.start(), n.end()).toSeconds()));
+        o.put("latency", 600);
+        o.put("average_hrv", n.hrv());
+        o.put("average_breath", Math.round(n.breath() * 1000) / 1000.0);
+        o.put("lowest_heart_rate", n.lowestHr());
+        StringBuilder phases = new StringBuilder();
+        for (OffsetDateTime t = n.start(); t.isBefore(n.end()); t = t.plusMinutes(5)) {
+            OffsetDateTime at = t;
+            String stage = n.stages().stream().filter(s -> !at.isBefore(s.start()) && at.isBefore(s.end()))
+                    .map(SyntheticData.Stage::stage).findFirst().orElse("awake");
+            phases.append(switch (stage) {
+                case "deep" -> '1';
+                case "light" -> '2';
+                case "rem" -> '3';
+                default -> '4';
+            });
+        }
+        o.put("sleep_phase_5_min", phases.toString());
+        ObjectNode hr = o.putObject("heart_rate");
+        hr.put("interval", 300.0);
+        hr.put("timestamp", n.start().toString());
+        ArrayNode items = hr.putArray("items");
+        for (OffsetDateTime t = n.start(); t.isBefore(n.end()); t = t.plusMinutes(5)) {
+            items.add(SyntheticData.heartRateAt(user, t.toEpochSecond()));
+        }
+        return o;
+    }
+}

@@ -1,0 +1,156 @@
+package io.healthbridge.simulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.healthbridge.event.EventJson;
+
+/** The simulated Withings data endpoints. */
+final class SimulatedWithings extends SimulatedApi {
+
+    SimulatedWithings(Clock clock) {
+        super(clock);
+    }
+
+
+    @Override
+    JsonNode answer(String path, Map<String, String> p, String user) {
+        String action = p.getOrDefault("action", "");
+        List<ObjectNode> items = new ArrayList<>();
+        ObjectNode body = EventJson.object();
+        switch (path + "#" + action) {
+            case "/measure#getmeas" -> {
+                Instant from = Instant.ofEpochSecond(Long.parseLong(p.get("startdate")));
+                Instant to = min(Instant.ofEpochSecond(Long.parseLong(p.get("enddate"))), now());
+                for (LocalDate d : SyntheticData.days(from, to)) {
+                    Instant at = d.atTime(7, 10).atOffset(SyntheticData.OFFSET).toInstant();
+                    if (at.isBefore(from) || !at.isBefore(to)) {
+                        continue;
+                    }
+                    ObjectNode g = EventJson.object();
+                    g.put("grpid", d.toEpochDay());
+                    g.put("attrib", 0);
+                    g.put("date", at.getEpochSecond());
+                    g.put("created", at.getEpochSecond());
+                    g.put("modified", at.getEpochSecond());
+                    g.put("category", 1);
+                    g.put("model", "Body Cardio");
+                    ArrayNode m = g.putArray("measures");
+                    m.addObject().put("value", Math.round(SyntheticData.weight(user, d) * 1000)).put("type", 1).put("unit", -3);
+                    m.addObject().put("value", Math.round(SyntheticData.bodyFat(user, d) * 10)).put("type", 6).put("unit", -1);
+                    if (d.toEpochDay() % 3 == 0) {
+                        m.addObject().put("value", 78).put("type", 9).put("unit", 0);
+                        m.addObject().put("value", 121).put("type", 10).put("unit", 0);
+                        m.addObject().put("value", SyntheticData.day(user, d).restingHr() + 6).put("type", 11).put("unit", 0);
+                    }
+                    items.add(g);
+                }
+                body.put("timezone", "Europe/Paris");
+                return withingsPage(body, items, p, "measuregrps");
+            }
+            case "/v2/measure#getactivity" -> {
+                for (LocalDate d = LocalDate.parse(p.get("startdateymd")); !d.isAfter(LocalDate.parse(p.get("enddateymd"))); d = d.plusDays(1)) {
+                    if (!d.atStartOfDay().atOffset(SyntheticData.OFFSET).toInstant().isBefore(now())) {
+                        continue;
+                    }
+                    SyntheticData.Day day = SyntheticData.day(user, d);
+                    ObjectNode a = EventJson.object();
+                    a.put("date", d.toString());
+                    a.put("timezone", "Europe/Paris");
+                    a.put("model", "Pulse HR");
+                    a.put("steps", day.steps());
+                    a.put("distance", day.distanceMeters());
+                    a.put("calories", day.activeKcal());
+                    a.put("totalcalories", day.totalKcal());
+                    a.put("soft", day.activeSeconds() / 2);
+                    a.put("moderate", day.activeSeconds() / 3);
+                    a.put("intense", day.activeSeconds() - day.activeSeconds() / 2 - day.activeSeconds() / 3);
+                    items.add(a);
+                }
+                return withingsPage(body, items, p, "activities");
+            }
+            case "/v2/measure#getintradayactivity" -> {
+                Instant from = Instant.ofEpochSecond(Long.parseLong(p.get("startdate")));
+                Instant to = min(Instant.ofEpochSecond(Long.parseLong(p.get("enddate"))), now());
+                ObjectNode series = body.putObject("series");
+                for (long[] s : SyntheticData.heartRate(user, from, to)) {
+                    ObjectNode e = series.putObject(String.valueOf(s[0]));
+                    e.put("heart_rate", s[1]);
+                    e.put("steps", (int) (SyntheticData.noise(user, s[0]) * 120));
+                    e.put("duration", 300);
+                    e.put("model", "ScanWatch");
+                }
+                return EventJson.object().put("status", 0).set("body", body);
+            }
+            case "/v2/measure#getworkouts" -> {
+                for (LocalDate d = LocalDate.parse(p.get("startdateymd")); !d.isAfter(LocalDate.parse(p.get("enddateymd"))); d = d.plusDays(1)) {
+                    SyntheticData.Workout w = SyntheticData.workout(user, d);
+                    if (w == null || !w.end().toInstant().isBefore(now())) {
+                        continue;
+                    }
+                    ObjectNode s = EventJson.object();
+                    s.put("id", Math.abs(w.id().hashCode()));
+                    s.put("category", w.sport().equals("running") ? 2 : 6);
+                    s.put("timezone", "Europe/Paris");
+                    s.put("startdate", w.start().toEpochSecond());
+                    s.put("enddate", w.end().toEpochSecond());
+                    s.put("date", d.toString());
+                    ObjectNode data = s.putObject("data");
+                    data.put("calories", w.kcal());
+                    data.put("distance", w.distanceMeters());
+                    data.put("hr_average", w.avgHr());
+                    data.put("hr_max", w.maxHr());
+                    items.add(s);
+                }
+                return withingsPage(body, items, p, "series");
+            }
+            case "/v2/sleep#getsummary" -> {
+                for (LocalDate d = LocalDate.parse(p.get("startdateymd")); !d.isAfter(LocalDate.parse(p.get("enddateymd"))); d = d.plusDays(1)) {
+                    SyntheticData.Night n = SyntheticData.night(user, d);
+                    if (!n.end().toInstant().isBefore(now())) {
+                        continue;
+                    }
+                    ObjectNode s = EventJson.object();
+                    s.put("id", d.toEpochDay());
+                    s.put("timezone", "Europe/Paris");
+                    s.put("startdate", n.start().toEpochSecond());
+                    s.put("enddate", n.end().toEpochSecond());
+                    s.put("date", d.toString());
+                    ObjectNode data = s.putObject("data");
+                    data.put("total_sleep_time", n.asleep());
+                    data.put("total_timeinbed", Duration.between(n.start(), n.end()).toSeconds());
+                    data.put("lightsleepduration", n.seconds("light"));
+                    data.put("deepsleepduration", n.seconds("deep"));
+                    data.put("remsleepduration", n.seconds("rem"));
+                    data.put("wakeupduration", n.seconds("awake"));
+                    data.put("wakeupcount", 2);
+                    data.put("sleep_efficiency", Math.round(100.0 * n.asleep() / Duration.between(n.start(), n.end()).toSeconds()) / 100.0);
+                    data.put("rr_average", Math.round(n.breath()));
+                    items.add(s);
+                }
+                return withingsPage(body, items, p, "series");
+            }
+            default -> {
+                return EventJson.object().put("status", 2554).put("error", "unknown action " + action);
+            }
+        }
+    }
+
+    private static JsonNode withingsPage(ObjectNode body, List<ObjectNode> items, Map<String, String> p, String field) {
+        int offset = Integer.parseInt(p.getOrDefault("offset", "0"));
+        ArrayNode arr = body.putArray(field);
+        items.stream().skip(offset).limit(PAGE).forEach(arr::add);
+        boolean more = offset + PAGE < items.size();
+        body.put("more", more ? 1 : 0);
+        body.put("offset", more ? offset + PAGE : 0);
+        return EventJson.object().put("status", 0).set("body", body);
+    }
+}
