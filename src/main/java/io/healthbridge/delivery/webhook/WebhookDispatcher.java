@@ -1,12 +1,9 @@
 package io.healthbridge.delivery.webhook;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +23,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
-import io.healthbridge.event.FhirRenderer;
 import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.store.EventStore;
@@ -74,6 +70,9 @@ public class WebhookDispatcher {
     private final Clock clock;
     private final ExecutorService executor;
     private final HttpClient http;
+    private final RetryPolicy retries;
+    private final DeliveryRecorder recorder;
+    private final WebhookRequests requests;
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<CanonicalEvent> announcer;
@@ -86,15 +85,6 @@ public class WebhookDispatcher {
     private final java.util.concurrent.atomic.AtomicBoolean dueWanted = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.Set<String> endpointsWanted = ConcurrentHashMap.newKeySet();
     private final Map<String, java.util.Queue<WebhookDelivery>> claimedQueues = new ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentLinkedQueue<WebhookStore.Delivered> delivered =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean recorderQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.ScheduledExecutorService recorder =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "webhook-recorder");
-        t.setDaemon(true);
-        return t;
-    });
     /** Recent answer time per endpoint, milliseconds (moving average). */
     private final Map<String, Double> latency = new ConcurrentHashMap<>();
     /**
@@ -105,14 +95,6 @@ public class WebhookDispatcher {
     private volatile boolean outboxBehind;
     /** Endpoints whose last read of due deliveries came back short (see {@link #dispatchDue(WebhookEndpoint, boolean)}). */
     private final java.util.Set<String> drained = ConcurrentHashMap.newKeySet();
-    /** Recently delivered events' stored form: one event goes to many endpoints, it is read once. */
-    private final Map<String, StoredEvent> recentEvents = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, StoredEvent> eldest) {
-                    return size() > 1024;
-                }
-            });
     private final ExecutorService kicker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "webhook-dispatch");
         t.setDaemon(true);
@@ -130,6 +112,9 @@ public class WebhookDispatcher {
         this.executor = executor;
         this.outbox = new OutboxReader(events, () -> store.cursor(CURSOR), seq -> store.saveCursor(CURSOR, seq),
                 FAN_OUT_BATCH, clock, CURSOR_SAVE_EVERY);
+        this.retries = new RetryPolicy(settings.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble());
+        this.recorder = new DeliveryRecorder(store, RECORD_LINGER_MS);
+        this.requests = new WebhookRequests(events, settings.timeout());
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(executor)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -207,15 +192,7 @@ public class WebhookDispatcher {
     public void close() {
         active = () -> false;
         kicker.shutdownNow();
-        recorder.shutdown();
-        try {
-            recorder.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        while (!delivered.isEmpty()) {
-            recordDelivered();
-        }
+        recorder.close();
         try {
             outbox.flush();
         } catch (RuntimeException e) {
@@ -365,7 +342,7 @@ public class WebhookDispatcher {
         List<WebhookDelivery> created = store.addDeliveries(wanted);
         for (StoredEvent e : batch) {
             if (e.payload() != null) {
-                recentEvents.put(e.id(), e); // read for the fan-out already: sending reads it from here
+                requests.remember(e); // read for the fan-out already: sending reads it from here
             }
         }
         java.util.Set<String> claimed = new java.util.LinkedHashSet<>();
@@ -496,7 +473,7 @@ public class WebhookDispatcher {
         }
         byte[] body;
         try {
-            body = body(ep, d);
+            body = requests.body(ep, d);
         } catch (RuntimeException e) {
             store.recordAttempt(d, WebhookDelivery.ABANDONED, null, null, "event cannot be rendered: " + e.getMessage(), 0, null);
             return CompletableFuture.completedFuture(null);
@@ -505,7 +482,7 @@ public class WebhookDispatcher {
         Map<String, String> headers = WebhookSigner.headers(d.eventId(), timestamp, body, ep.secret(),
                 ep.activePreviousSecret(clock.instant()));
         long start = System.nanoTime();
-        return http.sendAsync(request(ep, headers, body), HttpResponse.BodyHandlers.ofString())
+        return http.sendAsync(requests.request(ep, headers, body), HttpResponse.BodyHandlers.ofString())
                 .handleAsync((r, error) -> {
                     outcome(ep, d, r, error, (System.nanoTime() - start) / 1_000_000);
                     return null;
@@ -541,80 +518,20 @@ public class WebhookDispatcher {
             count("gone");
         } else {
             breaker.onError(ms, TimeUnit.MILLISECONDS, new IOException("HTTP " + code));
-            Duration retryAfter = code == 429 || code == 503 ? retryAfter(r) : null;
+            Duration retryAfter = code == 429 || code == 503 ? RetryPolicy.retryAfter(r) : null;
             handleFailure(ep, d, code, "HTTP " + code, ms, retryAfter, true);
             meters.counter("healthbridge.webhook.attempts", "outcome", code / 100 == 3 ? "redirect"
                     : code / 100 == 4 ? "client_error" : "server_error").increment();
         }
     }
 
-    private byte[] body(WebhookEndpoint ep, WebhookDelivery d) {
-        String json = d.payload();
-        if (json == null) {
-            StoredEvent e = recentEvents.get(d.eventId());
-            if (e == null) {
-                e = events.get(d.eventId()).orElseThrow(() -> new IllegalStateException("event not in the store"));
-                recentEvents.put(d.eventId(), e);
-            }
-            json = e.payload();
-            if (WebhookEndpoint.FHIR.equals(ep.format()) && e.type().startsWith("health.")) {
-                json = FhirRenderer.toJson(CanonicalEvent.fromJson(EventJson.read(json)));
-            }
-        }
-        return json.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private HttpRequest request(WebhookEndpoint ep, Map<String, String> headers, byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ep.url())).timeout(settings.timeout())
-                .header("Content-Type", WebhookEndpoint.FHIR.equals(ep.format()) ? "application/fhir+json"
-                        : "application/cloudevents+json")
-                .header("User-Agent", "Healthbridge-Webhooks/1")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(b::header);
-        return b.build();
-    }
-
     private void handleSuccess(WebhookEndpoint ep, WebhookDelivery d, int code, long ms) {
-        delivered.add(new WebhookStore.Delivered(d, code, ms, clock.instant()));
-        if (recorderQueued.compareAndSet(false, true)) {
-            try {
-                recorder.schedule(this::recordDelivered, RECORD_LINGER_MS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                recorderQueued.set(false);
-                recordDelivered(); // stopping: record on this thread
-            }
-        }
+        recorder.add(new WebhookStore.Delivered(d, code, ms, clock.instant()));
         if (ep.failingSince() != null) {
             store.save(copy(ep, ep.enabled(), ep.disabledReason(), null));
         }
         count("delivered");
         meters.timer("healthbridge.webhook.latency").record(Duration.ofMillis(ms));
-    }
-
-    /**
-     * Writes the successes gathered since the last write in one transaction (group commit): a busy dispatcher writes
-     * hundreds per commit instead of two commits each. A delivery counts as delivered once written; one sent but not
-     * yet written when the process dies is sent again after its lease (at least once).
-     */
-    private void recordDelivered() {
-        recorderQueued.set(false);
-        List<WebhookStore.Delivered> batch = new java.util.ArrayList<>();
-        WebhookStore.Delivered d;
-        while (batch.size() < 1000 && (d = delivered.poll()) != null) {
-            batch.add(d);
-        }
-        try {
-            store.recordDelivered(batch);
-        } catch (RuntimeException e) {
-            LOG.warn("{} delivered webhooks could not be recorded (they will be sent again): {}", batch.size(), e.toString());
-        }
-        if (!delivered.isEmpty() && recorderQueued.compareAndSet(false, true)) {
-            try {
-                recorder.schedule(this::recordDelivered, RECORD_LINGER_MS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                recorderQueued.set(false); // stopping: close() writes the rest
-            }
-        }
     }
 
     private void handleFailure(WebhookEndpoint ep, WebhookDelivery d, Integer code, String error, long ms,
@@ -637,18 +554,9 @@ public class WebhookDispatcher {
         }
     }
 
-    /** The time of attempt {@code attempt + 1} from the retry schedule with ±20 % jitter, or null when it ran out. */
+    /** The time of attempt {@code attemptsMade + 1} (see {@link RetryPolicy}), or null when the schedule ran out. */
     Instant nextAttempt(int attemptsMade, Duration retryAfter) {
-        List<Duration> schedule = settings.retrySchedule();
-        if (attemptsMade >= schedule.size()) {
-            return null;
-        }
-        long base = schedule.get(attemptsMade).toMillis();
-        long jittered = base == 0 ? 0 : (long) (base * (0.8 + ThreadLocalRandom.current().nextDouble() * 0.4));
-        if (retryAfter != null) {
-            jittered = Math.max(jittered, retryAfter.toMillis());
-        }
-        return clock.instant().plusMillis(jittered);
+        return retries.next(clock.instant(), attemptsMade, retryAfter);
     }
 
     private void disable(WebhookEndpoint ep, String reason) {
@@ -691,16 +599,6 @@ public class WebhookDispatcher {
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(10)
                 .minimumNumberOfCalls(5).failureRateThreshold(80).waitDurationInOpenState(settings.breakerOpenFor())
                 .permittedNumberOfCallsInHalfOpenState(1).automaticTransitionFromOpenToHalfOpenEnabled(true).build()));
-    }
-
-    private Duration retryAfter(HttpResponse<?> r) {
-        return r.headers().firstValue("Retry-After").map(v -> {
-            try {
-                return Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }).orElse(null);
     }
 
     private void count(String outcome) {
