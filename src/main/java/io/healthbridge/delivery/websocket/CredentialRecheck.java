@@ -26,9 +26,9 @@ final class CredentialRecheck {
 
     private final Authenticator auth;
     private final MeterRegistry meters;
-    private final Supplier<Collection<WebSocketHub.Client>> clients;
+    private final Supplier<Collection<WebSocketClient>> clients;
 
-    CredentialRecheck(Authenticator auth, MeterRegistry meters, Supplier<Collection<WebSocketHub.Client>> clients) {
+    CredentialRecheck(Authenticator auth, MeterRegistry meters, Supplier<Collection<WebSocketClient>> clients) {
         this.auth = auth;
         this.meters = meters;
         this.clients = clients;
@@ -43,7 +43,7 @@ final class CredentialRecheck {
 
     void run() {
         Map<String, Boolean> valid = new HashMap<>();
-        for (WebSocketHub.Client c : clients.get()) {
+        for (WebSocketClient c : clients.get()) {
             String credential = c.credential;
             if (credential == null || c.ws.isClosed()) {
                 continue;

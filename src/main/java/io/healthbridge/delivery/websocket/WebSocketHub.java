@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +23,7 @@ import io.healthbridge.store.StoredEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -69,7 +66,7 @@ public class WebSocketHub {
     private final MeterRegistry meters;
     private final int maxBufferBytes;
     private final long pingMillis;
-    private final Map<ServerWebSocket, Client> clients = new ConcurrentHashMap<>();
+    private final Map<ServerWebSocket, WebSocketClient> clients = new ConcurrentHashMap<>();
     /** Replays of resumed clients: two at a time, a bounded queue behind them. */
     private final java.util.concurrent.ExecutorService replays = new java.util.concurrent.ThreadPoolExecutor(2, 2,
             30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(200), r -> {
@@ -83,8 +80,8 @@ public class WebSocketHub {
      * against these only, not against every connection (1,000 clients each on its own user cost 1,000 filter checks
      * per event before).
      */
-    private final Set<Client> everyUser = ConcurrentHashMap.newKeySet();
-    private final Map<String, Set<Client>> byUser = new ConcurrentHashMap<>();
+    private final Set<WebSocketClient> everyUser = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<WebSocketClient>> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger connected = new AtomicInteger();
     private final io.micrometer.core.instrument.Counter frames;
 
@@ -95,63 +92,6 @@ public class WebSocketHub {
     static final int LIVE_IDS_KEPT = 2_000;
     static final long LIVE_IDS_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
-    /** One connected client and its filter; null types means not subscribed yet. */
-    static final class Client {
-        final ServerWebSocket ws;
-        /** Netty's side of the connection and its loop's writer, for Vert.x's own sockets; null for any other. */
-        final ChannelHandlerContext channel;
-        final LoopWriter writer;
-        volatile List<TypeGlob> types;
-        volatile Set<String> users;
-        volatile boolean replaying;
-        /** Closed for being too slow: nothing more is written to it. */
-        volatile boolean dropped;
-        final List<CanonicalEvent> held = new ArrayList<>();
-        /**
-         * The newest stored event when the filter was last set: every later event reaches the client live, so a
-         * resume replays up to here only. Events stored before it but still on their way to the hub then are sent
-         * live too; their ids are kept for a short while ({@link #LIVE_IDS_KEPT}) so a resume skips them.
-         */
-        volatile long liveFromSeq;
-        final Set<String> liveIds = new HashSet<>();
-        volatile long liveIdsUntilNanos;
-        /** Whether each event type seen matches the filter, so a pattern is matched once per type, not per event. */
-        volatile Map<String, Boolean> typeMatches = new ConcurrentHashMap<>();
-
-        /** The API key or access token the stream was opened with, re-checked while it is open; null in tests. */
-        volatile String credential;
-
-        Client(ServerWebSocket ws, ChannelHandlerContext channel, LoopWriter writer) {
-            this.ws = ws;
-            this.channel = channel;
-            this.writer = writer;
-        }
-
-        boolean wants(CanonicalEvent e) {
-            return wants(e.type(), e.subject());
-        }
-
-        boolean wants(StoredEvent e) {
-            return wants(e.type(), e.subject());
-        }
-
-        private boolean wants(String type, String subject) {
-            List<TypeGlob> t = types;
-            Set<String> u = users;
-            if (t == null || (u != null && !u.isEmpty() && !u.contains(subject))) {
-                return false;
-            }
-            Map<String, Boolean> cache = typeMatches;
-            Boolean known = cache.get(type);
-            if (known == null) {
-                known = t.stream().anyMatch(p -> p.matches(type));
-                if (cache.size() < 1000) {
-                    cache.put(type, known);
-                }
-            }
-            return known;
-        }
-    }
 
     public WebSocketHub(Authenticator auth, EventStore events, MeterRegistry meters, int maxBufferBytes, long pingMillis) {
         this.auth = auth;
@@ -199,8 +139,8 @@ public class WebSocketHub {
                 LOG.debug("WebSocket upgrade failed: {}", e.getMessage()));
     }
 
-    private Client open(ServerWebSocket ws, ChannelHandlerContext channel, Vertx vertx) {
-        Client client = add(ws, channel);
+    private WebSocketClient open(ServerWebSocket ws, ChannelHandlerContext channel, Vertx vertx) {
+        WebSocketClient client = add(ws, channel);
         long timer = vertx.setPeriodic(pingMillis, id -> {
             if (!ws.isClosed()) {
                 ws.writePing(Buffer.buffer("hb"));
@@ -217,7 +157,7 @@ public class WebSocketHub {
         });
         ws.closeHandler(v -> {
             vertx.cancelTimer(timer);
-            Client gone = clients.remove(ws);
+            WebSocketClient gone = clients.remove(ws);
             if (gone != null) {
                 connected.decrementAndGet();
                 unindex(gone);
@@ -234,25 +174,25 @@ public class WebSocketHub {
     }
 
     /** Registers an upgraded socket as a client (not yet subscribed). */
-    Client add(ServerWebSocket ws) {
+    WebSocketClient add(ServerWebSocket ws) {
         return add(ws, ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null);
     }
 
     /** Registers a socket whose Netty connection is known: live events go through it, batched per event loop. */
-    Client add(ServerWebSocket ws, ChannelHandlerContext channel) {
+    WebSocketClient add(ServerWebSocket ws, ChannelHandlerContext channel) {
         ws.setWriteQueueMaxSize(maxBufferBytes);
         if (channel == null) {
             LOG.debug("WebSocket {} has no Netty connection to write to: its events go through Vert.x one by one",
                     ws.remoteAddress());
         }
-        LoopWriter writer = channel == null ? null : writers.computeIfAbsent(channel.executor(), LoopWriter::new);
-        Client client = new Client(ws, channel, writer);
+        LoopWriter writer = channel == null ? null : writers.computeIfAbsent(channel.executor(), loop -> new LoopWriter(loop, frames, this::closeSlow));
+        WebSocketClient client = new WebSocketClient(ws, channel, writer);
         clients.put(ws, client);
         connected.incrementAndGet();
         return client;
     }
 
-    void onMessage(Client client, String text) {
+    void onMessage(WebSocketClient client, String text) {
         JsonNode msg;
         try {
             msg = EventJson.readStrict(text);
@@ -281,7 +221,7 @@ public class WebSocketHub {
         }
     }
 
-    private void subscribe(Client client, JsonNode msg) {
+    private void subscribe(WebSocketClient client, JsonNode msg) {
         List<TypeGlob> patterns = new ArrayList<>();
         JsonNode types = msg.get("types");
         if (types != null && !types.isArray()) {
@@ -330,7 +270,7 @@ public class WebSocketHub {
     }
 
     /** Sends what the client missed after {@code afterId} (matching its filter), then continues live. */
-    private void resume(Client client, String afterId) {
+    private void resume(WebSocketClient client, String afterId) {
         if (client.types == null) {
             error(client, "subscribe before resume");
             return;
@@ -385,7 +325,7 @@ public class WebSocketHub {
         control(client, "healthbridge.ws.resumed", EventJson.object().put("replayed", count));
     }
 
-    private void unindex(Client client) {
+    private void unindex(WebSocketClient client) {
         everyUser.remove(client);
         Set<String> users = client.users;
         if (users != null) {
@@ -401,10 +341,10 @@ public class WebSocketHub {
     /** EventHub listener: every published event to every client that wants it. */
     public void onEvent(CanonicalEvent event) {
         String json = null;
-        Map<LoopWriter, List<Client>> byLoop = null;
-        Set<Client> named = byUser.getOrDefault(event.subject(), Set.of());
-        for (Set<Client> candidates : List.of(everyUser, named)) {
-            for (Client c : candidates) {
+        Map<LoopWriter, List<WebSocketClient>> byLoop = null;
+        Set<WebSocketClient> named = byUser.getOrDefault(event.subject(), Set.of());
+        for (Set<WebSocketClient> candidates : List.of(everyUser, named)) {
+            for (WebSocketClient c : candidates) {
                 if (!c.wants(event)) {
                     continue;
                 }
@@ -439,7 +379,7 @@ public class WebSocketHub {
             // encoded once for every client; each loop's clients get a view of the same bytes
             ByteBuf frame = Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8));
             try {
-                for (Map.Entry<LoopWriter, List<Client>> loop : byLoop.entrySet()) {
+                for (Map.Entry<LoopWriter, List<WebSocketClient>> loop : byLoop.entrySet()) {
                     loop.getKey().send(loop.getValue(), frame, json);
                 }
             } finally {
@@ -448,73 +388,9 @@ public class WebSocketHub {
         }
     }
 
-    /**
-     * Writes live events to the clients of one event loop, on that loop. Each event is one task for all of the loop's
-     * clients; a flush is queued behind the writes, so the events that arrive while the loop is busy go out in one
-     * socket write per client, and a single event goes out at once. Only the loop touches its fields.
-     */
-    final class LoopWriter {
-        private final EventExecutor loop;
-        private final Set<Client> unflushed = new LinkedHashSet<>();
-        private boolean flushQueued;
-
-        LoopWriter(EventExecutor loop) {
-            this.loop = loop;
-        }
-
-        void send(List<Client> clients, ByteBuf frame, String json) {
-            frame.retain();
-            try {
-                loop.execute(() -> {
-                    try {
-                        for (Client c : clients) {
-                            write(c, frame, json);
-                        }
-                    } finally {
-                        frame.release();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                frame.release(); // the server is stopping
-            }
-        }
-
-        private void write(Client c, ByteBuf frame, String json) {
-            Channel ch = c.channel.channel();
-            if (c.dropped || !ch.isActive() || c.ws.isClosed()) {
-                return;
-            }
-            if (!ch.isWritable() && unflushed.remove(c)) {
-                c.channel.flush(); // full of this burst's own writes, not yet handed to the socket: hand them first
-            }
-            if (!ch.isWritable()) {
-                closeSlow(c);
-                return;
-            }
-            if (frame.readableBytes() > HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE) {
-                c.ws.writeTextMessage(json); // Vert.x splits it into frames the client accepts
-            } else {
-                c.channel.write(new TextWebSocketFrame(frame.retainedDuplicate()), c.channel.voidPromise());
-                unflushed.add(c);
-                if (!flushQueued) {
-                    flushQueued = true;
-                    loop.execute(this::flush);
-                }
-            }
-            frames.increment();
-        }
-
-        private void flush() {
-            flushQueued = false;
-            for (Client c : unflushed) {
-                c.channel.flush();
-            }
-            unflushed.clear();
-        }
-    }
 
     /** Writes a frame; a client whose buffer is full is closed and false returned. */
-    private boolean write(Client c, String json) {
+    private boolean write(WebSocketClient c, String json) {
         if (c.dropped || c.ws.isClosed()) {
             return false;
         }
@@ -531,7 +407,7 @@ public class WebSocketHub {
      * Writes a replayed event, waiting while the client's send buffer is full (a replay is the client's own request:
      * it is paced by the client, not judged slow); gives up after {@link #REPLAY_WAIT_MS} without progress.
      */
-    private boolean writeReplayed(Client c, String json) {
+    private boolean writeReplayed(WebSocketClient c, String json) {
         long waited = 0;
         while (c.ws.writeQueueFull() && !c.dropped && !c.ws.isClosed()) {
             if (waited >= REPLAY_WAIT_MS) {
@@ -549,7 +425,7 @@ public class WebSocketHub {
         return write(c, json);
     }
 
-    private void closeSlow(Client c) {
+    private void closeSlow(WebSocketClient c) {
         if (c.dropped) {
             return;
         }
@@ -560,12 +436,12 @@ public class WebSocketHub {
         c.ws.close(SLOW_CLIENT, "slow consumer: send buffer full");
     }
 
-    private void control(Client c, String type, ObjectNode body) {
+    private void control(WebSocketClient c, String type, ObjectNode body) {
         body.put("type", type);
         write(c, EventJson.write(body));
     }
 
-    private void error(Client c, String message) {
+    private void error(WebSocketClient c, String message) {
         control(c, "healthbridge.ws.error", EventJson.object().put("message", message));
     }
 

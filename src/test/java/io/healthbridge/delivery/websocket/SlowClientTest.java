@@ -83,7 +83,7 @@ class SlowClientTest {
         try {
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setSendBufferSize(8192))
                     .webSocketHandler(ws -> {
-                        WebSocketHub.Client c = hub.add(ws);
+                        WebSocketClient c = hub.add(ws);
                         ws.textMessageHandler(text -> hub.onMessage(c, text));
                     }).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             HttpClient http = vertx.createHttpClient(new HttpClientOptions().setReceiveBufferSize(8192));
@@ -144,7 +144,7 @@ class SlowClientTest {
                     new java.util.concurrent.atomic.AtomicReference<>();
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
                     .webSocketHandler(ws -> {
-                        WebSocketHub.Client c = hub.add(ws);
+                        WebSocketClient c = hub.add(ws);
                         loop.set(((io.vertx.core.http.impl.WebSocketInternal) ws).channelHandlerContext().executor());
                         ws.textMessageHandler(text -> hub.onMessage(c, text));
                     }).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -195,8 +195,8 @@ class SlowClientTest {
         WebSocketHub hub = new WebSocketHub(null, null, new SimpleMeterRegistry(), 1024, 30_000);
         FakeSocket slow = new FakeSocket();
         FakeSocket fast = new FakeSocket();
-        WebSocketHub.Client s = hub.add(slow.proxy());
-        WebSocketHub.Client f = hub.add(fast.proxy());
+        WebSocketClient s = hub.add(slow.proxy());
+        WebSocketClient f = hub.add(fast.proxy());
         hub.onMessage(s, "{\"action\":\"subscribe\",\"types\":[\"health.*\"]}");
         hub.onMessage(f, "{\"action\":\"subscribe\",\"types\":[\"health.*\"]}");
 
