@@ -135,13 +135,13 @@ public final class HealthbridgeBeans implements AutoCloseable {
         }
         ApiKeys apiKeys = new ApiKeys(database.dataSource(), adminKey, clock);
         registry.bind("apiKeys", apiKeys);
-        initialAdminKey(apiKeys, dataDir);
+        InitialCredentials.adminKey(apiKeys, dataDir);
         io.healthbridge.security.Operators operators = new io.healthbridge.security.Operators(database.dataSource(),
                 new io.healthbridge.security.PasswordHasher(), clock);
         io.healthbridge.security.OperatorSessions sessions = new io.healthbridge.security.OperatorSessions(
                 database.dataSource(), operators, secrets, clock,
-                durations(property(context, "healthbridge.auth.access-token-ttl", "15m")).get(0),
-                durations(property(context, "healthbridge.auth.refresh-token-ttl", "7d")).get(0));
+                Durations.parse(property(context, "healthbridge.auth.access-token-ttl", "15m")).get(0),
+                Durations.parse(property(context, "healthbridge.auth.refresh-token-ttl", "7d")).get(0));
         registry.bind("operators", operators);
         registry.bind("operatorSessions", sessions);
         io.healthbridge.security.Authenticator authenticator = new io.healthbridge.security.Authenticator(apiKeys, sessions);
@@ -160,7 +160,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("connectLinks", new io.healthbridge.auth.ConnectLinks(io.healthbridge.security.SharedKeys.load(
                 database.dataSource(), secrets, clock, "connect-link-key"), clock,
                 Boolean.parseBoolean(property(context, "healthbridge.connect.require-signed-links", "true"))));
-        bootstrapOperator(operators, System.getenv("HEALTHBRIDGE_ADMIN_PASSWORD"), dataDir);
+        InitialCredentials.adminOperator(operators, System.getenv("HEALTHBRIDGE_ADMIN_PASSWORD"), dataDir);
         // the store's files and the first-start credentials exist now: owner only, like the folder
         io.healthbridge.store.DataDirectory.prepare(dataDir);
         connections = new JdbcConnectionStore(database.dataSource(), secrets, clock);
@@ -221,19 +221,19 @@ public final class HealthbridgeBeans implements AutoCloseable {
         connectFlow = new ConnectFlow(connections, oauth, events, p -> providers.settings(p).oauth(),
                 property(context, "healthbridge.public-url", "http://127.0.0.1:" + property(context,
                         "camel.server.port", "8080")), clock);
-        connectFlow.afterConnect("polar", c -> registerPolarUser(providers.settings("polar").baseUrl(), c));
+        connectFlow.afterConnect("polar", c -> io.healthbridge.provider.polar.PolarUsers.register(providers.settings("polar").baseUrl(), c));
         registry.bind("connectFlow", connectFlow);
         registry.bind("oauthClient", oauth);
 
         WebhookStore webhooks = new WebhookStore(database.dataSource(), secrets, clock);
         TargetPolicy targets = new TargetPolicy(property(context, "healthbridge.webhooks.allowed-targets", ""));
         WebhookDispatcher.Settings ws = new WebhookDispatcher.Settings(
-                durations(property(context, "healthbridge.webhooks.retry-schedule", "0s,5s,5m,30m,2h,5h,10h,10h")),
+                Durations.parse(property(context, "healthbridge.webhooks.retry-schedule", "0s,5s,5m,30m,2h,5h,10h,10h")),
                 Duration.ofMillis(Long.parseLong(property(context, "healthbridge.webhooks.timeout-ms", "15000"))),
-                durations(property(context, "healthbridge.webhooks.disable-after", "5d")).get(0),
+                Durations.parse(property(context, "healthbridge.webhooks.disable-after", "5d")).get(0),
                 Integer.parseInt(property(context, "healthbridge.webhooks.max-concurrency-per-endpoint", "4")),
-                durations(property(context, "healthbridge.webhooks.secret-rotation-overlap", "24h")).get(0),
-                durations(property(context, "healthbridge.webhooks.breaker-open", "30s")).get(0));
+                Durations.parse(property(context, "healthbridge.webhooks.secret-rotation-overlap", "24h")).get(0),
+                Durations.parse(property(context, "healthbridge.webhooks.breaker-open", "30s")).get(0));
         dispatchExecutor = java.util.concurrent.Executors.newFixedThreadPool(
                 Integer.parseInt(property(context, "healthbridge.webhooks.threads", "16")), r -> {
                     Thread t = new Thread(r, "webhook-sender");
@@ -312,108 +312,6 @@ public final class HealthbridgeBeans implements AutoCloseable {
 
     private static io.healthbridge.store.EventStore events(Registry registry) {
         return registry.lookupByNameAndType("eventStore", io.healthbridge.store.EventStore.class);
-    }
-
-    /** {@code 0s,5s,5m,30m,2h,5h,10h,10h}: durations with unit ms, s, m, h or d. */
-    static java.util.List<Duration> durations(String text) {
-        java.util.List<Duration> out = new java.util.ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim().toLowerCase(java.util.Locale.ROOT);
-            if (p.isEmpty()) {
-                continue;
-            }
-            try {
-                if (p.endsWith("ms")) {
-                    out.add(Duration.ofMillis(Long.parseLong(p.substring(0, p.length() - 2))));
-                    continue;
-                }
-                long n = Long.parseLong(p.substring(0, p.length() - 1));
-                out.add(switch (p.charAt(p.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    case 'd' -> Duration.ofDays(n);
-                    default -> throw new NumberFormatException();
-                });
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + part.trim() + "' is not a duration such as 5s, 30m, 2h or 5d");
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("'" + text + "' names no duration");
-        }
-        return out;
-    }
-
-    /** Polar shows a user's data only after {@code POST /v3/users}; 409 means already registered. */
-    static void registerPolarUser(String baseUrl, io.healthbridge.store.Connection c) {
-        try {
-            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create(baseUrl + "/v3/users")).timeout(Duration.ofSeconds(15))
-                    .header("Authorization", "Bearer " + c.accessToken()).header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                            "{\"member-id\":\"" + c.userId().replace("\"", "") + "\"}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() / 100 != 2 && r.statusCode() != 409) {
-                LOG.warn("Polar user registration of connection {} answered {}", c.id(), r.statusCode());
-            }
-        } catch (java.io.IOException e) {
-            LOG.warn("Polar user registration of connection {} failed: {}", c.id(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Without a bootstrap key and with no key in the store, an admin key is created once and written to
-     * {@code data/initial-admin-api-key} (owner-only), never to the log: the API is never open by default.
-     */
-    private static void initialAdminKey(ApiKeys keys, Path dataDir) throws java.io.IOException {
-        if (keys.hasBootstrapKey() || !keys.isEmpty()) {
-            return;
-        }
-        Path file = dataDir.resolve("initial-admin-api-key");
-        Files.writeString(file, keys.create("initial admin", java.util.Set.of(ApiKeys.ADMIN)) + "\n");
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system
-        }
-        LOG.warn("No HEALTHBRIDGE_ADMIN_API_KEY set: created an admin API key and wrote it to {} (shown nowhere else)",
-                file);
-    }
-
-    /**
-     * The operator {@code admin}: with {@code HEALTHBRIDGE_ADMIN_PASSWORD} set, created with that password (or given it
-     * when it differs); otherwise, when no operator exists, created once with a random password written to
-     * {@code data/initial-admin-password} (owner-only), never to the log.
-     */
-    private static void bootstrapOperator(io.healthbridge.security.Operators operators, String password, Path dataDir)
-            throws java.io.IOException {
-        if (password != null && !password.isBlank()) {
-            if (operators.find("admin").isEmpty()) {
-                operators.create("admin", password, io.healthbridge.security.Operators.ADMIN);
-            } else if (operators.check("admin", password).isEmpty()) {
-                operators.update("admin", password, io.healthbridge.security.Operators.ADMIN);
-            }
-            return;
-        }
-        if (!operators.isEmpty()) {
-            return;
-        }
-        byte[] bytes = new byte[18];
-        new java.security.SecureRandom().nextBytes(bytes);
-        String generated = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        operators.create("admin", generated, io.healthbridge.security.Operators.ADMIN);
-        Path file = dataDir.resolve("initial-admin-password");
-        Files.writeString(file, generated + "\n");
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system
-        }
-        LOG.warn("No HEALTHBRIDGE_ADMIN_PASSWORD set: created operator 'admin' and wrote its password to {} (shown "
-                 + "nowhere else); sign in at / and change it", file);
     }
 
     private static io.healthbridge.quota.QuotaSpec rate(CamelContext context, String key, String fallback) {
