@@ -11,23 +11,18 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.healthbridge.event.EventJson;
@@ -52,55 +47,27 @@ public class ProviderSimulator implements AutoCloseable {
     /** Polar users registered with POST /v3/users. */
     private final Set<String> polarRegistered = ConcurrentHashMap.newKeySet();
 
-    /** Per-provider state: tokens, limits, faults, counters. */
-    static final class State {
-        final String provider;
-        final Map<String, String> codes = new ConcurrentHashMap<>();
-        final Map<String, String> challenges = new ConcurrentHashMap<>();
-        final Map<String, String[]> accessTokens = new ConcurrentHashMap<>(); // token -> {user, expiresEpochSecond}
-        final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
-        final boolean rotatesRefreshTokens;
-        volatile long accessTokenLifetime = 3600;
-        volatile long rateLimit;
-        volatile Duration rateWindow = Duration.ofMinutes(1);
-        final Map<Long, AtomicLong> windowCounts = new ConcurrentHashMap<>();
-        final AtomicLong maxInWindow = new AtomicLong();
-        final AtomicLong requests = new AtomicLong();
-        final AtomicLong rejected429 = new AtomicLong();
-        final AtomicInteger refreshes = new AtomicInteger();
-        final AtomicInteger failNext = new AtomicInteger();
-        volatile int failStatus = 503;
-        volatile boolean outage;
-        volatile double random429;
-        volatile long latencyMillis;
-        volatile boolean sendRateHeaders = true;
-
-        State(String provider, boolean rotates) {
-            this.provider = provider;
-            this.rotatesRefreshTokens = rotates;
-        }
-    }
-
     private final HttpServer server;
     private final Clock clock;
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final Map<String, SimulatedState> states = new ConcurrentHashMap<>();
     private final SimulatedApis apis;
-    private final AtomicInteger userSeq = new AtomicInteger();
+    private final SimulatedOAuth oauth;
     private Path grantsFile;
 
     private ProviderSimulator(HttpServer server, Clock clock) {
         this.server = server;
         this.clock = clock;
         // Oura and Withings rotate refresh tokens (single use); Google does not
-        states.put("oura", new State("oura", true));
-        states.put("withings", new State("withings", true));
-        states.put("fitbit", new State("fitbit", false));
-        states.put("dexcom", new State("dexcom", true));
-        states.put("whoop", new State("whoop", true));
-        states.put("strava", new State("strava", true));
-        states.put("polar", new State("polar", false));
-        states.put("garmin", new State("garmin", true));
+        states.put("oura", new SimulatedState("oura", true));
+        states.put("withings", new SimulatedState("withings", true));
+        states.put("fitbit", new SimulatedState("fitbit", false));
+        states.put("dexcom", new SimulatedState("dexcom", true));
+        states.put("whoop", new SimulatedState("whoop", true));
+        states.put("strava", new SimulatedState("strava", true));
+        states.put("polar", new SimulatedState("polar", false));
+        states.put("garmin", new SimulatedState("garmin", true));
         this.apis = new SimulatedApis(clock);
+        this.oauth = new SimulatedOAuth(clock, this::saveGrants);
     }
 
     public static ProviderSimulator start(String host, int port, Clock clock) throws IOException {
@@ -133,7 +100,7 @@ public class ProviderSimulator implements AutoCloseable {
         }
         for (String key : p.stringPropertyNames()) {
             String[] k = key.split("\\|", 3);
-            State st = states.get(k[0]);
+            SimulatedState st = states.get(k[0]);
             if (st == null || k.length < 3) {
                 continue;
             }
@@ -182,8 +149,8 @@ public class ProviderSimulator implements AutoCloseable {
 
     // ---- controls, for tests and demos -------------------------------------------------------------------------
 
-    State state(String provider) {
-        State s = states.get(provider);
+    SimulatedState state(String provider) {
+        SimulatedState s = states.get(provider);
         if (s == null) {
             throw new IllegalArgumentException("the simulator has no provider " + provider);
         }
@@ -261,7 +228,7 @@ public class ProviderSimulator implements AutoCloseable {
     public URI authorize(URI authorizeUrl) {
         Map<String, String> q = query(authorizeUrl.getRawQuery());
         String provider = authorizeUrl.getPath().split("/")[1];
-        return URI.create(consent(state(provider), q));
+        return URI.create(oauth.consent(state(provider), q));
     }
 
     // ---- HTTP ----------------------------------------------------------------------------------------------------
@@ -273,19 +240,19 @@ public class ProviderSimulator implements AutoCloseable {
                 send(ex, 404, EventJson.object().put("error", "unknown path"));
                 return;
             }
-            State s = states.get(parts[1]);
+            SimulatedState s = states.get(parts[1]);
             String path = parts.length < 3 ? "/" : "/" + parts[2];
             Map<String, String> params = query(ex.getRequestURI().getRawQuery());
             if ("POST".equals(ex.getRequestMethod())) {
                 params.putAll(query(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
             }
             if (path.equals("/oauth/authorize")) {
-                ex.getResponseHeaders().add("Location", consent(s, params));
+                ex.getResponseHeaders().add("Location", oauth.consent(s, params));
                 ex.sendResponseHeaders(302, -1);
                 return;
             }
             if (path.equals("/oauth/token") || path.equals("/v2/oauth2")) {
-                token(ex, s, params);
+                oauth.token(ex, s, params);
                 return;
             }
             if (path.equals("/oauth/revoke")) {
@@ -305,101 +272,7 @@ public class ProviderSimulator implements AutoCloseable {
         }
     }
 
-    private String consent(State s, Map<String, String> q) {
-        String user = q.getOrDefault("login_hint", s.provider + "-user-" + userSeq.incrementAndGet());
-        String code = UUID.randomUUID().toString();
-        s.codes.put(code, user + "\n" + q.getOrDefault("redirect_uri", ""));
-        if (q.containsKey("code_challenge")) {
-            s.challenges.put(code, q.get("code_challenge"));
-        }
-        String redirect = q.getOrDefault("redirect_uri", "");
-        return redirect + (redirect.contains("?") ? "&" : "?") + "code=" + code + "&state="
-               + java.net.URLEncoder.encode(q.getOrDefault("state", ""), StandardCharsets.UTF_8);
-    }
-
-    private void token(HttpExchange ex, State s, Map<String, String> p) throws IOException {
-        boolean withings = s.provider.equals("withings");
-        String basic = ex.getRequestHeaders().getFirst("Authorization");
-        if (basic != null && basic.startsWith("Basic ")) {
-            String[] pair = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8).split(":", 2);
-            p.put("client_id", java.net.URLDecoder.decode(pair[0], StandardCharsets.UTF_8));
-            p.put("client_secret", java.net.URLDecoder.decode(pair.length > 1 ? pair[1] : "", StandardCharsets.UTF_8));
-        } else if (s.provider.equals("polar")) {
-            tokenError(ex, false, "invalid_client"); // Polar takes client credentials in Basic only
-            return;
-        }
-        if (!"healthbridge-sim-client".equals(p.get("client_id")) || !"healthbridge-sim-secret".equals(p.get("client_secret"))) {
-            tokenError(ex, withings, "invalid_client");
-            return;
-        }
-        String user;
-        if ("authorization_code".equals(p.get("grant_type"))) {
-            String entry = s.codes.remove(String.valueOf(p.get("code")));
-            if (entry == null) {
-                tokenError(ex, withings, "invalid_grant");
-                return;
-            }
-            String challenge = s.challenges.remove(p.get("code"));
-            if (challenge != null && !challenge.equals(s256(p.getOrDefault("code_verifier", "")))) {
-                tokenError(ex, withings, "invalid_grant");
-                return;
-            }
-            user = entry.split("\n")[0];
-        } else if ("refresh_token".equals(p.get("grant_type"))) {
-            String rt = p.getOrDefault("refresh_token", "");
-            user = s.rotatesRefreshTokens ? s.refreshTokens.remove(rt) : s.refreshTokens.get(rt);
-            if (user == null) {
-                tokenError(ex, withings, "invalid_grant");
-                return;
-            }
-            s.refreshes.incrementAndGet();
-        } else {
-            tokenError(ex, withings, "unsupported_grant_type");
-            return;
-        }
-        String access = "sim-at-" + UUID.randomUUID();
-        String refresh = s.rotatesRefreshTokens || !"refresh_token".equals(p.get("grant_type"))
-                ? "sim-rt-" + UUID.randomUUID() : p.get("refresh_token");
-        s.accessTokens.put(access, new String[] { user,
-                String.valueOf(clock.instant().getEpochSecond() + s.accessTokenLifetime) });
-        s.refreshTokens.put(refresh, user);
-        saveGrants();
-        ObjectNode t = EventJson.object();
-        t.put("access_token", access);
-        t.put("token_type", "Bearer");
-        t.put("expires_in", s.accessTokenLifetime);
-        t.put("refresh_token", refresh);
-        t.put("scope", p.getOrDefault("scope", "all"));
-        if (withings) {
-            t.put("userid", user);
-            ObjectNode wrapped = EventJson.object();
-            wrapped.put("status", 0);
-            wrapped.set("body", t);
-            send(ex, 200, wrapped);
-        } else if (s.provider.equals("polar")) {
-            t.put("x_user_id", user);
-            t.put("expires_in", 315359999);
-            t.remove("refresh_token");
-            s.accessTokens.put(access, new String[] { user, String.valueOf(clock.instant().getEpochSecond() + 315359999L) });
-            send(ex, 200, t);
-        } else if (s.provider.equals("strava")) {
-            t.putObject("athlete").put("id", user);
-            send(ex, 200, t);
-        } else {
-            t.put("user_id", user);
-            send(ex, 200, t);
-        }
-    }
-
-    private static void tokenError(HttpExchange ex, boolean withings, String error) throws IOException {
-        if (withings) {
-            send(ex, 200, EventJson.object().put("status", 401).put("error", error));
-        } else {
-            send(ex, 400, EventJson.object().put("error", error));
-        }
-    }
-
-    private void data(HttpExchange ex, State s, String path, Map<String, String> params) throws IOException {
+    private void data(HttpExchange ex, SimulatedState s, String path, Map<String, String> params) throws IOException {
         boolean withings = s.provider.equals("withings");
         s.requests.incrementAndGet();
         if (s.latencyMillis > 0) {
@@ -471,7 +344,7 @@ public class ProviderSimulator implements AutoCloseable {
         send(ex, 200, body);
     }
 
-    private static void rateHeaders(HttpExchange ex, State s, long remaining, long resetAt) {
+    private static void rateHeaders(HttpExchange ex, SimulatedState s, long remaining, long resetAt) {
         if (!s.sendRateHeaders) {
             return;
         }
@@ -499,16 +372,7 @@ public class ProviderSimulator implements AutoCloseable {
         return out;
     }
 
-    private static String s256(String verifier) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+    static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
         byte[] bytes = EventJson.write(body).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
