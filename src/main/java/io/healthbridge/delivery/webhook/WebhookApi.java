@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.Json;
@@ -38,124 +37,8 @@ public class WebhookApi {
         this.dispatcher = dispatcher;
     }
 
-    /** A validated request body, or the errors found. */
-    private record Input(String url, String description, List<String> types, List<String> users, String format,
-            Boolean enabled, String secret, Map<String, String> errors) {
-    }
-
-    private Input parse(Exchange exchange, boolean partial) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        JsonNode body;
-        try {
-            String text = exchange.getIn().getBody(String.class);
-            body = text == null || text.isBlank() ? null : EventJson.readStrict(text);
-        } catch (RuntimeException e) {
-            body = null;
-            errors.put("body", "not valid JSON");
-        }
-        if (body == null && errors.isEmpty()) {
-            errors.put("body", "a JSON object is required");
-        }
-        if (body != null && !body.isObject()) {
-            errors.put("body", "must be a JSON object");
-            body = null;
-        }
-        if (body == null) {
-            return new Input(null, null, null, null, null, null, null, errors);
-        }
-        String url = text(body, "url", errors);
-        if (url == null && !partial) {
-            errors.put("url", "required");
-        } else if (url != null) {
-            String p = targets.problem(url);
-            if (p != null) {
-                errors.put("url", p);
-            }
-        }
-        List<String> types = strings(body, "event_types", errors);
-        if (types == null && !partial) {
-            errors.put("event_types", "required: a non-empty list such as [\"health.*\"]");
-        } else if (types != null) {
-            if (types.isEmpty()) {
-                errors.put("event_types", "must not be empty");
-            }
-            for (String t : types) {
-                if (!knownType(t)) {
-                    errors.put("event_types", "unknown event type '" + t + "'");
-                }
-            }
-        }
-        List<String> users = strings(body, "user_ids", errors);
-        String format = text(body, "format", errors);
-        if (format != null && !format.equals(WebhookEndpoint.CLOUDEVENTS) && !format.equals(WebhookEndpoint.FHIR)) {
-            errors.put("format", "must be cloudevents or fhir");
-        }
-        Boolean enabled = null;
-        if (body.has("enabled")) {
-            if (body.get("enabled").isBoolean()) {
-                enabled = body.get("enabled").asBoolean();
-            } else {
-                errors.put("enabled", "must be true or false");
-            }
-        }
-        String secret = text(body, "secret", errors);
-        if (secret != null && WebhookSigner.problem(secret) != null) {
-            errors.put("secret", WebhookSigner.problem(secret));
-        }
-        String description = text(body, "description", errors);
-        if (description != null && description.length() > 1024) {
-            errors.put("description", "at most 1024 characters");
-        }
-        return new Input(url, description, types, users, format, enabled, secret, errors);
-    }
-
-    /** A known event type, or a pattern with {@code *} that matches at least one. */
-    static boolean knownType(String pattern) {
-        if (pattern == null || pattern.length() > 100) {
-            return false;
-        }
-        for (DataType t : DataType.values()) {
-            if (io.healthbridge.event.TypeGlob.matches(pattern, t.eventType())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String text(JsonNode body, String field, Map<String, String> errors) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            errors.put(field, "must be a string");
-            return null;
-        }
-        return v.asText();
-    }
-
-    private static List<String> strings(JsonNode body, String field, Map<String, String> errors) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isArray()) {
-            errors.put(field, "must be a list of strings");
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode s : v) {
-            if (!s.isTextual()) {
-                errors.put(field, "must be a list of strings");
-                return null;
-            }
-            out.add(s.asText());
-        }
-        return out;
-    }
-
     public void create(Exchange exchange) throws Exception {
-        Input in = parse(exchange, false);
+        WebhookInput in = WebhookInput.parse(exchange.getIn().getBody(String.class), false, targets);
         if (!in.errors().isEmpty()) {
             ApiError.invalid(exchange, "invalid webhook subscription", in.errors());
             return;
@@ -217,7 +100,7 @@ public class WebhookApi {
         if (found.isEmpty()) {
             return;
         }
-        Input in = parse(exchange, partial);
+        WebhookInput in = WebhookInput.parse(exchange.getIn().getBody(String.class), partial, targets);
         if (in.secret() != null) {
             in.errors().put("secret", "use POST /api/v1/webhooks/{id}/rotate-secret to change the secret");
         }
