@@ -20,7 +20,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.http.TargetPolicy;
@@ -73,9 +72,8 @@ public class WebhookDispatcher {
     private final RetryPolicy retries;
     private final DeliveryRecorder recorder;
     private final WebhookRequests requests;
+    private final EndpointHealth health;
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
-    private volatile java.util.function.Consumer<CanonicalEvent> announcer;
     private volatile java.util.function.BooleanSupplier active = () -> true;
     /** The outbox read by the fan-out (embedded bus); unused when the Kafka bus feeds {@link #fanOutConsumed}. */
     private final OutboxReader outbox;
@@ -115,6 +113,7 @@ public class WebhookDispatcher {
         this.retries = new RetryPolicy(settings.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble());
         this.recorder = new DeliveryRecorder(store, RECORD_LINGER_MS);
         this.requests = new WebhookRequests(events, settings.timeout());
+        this.health = new EndpointHealth(store, settings, meters, clock);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(executor)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -285,7 +284,7 @@ public class WebhookDispatcher {
         boolean allHaveRoom = true;
         boolean oneRanDry = false;
         for (WebhookEndpoint ep : endpoints) {
-            if (!active.getAsBoolean() || breaker(ep.id()).getState() == CircuitBreaker.State.OPEN) {
+            if (!active.getAsBoolean() || health.breaker(ep.id()).getState() == CircuitBreaker.State.OPEN) {
                 continue;
             }
             int queued = queue(ep.id()).size();
@@ -322,7 +321,7 @@ public class WebhookDispatcher {
     private int fanOut(List<StoredEvent> batch, List<WebhookEndpoint> endpoints) {
         Map<String, Integer> room = new HashMap<>();
         for (WebhookEndpoint ep : endpoints) {
-            boolean sending = active.getAsBoolean() && breaker(ep.id()).getState() != CircuitBreaker.State.OPEN;
+            boolean sending = active.getAsBoolean() && health.breaker(ep.id()).getState() != CircuitBreaker.State.OPEN;
             room.put(ep.id(), sending ? Math.max(0, prefetch(ep.id()) - queue(ep.id()).size()) : 0);
         }
         Instant lease = clock.instant().plus(settings.timeout().multipliedBy(2));
@@ -371,7 +370,7 @@ public class WebhookDispatcher {
      * goes back to pending.
      */
     private synchronized void dispatchDue(WebhookEndpoint ep, boolean poll) {
-        if (breaker(ep.id()).getState() == CircuitBreaker.State.OPEN) {
+        if (health.breaker(ep.id()).getState() == CircuitBreaker.State.OPEN) {
             return; // due again once the breaker half-opens; one dead endpoint never slows the others
         }
         java.util.Queue<WebhookDelivery> queue = queue(ep.id());
@@ -419,7 +418,7 @@ public class WebhookDispatcher {
     private void startSends(String endpointId) {
         java.util.Queue<WebhookDelivery> queue = queue(endpointId);
         Optional<WebhookEndpoint> ep = store.endpoint(endpointId).filter(WebhookEndpoint::enabled);
-        if (ep.isEmpty() || !active.getAsBoolean() || breaker(endpointId).getState() == CircuitBreaker.State.OPEN) {
+        if (ep.isEmpty() || !active.getAsBoolean() || health.breaker(endpointId).getState() == CircuitBreaker.State.OPEN) {
             WebhookDelivery back;
             while ((back = queue.poll()) != null) {
                 store.postpone(back.id(), clock.instant());
@@ -491,7 +490,7 @@ public class WebhookDispatcher {
 
     private void outcome(WebhookEndpoint ep, WebhookDelivery d, HttpResponse<String> r, Throwable error, long ms) {
         latency.merge(ep.id(), (double) ms, (old, now) -> old * 0.8 + now * 0.2);
-        CircuitBreaker breaker = breaker(ep.id());
+        CircuitBreaker breaker = health.breaker(ep.id());
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof HttpTimeoutException) {
@@ -513,7 +512,7 @@ public class WebhookDispatcher {
             handleSuccess(ep, d, code, ms);
         } else if (code == 410) {
             breaker.onSuccess(ms, TimeUnit.MILLISECONDS);
-            disable(ep, "endpoint answered 410 Gone");
+            health.disable(ep, "endpoint answered 410 Gone");
             store.recordAttempt(d, WebhookDelivery.ABANDONED, null, code, "410 Gone: endpoint disabled", ms, excerpt(r.body()));
             count("gone");
         } else {
@@ -527,9 +526,7 @@ public class WebhookDispatcher {
 
     private void handleSuccess(WebhookEndpoint ep, WebhookDelivery d, int code, long ms) {
         recorder.add(new WebhookStore.Delivered(d, code, ms, clock.instant()));
-        if (ep.failingSince() != null) {
-            store.save(copy(ep, ep.enabled(), ep.disabledReason(), null));
-        }
+        health.succeeded(ep);
         count("delivered");
         meters.timer("healthbridge.webhook.latency").record(Duration.ofMillis(ms));
     }
@@ -545,60 +542,17 @@ public class WebhookDispatcher {
         if (!endpointFault) {
             return;
         }
-        Instant now = clock.instant();
-        Instant failingSince = ep.failingSince() == null ? now : ep.failingSince();
-        if (ep.failingSince() == null) {
-            store.save(copy(ep, ep.enabled(), ep.disabledReason(), now));
-        } else if (Duration.between(failingSince, now).compareTo(settings.disableAfter()) > 0) {
-            disable(ep, "every delivery failed for more than " + settings.disableAfter());
-        }
+        health.failed(ep);
+    }
+
+    /** Where lifecycle events go ({@code direct:publish}); set once the context runs. */
+    public void setAnnouncer(java.util.function.Consumer<CanonicalEvent> announcer) {
+        health.setAnnouncer(announcer);
     }
 
     /** The time of attempt {@code attemptsMade + 1} (see {@link RetryPolicy}), or null when the schedule ran out. */
     Instant nextAttempt(int attemptsMade, Duration retryAfter) {
         return retries.next(clock.instant(), attemptsMade, retryAfter);
-    }
-
-    private void disable(WebhookEndpoint ep, String reason) {
-        if (!store.disableIfEnabled(ep.id(), reason)) {
-            return; // another attempt already disabled it
-        }
-        store.abandonPending(ep.id(), "endpoint disabled: " + reason);
-        if (announcer != null) {
-            try {
-                announcer.accept(disabledEvent(ep, reason));
-            } catch (RuntimeException e) {
-                LOG.warn("Could not publish the disabling of webhook endpoint {}: {}", ep.id(), e.getMessage());
-            }
-        }
-        meters.counter("healthbridge.webhook.endpoints.disabled").increment();
-        LOG.warn("Webhook endpoint {} ({}) disabled: {}", ep.id(), ep.url(), reason);
-    }
-
-    /** {@code healthbridge.webhook.disabled}, subject the endpoint id. */
-    CanonicalEvent disabledEvent(WebhookEndpoint ep, String reason) {
-        io.healthbridge.event.MappingContext ctx = new io.healthbridge.event.MappingContext("healthbridge", ep.id(), null,
-                clock.instant(), null);
-        return io.healthbridge.event.EventBuilder.of(io.healthbridge.event.DataType.WEBHOOK_DISABLED, ctx)
-                .sourceRecordId(ep.id()).at(clock.instant().atOffset(java.time.ZoneOffset.UTC))
-                .put("endpoint_id", ep.id()).put("url", ep.url()).put("reason", reason).build();
-    }
-
-    /** Where lifecycle events go ({@code direct:publish}); set once the context runs. */
-    public void setAnnouncer(java.util.function.Consumer<CanonicalEvent> announcer) {
-        this.announcer = announcer;
-    }
-
-    private static WebhookEndpoint copy(WebhookEndpoint e, boolean enabled, String reason, Instant failingSince) {
-        return new WebhookEndpoint(e.id(), e.url(), e.description(), e.eventTypes(), e.userIds(), e.format(), enabled,
-                e.secret(), e.previousSecret(), e.previousSecretUntil(), reason, failingSince, e.createdAt(), e.updatedAt());
-    }
-
-    private CircuitBreaker breaker(String endpointId) {
-        return breakers.computeIfAbsent(endpointId, id -> CircuitBreaker.of("webhook-" + id, CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(10)
-                .minimumNumberOfCalls(5).failureRateThreshold(80).waitDurationInOpenState(settings.breakerOpenFor())
-                .permittedNumberOfCallsInHalfOpenState(1).automaticTransitionFromOpenToHalfOpenEnabled(true).build()));
     }
 
     private void count(String outcome) {
