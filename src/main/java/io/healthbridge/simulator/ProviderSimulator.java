@@ -1,10 +1,7 @@
 package io.healthbridge.simulator;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Properties;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -52,7 +49,7 @@ public class ProviderSimulator implements AutoCloseable {
     private final Map<String, SimulatedState> states = new ConcurrentHashMap<>();
     private final SimulatedApis apis;
     private final SimulatedOAuth oauth;
-    private Path grantsFile;
+    private final SimulatedGrants grants;
 
     private ProviderSimulator(HttpServer server, Clock clock) {
         this.server = server;
@@ -67,6 +64,7 @@ public class ProviderSimulator implements AutoCloseable {
         states.put("polar", new SimulatedState("polar", false));
         states.put("garmin", new SimulatedState("garmin", true));
         this.apis = new SimulatedApis(clock);
+        this.grants = new SimulatedGrants(states);
         this.oauth = new SimulatedOAuth(clock, this::saveGrants);
     }
 
@@ -89,54 +87,12 @@ public class ProviderSimulator implements AutoCloseable {
      * Keeps the tokens the simulator issued in {@code file} and loads those already there, so a runtime restarted on
      * the same data folder (after a crash, say) finds its connections still authorized, as a real provider would.
      */
-    public synchronized void persistTo(Path file) throws IOException {
-        grantsFile = file;
-        if (!Files.isRegularFile(file)) {
-            return;
-        }
-        Properties p = new Properties();
-        try (var in = Files.newInputStream(file)) {
-            p.load(in);
-        }
-        for (String key : p.stringPropertyNames()) {
-            String[] k = key.split("\\|", 3);
-            SimulatedState st = states.get(k[0]);
-            if (st == null || k.length < 3) {
-                continue;
-            }
-            String v = p.getProperty(key);
-            if (k[1].equals("refresh")) {
-                st.refreshTokens.put(k[2], v);
-            } else if (k[1].equals("access")) {
-                st.accessTokens.put(k[2], v.split("\\|", 2));
-            }
-        }
+    public void persistTo(Path file) throws IOException {
+        grants.persistTo(file);
     }
 
-    private synchronized void saveGrants() {
-        if (grantsFile == null) {
-            return;
-        }
-        Properties p = new Properties();
-        states.forEach((provider, st) -> {
-            st.refreshTokens.forEach((token, user) -> p.setProperty(provider + "|refresh|" + token, user));
-            st.accessTokens.forEach((token, v) -> p.setProperty(provider + "|access|" + token, v[0] + "|" + v[1]));
-        });
-        try {
-            Path tmp = grantsFile.resolveSibling(grantsFile.getFileName() + ".tmp");
-            try (var out = Files.newOutputStream(tmp)) {
-                p.store(out, "tokens issued by the provider simulator");
-            }
-            try {
-                // tokens, like everything under data/: the owner's alone
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
-            Files.move(tmp, grantsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            LOG.warn("Simulator tokens could not be saved to {}: {}", grantsFile, e.getMessage());
-        }
+    private void saveGrants() {
+        grants.save();
     }
 
     public int port() {
