@@ -25,6 +25,10 @@ try {
   page.on('pageerror', (e) => console.log('PAGE-ERROR ' + e.message));
   page.setDefaultTimeout(20000);
   await page.goto(base + '/');
+  // the sign-in page shows the form alone: no panel of the app, empty or not
+  const shown = await page.evaluate(() => getComputedStyle(document.querySelector('#app')).display);
+  if (shown !== 'none') { throw new Error('the app panels show under the sign-in form (display: ' + shown + ')'); }
+  if (shots) { await page.screenshot({ path: shots + '/dashboard-sign-in.png', fullPage: true }); }
 
   // a wrong password is refused on the page
   await page.fill('#username', user);

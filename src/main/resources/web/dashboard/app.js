@@ -184,6 +184,16 @@ function button(label, onClick) {
   return b;
 }
 
+/** A timestamp as the reader's local date and time to the second, without microseconds or a zone suffix. */
+function when(iso) {
+  if (!iso) { return ''; }
+  const t = new Date(iso);
+  if (isNaN(t)) { return iso; }
+  const p = (n) => String(n).padStart(2, '0');
+  return t.getFullYear() + '-' + p(t.getMonth() + 1) + '-' + p(t.getDate()) + ' ' + p(t.getHours()) + ':'
+    + p(t.getMinutes()) + ':' + p(t.getSeconds());
+}
+
 function percent(x) { return x == null ? '–' : (Math.round(x * 1000) / 10) + ' %'; }
 
 async function loadPanels() {
@@ -218,7 +228,7 @@ async function loadIntegrations() {
     cell(tr, i.breaker.state, i.breaker.state);
     cell(tr, i.quota.remaining == null ? 'no quota' : i.quota.remaining + ' of ' + i.quota.app);
     cell(tr, percent(i.metrics.success_rate));
-    cell(tr, i.metrics.latency_ms.p95 == null ? '–' : i.metrics.latency_ms.p95);
+    cell(tr, i.metrics.latency_ms.p95 == null ? '–' : Math.round(i.metrics.latency_ms.p95));
     const td = cell(tr, '');
     td.appendChild(button('Check', async () => {
       const r = await (await api('/api/v1/integrations/' + encodeURIComponent(i.provider) + '/health-check',
@@ -259,13 +269,14 @@ async function loadWebhooks() {
 async function loadDeadLetters() {
   const body = await (await api('/api/v1/dead-letters?limit=20')).json();
   fill('dead-letters', body.dead_letters || [], (tr, d) => {
-    cell(tr, d.created_at || d.at); cell(tr, d.provider); cell(tr, d.dataset); cell(tr, d.reason, 'error');
+    cell(tr, when(d.created_at || d.at)); cell(tr, d.provider); cell(tr, d.dataset); cell(tr, d.reason, 'error');
     const td = cell(tr, '');
     if (!d.replayed_at) {
       td.appendChild(button('Replay', async (ev) => {
         ev.target.disabled = true;
         const r = await api('/api/v1/dead-letters/' + encodeURIComponent(d.id) + '/replay', { method: 'POST' });
-        ev.target.textContent = r.ok ? 'Replayed' : 'Replay failed (' + r.status + ')';
+        ev.target.textContent = r.ok ? 'Replayed' : 'Replay failed (' + r.status + '): try again';
+        ev.target.disabled = r.ok; // a failed replay may be tried again
       }));
     }
   });
