@@ -67,7 +67,13 @@ public final class HealthbridgeApplication {
         } else if (Files.isReadable(Path.of("application.properties"))) {
             configPath = Path.of("application.properties");
         }
-        int child = HeapBound.launchIfUnbounded(args);
+        int child;
+        try {
+            child = HeapBound.launchIfUnbounded(args);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
         if (child >= 0) {
             System.exit(child);
         }

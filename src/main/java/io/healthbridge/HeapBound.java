@@ -41,16 +41,16 @@ final class HeapBound {
     static Optional<List<String>> childCommand(List<String> jvmArgs, String command, Optional<String> java,
             Map<String, String> env, String[] args, long pid) {
         String bound = env.getOrDefault("HEALTHBRIDGE_MAX_HEAP", DEFAULT).trim();
+        if (!bound.equalsIgnoreCase("none") && !bound.matches("[0-9]+[kKmMgG]?")) {
+            throw new IllegalArgumentException("HEALTHBRIDGE_MAX_HEAP must be a size such as 224m or 1g, or none: "
+                    + bound);
+        }
         String jar = command == null ? "" : command.split(" ", 2)[0];
         if (bound.isEmpty() || bound.equalsIgnoreCase("none") || !jar.endsWith(".jar") || java.isEmpty()
                 || jvmArgs.stream().anyMatch(a -> a.startsWith("-D" + PARENT + "=") || a.startsWith("-agentlib:jdwp")
                         || HEAP_OPTIONS.stream().anyMatch(a::startsWith))
                 || mentionsHeap(env.get("JAVA_TOOL_OPTIONS")) || mentionsHeap(env.get("JDK_JAVA_OPTIONS"))) {
             return Optional.empty();
-        }
-        if (!bound.matches("[0-9]+[kKmMgG]?")) {
-            throw new IllegalArgumentException("HEALTHBRIDGE_MAX_HEAP must be a size such as 224m or 1g, or none: "
-                    + bound);
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(java.get());

@@ -78,6 +78,21 @@ class CommandLineRuntimeTest {
     }
 
     @Test
+    void aBadHeapBoundIsAClearErrorWithExitCode2() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HealthbridgeApplication.class.getName()))
+                .directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("HEALTHBRIDGE_MAX_HEAP", "lots");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out).contains("HEALTHBRIDGE_MAX_HEAP must be a size such as 224m or 1g, or none: lots")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void createApiKeyPrintsAKeyTheRuntimeAccepts() throws Exception {
         Path config = work.resolve("cli.properties");
         Files.writeString(config, "healthbridge.data.dir = " + work.resolve("data") + "\n");

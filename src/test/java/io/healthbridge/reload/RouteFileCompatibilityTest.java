@@ -66,7 +66,7 @@ class RouteFileCompatibilityTest {
                 } else if (l.startsWith("receive:")) {
                     receive = l.substring(8).trim();
                 } else if (l.startsWith("loads:")) {
-                    loads = Boolean.parseBoolean(l.substring(6).trim());
+                    loads = Boolean.parseBoolean(l.substring(6).trim().split("\\s+")[0]);
                 }
             }
             return new Probe(send, body, receive, loads);
@@ -150,7 +150,9 @@ class RouteFileCompatibilityTest {
                 + hb.runtime().routeFileLoader().statuses()).isEqualTo(plain.loaded());
         assertThat(ours.answer()).as("Healthbridge's answer for " + name).isEqualTo(plain.answer());
         if (probe.send() != null || probe.receive() != null) {
-            assertThat(plain.answer()).as("a probe that shows something").isNotNull().doesNotContain("NoTypeConversion");
+            // both sides failing alike (no route reached, nothing received) would agree and show nothing
+            assertThat(plain.answer()).as("a probe that shows something").isNotNull().isNotEqualTo("null")
+                    .doesNotContain("NoTypeConversion").doesNotContain("DirectConsumerNotAvailableException");
         }
     }
 
