@@ -3,11 +3,11 @@ package io.healthbridge.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
 
+import io.healthbridge.crypto.OwnerOnlyFiles;
 import io.healthbridge.security.ApiKeys;
 import io.healthbridge.security.Operators;
 import org.slf4j.Logger;
@@ -30,7 +30,7 @@ final class InitialCredentials {
             return;
         }
         Path file = dataDir.resolve("initial-admin-api-key");
-        ownerOnly(file, keys.create("initial admin", Set.of(ApiKeys.ADMIN)));
+        OwnerOnlyFiles.write(file, keys.create("initial admin", Set.of(ApiKeys.ADMIN)) + "\n");
         LOG.warn("No HEALTHBRIDGE_ADMIN_API_KEY set: created an admin API key and wrote it to {} (shown nowhere else)",
                 file);
     }
@@ -57,17 +57,9 @@ final class InitialCredentials {
         String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         operators.create("admin", generated, Operators.ADMIN);
         Path file = dataDir.resolve("initial-admin-password");
-        ownerOnly(file, generated);
+        OwnerOnlyFiles.write(file, generated + "\n");
         LOG.warn("No HEALTHBRIDGE_ADMIN_PASSWORD set: created operator 'admin' and wrote its password to {} (shown "
                  + "nowhere else); sign in at / and change it", file);
     }
 
-    private static void ownerOnly(Path file, String secret) throws IOException {
-        Files.writeString(file, secret + "\n");
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system
-        }
-    }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -51,13 +50,7 @@ public final class SecretBox {
         if (!Files.exists(file)) {
             byte[] k = new byte[32];
             new SecureRandom().nextBytes(k);
-            Files.createDirectories(dataDir);
-            Files.writeString(file, Base64.getEncoder().encodeToString(k));
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
+            OwnerOnlyFiles.write(file, Base64.getEncoder().encodeToString(k));
         }
         LOG.warn("**************************************************************************************");
         LOG.warn("HEALTHBRIDGE_SECRET_KEY is not set: tokens are encrypted with a DEVELOPMENT key kept in {}.", file);

@@ -1,13 +1,13 @@
 package io.healthbridge.simulator;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Properties;
 
+import io.healthbridge.crypto.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,17 +61,10 @@ final class SimulatedGrants {
             st.accessTokens.forEach((token, v) -> p.setProperty(provider + "|access|" + token, v[0] + "|" + v[1]));
         });
         try {
-            Path tmp = grantsFile.resolveSibling(grantsFile.getFileName() + ".tmp");
-            try (var out = Files.newOutputStream(tmp)) {
-                p.store(out, "tokens issued by the provider simulator");
-            }
-            try {
-                // tokens, like everything under data/: the owner's alone
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
-            Files.move(tmp, grantsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // tokens, like everything under data/: the owner's alone
+            StringWriter text = new StringWriter();
+            p.store(text, "tokens issued by the provider simulator");
+            OwnerOnlyFiles.write(grantsFile, text.toString());
         } catch (IOException e) {
             LOG.warn("Simulator tokens could not be saved to {}: {}", grantsFile, e.getMessage());
         }

@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+
+import io.healthbridge.crypto.OwnerOnlyFiles;
 
 /**
  * The runtime's data folder (the embedded store with every event, password hashes and the audit log, the secret key,
@@ -18,17 +19,13 @@ public final class DataDirectory {
 
     public static Path prepare(Path dir) throws IOException {
         Files.createDirectories(dir);
-        try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    if (Files.isRegularFile(f)) {
-                        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
-                    }
+        OwnerOnlyFiles.restrict(dir);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f)) {
+                    OwnerOnlyFiles.restrict(f);
                 }
             }
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its own access rules apply
         }
         return dir;
     }

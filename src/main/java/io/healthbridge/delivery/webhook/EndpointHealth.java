@@ -44,7 +44,7 @@ final class EndpointHealth {
     /** A delivery to the endpoint succeeded: it is no longer failing. */
     void succeeded(WebhookEndpoint ep) {
         if (ep.failingSince() != null) {
-            store.save(copy(ep, ep.enabled(), ep.disabledReason(), null));
+            store.endpoints().save(copy(ep, ep.enabled(), ep.disabledReason(), null));
         }
     }
 
@@ -53,14 +53,14 @@ final class EndpointHealth {
         Instant now = clock.instant();
         Instant failingSince = ep.failingSince() == null ? now : ep.failingSince();
         if (ep.failingSince() == null) {
-            store.save(copy(ep, ep.enabled(), ep.disabledReason(), now));
+            store.endpoints().save(copy(ep, ep.enabled(), ep.disabledReason(), now));
         } else if (Duration.between(failingSince, now).compareTo(settings.disableAfter()) > 0) {
             disable(ep, "every delivery failed for more than " + settings.disableAfter());
         }
     }
 
     void disable(WebhookEndpoint ep, String reason) {
-        if (!store.disableIfEnabled(ep.id(), reason)) {
+        if (!store.endpoints().disableIfEnabled(ep.id(), reason)) {
             return; // another attempt already disabled it
         }
         store.abandonPending(ep.id(), "endpoint disabled: " + reason);

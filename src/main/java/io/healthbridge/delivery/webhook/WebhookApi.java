@@ -44,7 +44,7 @@ public class WebhookApi {
             return;
         }
         String secret = in.secret() == null ? WebhookSigner.newSecret() : in.secret();
-        WebhookEndpoint e = store.create(in.url(), in.description(), in.types(), in.users(),
+        WebhookEndpoint e = store.endpoints().create(in.url(), in.description(), in.types(), in.users(),
                 in.format() == null ? WebhookEndpoint.CLOUDEVENTS : in.format(), in.enabled() == null || in.enabled(), secret);
         Map<String, Object> out = json(e);
         out.put("secret", secret);
@@ -52,7 +52,7 @@ public class WebhookApi {
     }
 
     public void list(Exchange exchange) throws Exception {
-        Json.respond(exchange, 200, Map.of("webhooks", store.list().stream().map(this::withStats).toList()));
+        Json.respond(exchange, 200, Map.of("webhooks", store.endpoints().list().stream().map(this::withStats).toList()));
     }
 
     public void get(Exchange exchange) throws Exception {
@@ -116,8 +116,8 @@ public class WebhookApi {
                 in.format() != null ? in.format() : partial ? e.format() : WebhookEndpoint.CLOUDEVENTS, enabled,
                 e.secret(), e.previousSecret(), e.previousSecretUntil(), enabled ? null : e.disabledReason(),
                 enabled ? null : e.failingSince(), e.createdAt(), e.updatedAt());
-        store.save(updated);
-        Json.respond(exchange, 200, json(store.get(e.id()).orElseThrow()));
+        store.endpoints().save(updated);
+        Json.respond(exchange, 200, json(store.endpoints().get(e.id()).orElseThrow()));
     }
 
     public void delete(Exchange exchange) throws Exception {
@@ -258,14 +258,14 @@ public class WebhookApi {
         }
         String secret = WebhookSigner.newSecret();
         Duration overlap = dispatcher.settings().secretOverlap();
-        store.rotateSecret(e.get().id(), secret, e.get().secret(), Instant.now().plus(overlap));
+        store.endpoints().rotateSecret(e.get().id(), secret, e.get().secret(), Instant.now().plus(overlap));
         Json.respond(exchange, 200, Map.of("id", e.get().id(), "secret", secret, "previous_secret_valid_until",
                 Instant.now().plus(overlap).toString()));
     }
 
     private Optional<WebhookEndpoint> find(Exchange exchange) throws Exception {
         String id = exchange.getIn().getHeader("id", String.class);
-        Optional<WebhookEndpoint> e = store.get(id);
+        Optional<WebhookEndpoint> e = store.endpoints().get(id);
         if (e.isEmpty()) {
             ApiError.notFound(exchange, "webhook '" + id + "'");
         }

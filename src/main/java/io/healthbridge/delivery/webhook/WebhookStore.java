@@ -4,136 +4,53 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.healthbridge.crypto.SecretBox;
-import io.healthbridge.event.EventJson;
+import io.healthbridge.store.Sql;
 import io.healthbridge.store.StoreException;
 
-/** Webhook endpoints (secrets encrypted), deliveries, attempts and the fan-out's outbox cursor, over JDBC. */
+/** Webhook deliveries, their attempts and the fan-out's outbox cursor over JDBC; endpoints through {@link WebhookEndpoints}. */
 public class WebhookStore {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     /**
      * Delivery and attempt ids are time-ordered (UUID version 7): thousands are written per transaction, and random ids
      * would put each one's index entry on a different page, each page rewritten at commit. Ordered ones share pages.
      */
-    private static final com.fasterxml.uuid.impl.TimeBasedEpochGenerator IDS =
-            com.fasterxml.uuid.Generators.timeBasedEpochGenerator();
+    private static final TimeBasedEpochGenerator IDS = Generators.timeBasedEpochGenerator();
 
     private final DataSource dataSource;
-    private final SecretBox secrets;
     private final Clock clock;
-
-    static final java.time.Duration SNAPSHOT_TTL = java.time.Duration.ofSeconds(2);
-
-    private record Snapshot(long at, java.util.Map<String, WebhookEndpoint> endpoints) {
-    }
-
-    private volatile Snapshot snapshot;
-    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    private final WebhookEndpoints endpoints;
 
     public WebhookStore(DataSource dataSource, SecretBox secrets, Clock clock) {
         this.dataSource = dataSource;
-        this.secrets = secrets;
         this.clock = clock;
+        this.endpoints = new WebhookEndpoints(dataSource, secrets, clock);
     }
 
-    // ---- endpoints ----
+    // ---- endpoints: see WebhookEndpoints ----
 
-    public WebhookEndpoint create(String url, String description, List<String> types, List<String> users, String format,
-            boolean enabled, String secret) {
-        String id = UUID.randomUUID().toString();
-        Instant now = clock.instant();
-        changed();
-        update("INSERT INTO webhook_endpoints (id, url, description, event_types, user_ids, format, enabled, secret, "
-               + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, url, description, json(types),
-                users == null ? null : json(users), format, enabled, secrets.encrypt(secret), ts(now), ts(now));
-        return get(id).orElseThrow();
+    /** The endpoint table this store's delivery queries run per endpoint over. */
+    public WebhookEndpoints endpoints() {
+        return endpoints;
     }
 
-    public void save(WebhookEndpoint e) {
-        changed();
-        update("UPDATE webhook_endpoints SET url = ?, description = ?, event_types = ?, user_ids = ?, format = ?, "
-               + "enabled = ?, disabled_reason = ?, failing_since = ?, updated_at = ? WHERE id = ?", e.url(), e.description(),
-                json(e.eventTypes()), e.userIds() == null ? null : json(e.userIds()), e.format(), e.enabled(),
-                e.disabledReason(), ts(e.failingSince()), ts(clock.instant()), e.id());
-    }
-
-    /** Disables an endpoint; true only for the caller that made the change (concurrent failures race here). */
-    public boolean disableIfEnabled(String id, String reason) {
-        changed();
-        return update("UPDATE webhook_endpoints SET enabled = FALSE, disabled_reason = ?, updated_at = ? "
-                      + "WHERE id = ? AND enabled = TRUE", reason, ts(clock.instant()), id) == 1;
-    }
-
-    public void rotateSecret(String id, String newSecret, String previous, Instant previousUntil) {
-        changed();
-        update("UPDATE webhook_endpoints SET secret = ?, previous_secret = ?, previous_secret_until = ?, updated_at = ? "
-               + "WHERE id = ?", secrets.encrypt(newSecret), secrets.encrypt(previous), ts(previousUntil),
-                ts(clock.instant()), id);
-    }
-
-    public Optional<WebhookEndpoint> get(String id) {
-        return endpoints("SELECT * FROM webhook_endpoints WHERE id = ?", id).stream().findFirst();
-    }
-
-    public List<WebhookEndpoint> list() {
-        return endpoints("SELECT * FROM webhook_endpoints ORDER BY created_at, id");
-    }
-
-    /** Whether any endpoint is disabled, from the snapshot. */
-    public boolean anyDisabled() {
-        return snapshot().values().stream().anyMatch(e -> !e.enabled());
-    }
-
-    /** Enabled endpoints, from a snapshot (see {@link #endpoint}). */
-    public List<WebhookEndpoint> enabled() {
-        return snapshot().values().stream().filter(WebhookEndpoint::enabled).toList();
-    }
-
-    /**
-     * An endpoint for the dispatcher, from a snapshot of all endpoints that every write through this store replaces at
-     * once and that is read again after {@link #SNAPSHOT_TTL} (for writes by other instances on a shared store). It
-     * spares a query and a secret decryption per delivery round.
-     */
-    public Optional<WebhookEndpoint> endpoint(String id) {
-        return Optional.ofNullable(snapshot().get(id));
-    }
-
-    private java.util.Map<String, WebhookEndpoint> snapshot() {
-        Snapshot s = snapshot;
-        long now = System.nanoTime();
-        if (s != null && now - s.at() < SNAPSHOT_TTL.toNanos()) {
-            return s.endpoints();
-        }
-        long version = writes.get();
-        java.util.Map<String, WebhookEndpoint> all = new java.util.LinkedHashMap<>();
-        list().forEach(e -> all.put(e.id(), e));
-        if (writes.get() == version) {
-            snapshot = new Snapshot(now, all);
-        }
-        return all;
-    }
-
-    private void changed() {
-        writes.incrementAndGet();
-        snapshot = null;
-    }
-
+    /** Deletes an endpoint; its deliveries still in flight are abandoned first. */
     public boolean delete(String id) {
         update("UPDATE webhook_deliveries SET status = 'abandoned', last_error = 'endpoint deleted', next_attempt_at = NULL "
                + "WHERE endpoint_id = ? AND status IN ('pending', 'sending')", id);
-        changed();
-        return update("DELETE FROM webhook_endpoints WHERE id = ?", id) == 1;
+        return endpoints.deleteRow(id);
     }
 
     // ---- deliveries ----
@@ -184,11 +101,11 @@ public class WebhookStore {
             rows.add(new Object[] {ts(leaseUntil), now, id});
         }
         try {
-            int[] counts = io.healthbridge.store.Sql.batch(dataSource, "UPDATE webhook_deliveries SET status = 'sending', "
+            int[] counts = Sql.batch(dataSource, "UPDATE webhook_deliveries SET status = 'sending', "
                     + "next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'", rows);
             boolean[] out = new boolean[ids.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = counts[i] == 1 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO;
+                out[i] = counts[i] == 1 || counts[i] == Statement.SUCCESS_NO_INFO;
             }
             return out;
         } catch (SQLException e) {
@@ -207,22 +124,20 @@ public class WebhookStore {
      * statement's first parameter is the endpoint id, the others follow. Every delivery query names its endpoint, so
      * each one is a range of the (endpoint, status, next attempt) index. Returns the rows touched.
      */
-    private int perEndpoint(java.util.function.Predicate<WebhookEndpoint> which, String sql, Object... more) {
+    private int perEndpoint(Predicate<WebhookEndpoint> which, String sql, Object... more) {
         List<Object[]> rows = new ArrayList<>();
-        for (WebhookEndpoint e : snapshot().values()) {
-            if (which.test(e)) {
-                Object[] row = new Object[more.length + 1];
-                row[0] = e.id();
-                System.arraycopy(more, 0, row, 1, more.length);
-                rows.add(row);
-            }
+        for (String id : endpoints.ids(which)) {
+            Object[] row = new Object[more.length + 1];
+            row[0] = id;
+            System.arraycopy(more, 0, row, 1, more.length);
+            rows.add(row);
         }
         if (rows.isEmpty()) {
             return 0;
         }
         try {
             int touched = 0;
-            for (int n : io.healthbridge.store.Sql.batch(dataSource, sql, rows)) {
+            for (int n : Sql.batch(dataSource, sql, rows)) {
                 touched += Math.max(0, n);
             }
             return touched;
@@ -256,7 +171,7 @@ public class WebhookStore {
                     null, null, now, now));
         }
         try {
-            io.healthbridge.store.Sql.batch(dataSource, "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, "
+            Sql.batch(dataSource, "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, "
                     + "event_type, payload, status, attempts, next_attempt_at, created_at, updated_at) "
                     + "VALUES (?, ?, ?, ?, NULL, ?, 0, ?, ?, ?)", rows);
             return created;
@@ -288,11 +203,11 @@ public class WebhookStore {
     public void recordAttempt(WebhookDelivery d, String status, Instant next, Integer code, String error, long latencyMs,
             String excerpt) {
         Instant now = clock.instant();
-        io.healthbridge.store.Sql.inTransaction(dataSource, "record a webhook attempt",
-                new io.healthbridge.store.Sql.Statement("UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, "
+        Sql.inTransaction(dataSource, "record a webhook attempt",
+                new Sql.Statement("UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, "
                         + "next_attempt_at = ?, last_status_code = ?, last_error = ?, last_latency_ms = ?, updated_at = ? "
                         + "WHERE id = ?", status, ts(next), code, error, latencyMs, ts(now), d.id()),
-                new io.healthbridge.store.Sql.Statement("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, "
+                new Sql.Statement("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, "
                         + "attempted_at, status_code, latency_ms, error, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         IDS.generate().toString(), d.id(), d.endpointId(), ts(now), code, latencyMs, error, excerpt));
     }
@@ -315,7 +230,7 @@ public class WebhookStore {
             rows.add(new Object[] {d.code(), d.latencyMs(), ts(d.at()), d.delivery().id()});
         }
         try {
-            io.healthbridge.store.Sql.batch(dataSource, "UPDATE webhook_deliveries SET status = 'delivered', "
+            Sql.batch(dataSource, "UPDATE webhook_deliveries SET status = 'delivered', "
                     + "attempts = attempts + 1, next_attempt_at = NULL, last_status_code = ?, last_error = NULL, "
                     + "last_latency_ms = ?, updated_at = ? WHERE id = ?", rows);
         } catch (SQLException e) {
@@ -402,7 +317,7 @@ public class WebhookStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = ? AND status IN ('pending', 'sending')")) {
             long sum = 0;
-            for (String id : snapshot().keySet()) {
+            for (String id : endpoints.ids(e -> true)) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -438,31 +353,7 @@ public class WebhookStore {
     // ---- JDBC ----
 
     private int update(String sql, Object... args) {
-        return io.healthbridge.store.Sql.update(dataSource, "update the webhook store", sql, args);
-    }
-
-    private List<WebhookEndpoint> endpoints(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            List<WebhookEndpoint> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String users = rs.getString("user_ids");
-                    out.add(new WebhookEndpoint(rs.getString("id"), rs.getString("url"), rs.getString("description"),
-                            EventJson.MAPPER.readValue(rs.getString("event_types"), STRINGS),
-                            users == null ? null : EventJson.MAPPER.readValue(users, STRINGS), rs.getString("format"),
-                            rs.getBoolean("enabled"), secrets.decrypt(rs.getString("secret")),
-                            secrets.decrypt(rs.getString("previous_secret")), instant(rs.getTimestamp("previous_secret_until")),
-                            rs.getString("disabled_reason"), instant(rs.getTimestamp("failing_since")),
-                            instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at"))));
-                }
-            }
-            return out;
-        } catch (SQLException | java.io.IOException e) {
-            throw new StoreException("cannot read webhook endpoints", e instanceof SQLException s ? s : new SQLException(e));
-        }
+        return Sql.update(dataSource, "update the webhook store", sql, args);
     }
 
     private List<WebhookDelivery> deliveries(String sql, int limit, int offset, Object... args) {
@@ -488,14 +379,6 @@ public class WebhookStore {
             return out;
         } catch (SQLException e) {
             throw new StoreException("cannot read deliveries", e);
-        }
-    }
-
-    private static String json(List<String> list) {
-        try {
-            return EventJson.MAPPER.writeValueAsString(list);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

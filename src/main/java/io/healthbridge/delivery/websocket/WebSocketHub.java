@@ -6,10 +6,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,9 +20,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.TypeGlob;
+import io.healthbridge.security.AuthCheck;
 import io.healthbridge.security.Authenticator;
 import io.healthbridge.store.EventStore;
-import io.healthbridge.store.StoredEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -54,8 +57,6 @@ public class WebSocketHub {
     public static final String PATH = "/ws/events";
     /** Close code for a client whose send buffer overflowed. */
     public static final short SLOW_CLIENT = 4000;
-    /** How long a replay waits for a full send buffer to drain before the client is closed as too slow. */
-    static final long REPLAY_WAIT_MS = 30_000;
     /** Vert.x's default largest text message ({@link HttpServerOptions#DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE}), in KiB. */
     static final int MAX_MESSAGE_KIB = HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE / 1024;
     /** Close code of a stream whose API key was revoked, session ended or operator deleted. */
@@ -68,8 +69,8 @@ public class WebSocketHub {
     private final long pingMillis;
     private final Map<ServerWebSocket, WebSocketClient> clients = new ConcurrentHashMap<>();
     /** Replays of resumed clients: two at a time, a bounded queue behind them. */
-    private final java.util.concurrent.ExecutorService replays = new java.util.concurrent.ThreadPoolExecutor(2, 2,
-            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(200), r -> {
+    private final ExecutorService replays = new ThreadPoolExecutor(2, 2,
+            30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(200), r -> {
                 Thread t = new Thread(r, "websocket-replay");
                 t.setDaemon(true);
                 return t;
@@ -83,15 +84,15 @@ public class WebSocketHub {
     private final Set<WebSocketClient> everyUser = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<WebSocketClient>> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger connected = new AtomicInteger();
-    private final io.micrometer.core.instrument.Counter frames;
+    private final Frames frames;
+    private final Resume resumes;
 
     /** Per event loop, the writer of live events to its clients. */
     private final Map<EventExecutor, LoopWriter> writers = new ConcurrentHashMap<>();
 
     /** How many ids of live events a client keeps after subscribing, and for how long, to replay without duplicates. */
     static final int LIVE_IDS_KEPT = 2_000;
-    static final long LIVE_IDS_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-
+    static final long LIVE_IDS_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     public WebSocketHub(Authenticator auth, EventStore events, MeterRegistry meters, int maxBufferBytes, long pingMillis) {
         this.auth = auth;
@@ -100,7 +101,8 @@ public class WebSocketHub {
         this.maxBufferBytes = maxBufferBytes;
         this.pingMillis = pingMillis;
         meters.gauge("healthbridge.websocket.clients", connected);
-        this.frames = meters.counter("healthbridge.websocket.frames");
+        this.frames = new Frames(meters, maxBufferBytes);
+        this.resumes = new Resume(events, frames);
     }
 
     /** Attaches {@code /ws/events} to the HTTP server's router. */
@@ -117,12 +119,12 @@ public class WebSocketHub {
         if (key == null) {
             key = ctx.request().getParam("access_token");
         }
-        io.healthbridge.security.AuthCheck check;
+        AuthCheck check;
         try {
             check = auth.check(key);
         } catch (RuntimeException e) {
             LOG.warn("WebSocket authentication failed: {}", e.getMessage());
-            check = io.healthbridge.security.AuthCheck.fail("AUTH_001", "credentials could not be checked");
+            check = AuthCheck.fail("AUTH_001", "credentials could not be checked");
         }
         if (!check.ok()) {
             ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
@@ -150,7 +152,7 @@ public class WebSocketHub {
         // Vert.x drops a message whose frames add up to more than its limit and reports it here; the client is told
         ws.exceptionHandler(e -> {
             if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size")) {
-                error(client, "message too large: a message may be at most " + MAX_MESSAGE_KIB + " KiB");
+                frames.error(client, "message too large: a message may be at most " + MAX_MESSAGE_KIB + " KiB");
             } else {
                 LOG.debug("WebSocket {}: {}", ws.remoteAddress(), e.toString());
             }
@@ -163,7 +165,7 @@ public class WebSocketHub {
                 unindex(gone);
             }
         });
-        control(client, "healthbridge.ws.connected", EventJson.object().put("message",
+        frames.control(client, "healthbridge.ws.connected", EventJson.object().put("message",
                 "send {\"action\":\"subscribe\",\"types\":[\"health.*\"]} to receive events"));
         return client;
     }
@@ -185,7 +187,7 @@ public class WebSocketHub {
             LOG.debug("WebSocket {} has no Netty connection to write to: its events go through Vert.x one by one",
                     ws.remoteAddress());
         }
-        LoopWriter writer = channel == null ? null : writers.computeIfAbsent(channel.executor(), loop -> new LoopWriter(loop, frames, this::closeSlow));
+        LoopWriter writer = channel == null ? null : writers.computeIfAbsent(channel.executor(), loop -> new LoopWriter(loop, frames.counter(), frames::closeSlow));
         WebSocketClient client = new WebSocketClient(ws, channel, writer);
         clients.put(ws, client);
         connected.incrementAndGet();
@@ -197,7 +199,7 @@ public class WebSocketHub {
         try {
             msg = EventJson.readStrict(text);
         } catch (RuntimeException e) {
-            error(client, "message is not JSON");
+            frames.error(client, "message is not JSON");
             return;
         }
         String action = msg.path("action").asText("");
@@ -206,18 +208,18 @@ public class WebSocketHub {
             case "unsubscribe" -> {
                 client.types = null;
                 unindex(client);
-                control(client, "healthbridge.ws.unsubscribed", EventJson.object());
+                frames.control(client, "healthbridge.ws.unsubscribed", EventJson.object());
             }
             case "resume" -> {
                 // a replay reads the store and may write thousands of frames: never on the event loop
                 String after = msg.path("after").asText(null);
                 try {
-                    replays.execute(() -> resume(client, after));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    error(client, "too many resumes at once: try again in a moment");
+                    replays.execute(() -> resumes.run(client, after));
+                } catch (RejectedExecutionException e) {
+                    frames.error(client, "too many resumes at once: try again in a moment");
                 }
             }
-            default -> error(client, "unknown action '" + action + "': use subscribe, unsubscribe or resume");
+            default -> frames.error(client, "unknown action '" + action + "': use subscribe, unsubscribe or resume");
         }
     }
 
@@ -225,7 +227,7 @@ public class WebSocketHub {
         List<TypeGlob> patterns = new ArrayList<>();
         JsonNode types = msg.get("types");
         if (types != null && !types.isArray()) {
-            error(client, "types must be a list");
+            frames.error(client, "types must be a list");
             return;
         }
         if (types == null || types.isEmpty()) {
@@ -233,7 +235,7 @@ public class WebSocketHub {
         } else {
             for (JsonNode t : types) {
                 if (!t.isTextual() || t.asText().length() > 100) {
-                    error(client, "types must be strings such as health.sleep_*");
+                    frames.error(client, "types must be strings such as health.sleep_*");
                     return;
                 }
                 patterns.add(TypeGlob.of(t.asText()));
@@ -243,7 +245,7 @@ public class WebSocketHub {
         JsonNode u = msg.get("users");
         if (u != null && !u.isNull()) {
             if (!u.isArray()) {
-                error(client, "users must be a list");
+                frames.error(client, "users must be a list");
                 return;
             }
             u.forEach(x -> users.add(x.asText()));
@@ -266,63 +268,7 @@ public class WebSocketHub {
         ObjectNode ack = EventJson.object();
         ack.set("types", types == null ? EventJson.MAPPER.createArrayNode().add("*") : types);
         ack.set("users", EventJson.MAPPER.valueToTree(users));
-        control(client, "healthbridge.ws.subscribed", ack);
-    }
-
-    /** Sends what the client missed after {@code afterId} (matching its filter), then continues live. */
-    private void resume(WebSocketClient client, String afterId) {
-        if (client.types == null) {
-            error(client, "subscribe before resume");
-            return;
-        }
-        Optional<StoredEvent> from = afterId == null ? Optional.empty() : events.get(afterId);
-        if (from.isEmpty()) {
-            error(client, "unknown event id to resume after: " + afterId);
-            return;
-        }
-        synchronized (client) {
-            client.replaying = true;
-        }
-        Set<String> sent = new HashSet<>();
-        Set<String> alreadyLive;
-        synchronized (client) {
-            alreadyLive = new HashSet<>(client.liveIds);
-        }
-        long seq = from.get().seq();
-        long until = client.liveFromSeq;
-        int count = 0;
-        List<StoredEvent> batch = List.of();
-        while (seq < until) {
-            batch = events.after(seq, null, null, null, 500);
-            for (StoredEvent e : batch) {
-                if (e.seq() > until) {
-                    break; // sent live since the subscription
-                }
-                if (client.wants(e) && !alreadyLive.contains(e.id())) {
-                    if (!writeReplayed(client, e.payload())) {
-                        return;
-                    }
-                    sent.add(e.id());
-                    count++;
-                }
-            }
-            if (batch.size() < 500) {
-                break;
-            }
-            seq = batch.get(batch.size() - 1).seq();
-        }
-        List<CanonicalEvent> held;
-        synchronized (client) {
-            held = new ArrayList<>(client.held);
-            client.held.clear();
-            client.replaying = false;
-        }
-        for (CanonicalEvent e : held) {
-            if (!sent.contains(e.id())) {
-                write(client, e.toJsonString());
-            }
-        }
-        control(client, "healthbridge.ws.resumed", EventJson.object().put("replayed", count));
+        frames.control(client, "healthbridge.ws.subscribed", ack);
     }
 
     private void unindex(WebSocketClient client) {
@@ -366,7 +312,7 @@ public class WebSocketHub {
                     json = event.toJsonString();
                 }
                 if (c.writer == null) {
-                    write(c, json);
+                    frames.write(c, json);
                     continue;
                 }
                 if (byLoop == null) {
@@ -386,63 +332,6 @@ public class WebSocketHub {
                 frame.release();
             }
         }
-    }
-
-
-    /** Writes a frame; a client whose buffer is full is closed and false returned. */
-    private boolean write(WebSocketClient c, String json) {
-        if (c.dropped || c.ws.isClosed()) {
-            return false;
-        }
-        if (c.ws.writeQueueFull()) {
-            closeSlow(c);
-            return false;
-        }
-        c.ws.writeTextMessage(json);
-        frames.increment();
-        return true;
-    }
-
-    /**
-     * Writes a replayed event, waiting while the client's send buffer is full (a replay is the client's own request:
-     * it is paced by the client, not judged slow); gives up after {@link #REPLAY_WAIT_MS} without progress.
-     */
-    private boolean writeReplayed(WebSocketClient c, String json) {
-        long waited = 0;
-        while (c.ws.writeQueueFull() && !c.dropped && !c.ws.isClosed()) {
-            if (waited >= REPLAY_WAIT_MS) {
-                closeSlow(c);
-                return false;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            waited += 5;
-        }
-        return write(c, json);
-    }
-
-    private void closeSlow(WebSocketClient c) {
-        if (c.dropped) {
-            return;
-        }
-        c.dropped = true;
-        LOG.warn("WebSocket client {} too slow: send buffer of {} bytes full, closing", c.ws.remoteAddress(),
-                maxBufferBytes);
-        meters.counter("healthbridge.websocket.slow.closed").increment();
-        c.ws.close(SLOW_CLIENT, "slow consumer: send buffer full");
-    }
-
-    private void control(WebSocketClient c, String type, ObjectNode body) {
-        body.put("type", type);
-        write(c, EventJson.write(body));
-    }
-
-    private void error(WebSocketClient c, String message) {
-        control(c, "healthbridge.ws.error", EventJson.object().put("message", message));
     }
 
     public int clientCount() {

@@ -42,7 +42,7 @@ class FanOutHolesTest {
                         Duration.ofHours(1), Duration.ofSeconds(30)),
                 new SimpleMeterRegistry(), clock, Executors.newSingleThreadExecutor());
         dispatcher.initCursor();
-        endpoint = store.create("http://127.0.0.1:9/hook", null, List.of("health.*"), null, WebhookEndpoint.CLOUDEVENTS,
+        endpoint = store.endpoints().create("http://127.0.0.1:9/hook", null, List.of("health.*"), null, WebhookEndpoint.CLOUDEVENTS,
                 true, "whsec_" + "A".repeat(32)).id();
     }
 
