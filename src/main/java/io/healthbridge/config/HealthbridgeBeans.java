@@ -3,6 +3,7 @@ package io.healthbridge.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.time.Duration;
 
 import io.healthbridge.auth.ConnectFlow;
@@ -205,11 +206,12 @@ public final class HealthbridgeBeans implements AutoCloseable {
         registry.bind("providerPoller", poller);
         io.healthbridge.push.PushInbox inbox = new io.healthbridge.push.PushInbox(database.dataSource(), clock);
         registry.bind("pushInbox", inbox);
-        io.healthbridge.push.PushReceiver receiver = new io.healthbridge.push.PushReceiver(connections, providers, inbox,
-                (key, def) -> property(context, "healthbridge.providers." + key, def), meters, clock);
+        io.healthbridge.push.PushReceiver receiver = new io.healthbridge.push.PushReceiver(connections,
+                pushHandlers(providers, clock), inbox,
+                (key, def) -> property(context, "healthbridge.providers." + key, def), meters);
         receiver.setOnRevoked(events::revoked);
         receiver.setReplayGuard(new io.healthbridge.push.ReplayGuard(database.dataSource(), clock,
-                io.healthbridge.push.PushVerifier.TOLERANCE));
+                io.healthbridge.provider.PushSignatures.TOLERANCE));
         registry.bind("pushReceiver", receiver);
         pushProcessor = new io.healthbridge.push.PushProcessor(inbox, connections, poller, meters, clock);
         registry.bind("pushProcessor", pushProcessor);
@@ -378,5 +380,15 @@ public final class HealthbridgeBeans implements AutoCloseable {
             eventStore.close();
         }
         database.close();
+    }
+
+    /** Each provider's push endpoint; a provider without one answers 404. */
+    static List<io.healthbridge.provider.PushHandler> pushHandlers(ProviderRegistry providers, Clock clock) {
+        return List.of(new io.healthbridge.provider.oura.OuraPush(providers, clock),
+                new io.healthbridge.provider.withings.WithingsPush(),
+                new io.healthbridge.provider.googlehealth.GoogleHealthPush(providers),
+                new io.healthbridge.provider.whoop.WhoopPush(providers, clock),
+                new io.healthbridge.provider.strava.StravaPush(), new io.healthbridge.provider.polar.PolarPush(),
+                new io.healthbridge.provider.garmin.GarminPush(providers));
     }
 }

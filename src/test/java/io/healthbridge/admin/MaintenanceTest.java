@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.healthbridge.push.PushVerifier;
+import io.healthbridge.provider.PushSignatures;
 import io.healthbridge.simulator.ProviderSimulator;
 import io.healthbridge.support.RunningHealthbridge;
 import io.healthbridge.support.SimulatedProviders;
@@ -50,7 +50,7 @@ class MaintenanceTest {
             // a push arrives during maintenance: accepted and kept
             String body = "{\"event_type\":\"create\",\"data_type\":\"workout\",\"object_id\":\"o\",\"user_id\":\"mo\"}";
             long ts = Instant.now().getEpochSecond();
-            String sig = HexFormat.of().withUpperCase().formatHex(PushVerifier.hmac("healthbridge-sim-secret",
+            String sig = HexFormat.of().withUpperCase().formatHex(PushSignatures.hmac("healthbridge-sim-secret",
                     (ts + body).getBytes(StandardCharsets.UTF_8)));
             assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/oura/webhook")).header("x-oura-timestamp",
                     String.valueOf(ts)).header("x-oura-signature", sig).POST(HttpRequest.BodyPublishers.ofString(body)))

@@ -14,8 +14,8 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.healthbridge.provider.PushSignatures;
 import io.healthbridge.push.PushInbox;
-import io.healthbridge.push.PushVerifier;
 import io.healthbridge.support.RunningHealthbridge;
 import io.healthbridge.support.SimulatedProviders;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class PushFloodTest {
                 String body = "{\"event_type\":\"update\",\"data_type\":\"" + (i % 2 == 0 ? "sleep" : "workout")
                               + "\",\"object_id\":\"o-" + i + "\",\"user_id\":\"flo\",\"event_time\":\"" + Instant.now() + "\"}";
                 long ts = Instant.now().getEpochSecond();
-                String sig = HexFormat.of().withUpperCase().formatHex(PushVerifier.hmac(forge ? "forged-secret"
+                String sig = HexFormat.of().withUpperCase().formatHex(PushSignatures.hmac(forge ? "forged-secret"
                         : "healthbridge-sim-secret", (ts + body).getBytes(StandardCharsets.UTF_8)));
                 HttpRequest r = HttpRequest.newBuilder(hb.uri("/providers/oura/webhook")).header("x-oura-timestamp",
                         String.valueOf(ts)).header("x-oura-signature", sig).POST(HttpRequest.BodyPublishers.ofString(body)).build();

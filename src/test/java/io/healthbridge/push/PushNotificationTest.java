@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Properties;
 
+import io.healthbridge.provider.PushSignatures;
 import io.healthbridge.simulator.ProviderSimulator;
 import io.healthbridge.support.RunningHealthbridge;
 import io.healthbridge.support.SimulatedProviders;
@@ -74,7 +75,7 @@ class PushNotificationTest {
     }
 
     static HttpResponse<String> oura(String body, long timestamp, String secret) throws Exception {
-        String sig = HexFormat.of().withUpperCase().formatHex(PushVerifier.hmac(secret,
+        String sig = HexFormat.of().withUpperCase().formatHex(PushSignatures.hmac(secret,
                 (timestamp + body).getBytes(StandardCharsets.UTF_8)));
         return hb.send(HttpRequest.newBuilder(hb.uri("/providers/oura/webhook")).header("x-oura-timestamp",
                 String.valueOf(timestamp)).header("x-oura-signature", sig).POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -220,7 +221,7 @@ class PushNotificationTest {
     void whoopSignedNotificationsFetchAndForgedOnesAreRefused() throws Exception {
         String body = "{\"user_id\":\"pia\",\"id\":\"s-1\",\"type\":\"sleep.updated\",\"trace_id\":\"t\"}";
         String ts = String.valueOf(System.currentTimeMillis());
-        String sig = Base64.getEncoder().encodeToString(PushVerifier.hmac("healthbridge-sim-secret",
+        String sig = Base64.getEncoder().encodeToString(PushSignatures.hmac("healthbridge-sim-secret",
                 (ts + body).getBytes(StandardCharsets.UTF_8)));
         HttpRequest.Builder good = HttpRequest.newBuilder(hb.uri("/providers/whoop/webhook"))
                 .header("X-WHOOP-Signature", sig).header("X-WHOOP-Signature-Timestamp", ts)
@@ -232,7 +233,7 @@ class PushNotificationTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body.replace("sleep", "workout")));
         assertThat(hb.send(forged).statusCode()).isEqualTo(401);
         String old = String.valueOf(System.currentTimeMillis() - 600_000);
-        String oldSig = Base64.getEncoder().encodeToString(PushVerifier.hmac("healthbridge-sim-secret",
+        String oldSig = Base64.getEncoder().encodeToString(PushSignatures.hmac("healthbridge-sim-secret",
                 (old + body).getBytes(StandardCharsets.UTF_8)));
         HttpRequest.Builder stale = HttpRequest.newBuilder(hb.uri("/providers/whoop/webhook"))
                 .header("X-WHOOP-Signature", oldSig).header("X-WHOOP-Signature-Timestamp", old)
@@ -272,7 +273,7 @@ class PushNotificationTest {
         String body = "{\"event\":\"CONTINUOUS_HEART_RATE\",\"user_id\":\"pia\",\"date\":\"" + day
                       + "\",\"timestamp\":\"" + Instant.now() + "\",\"url\":"
                       + "\"https://www.polaraccesslink.com/v3/users/continuous-heart-rate/" + day + "\"}";
-        String sig = HexFormat.of().formatHex(PushVerifier.hmac("ps-secret", body.getBytes(StandardCharsets.UTF_8)));
+        String sig = HexFormat.of().formatHex(PushSignatures.hmac("ps-secret", body.getBytes(StandardCharsets.UTF_8)));
         assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook")).header("Polar-Webhook-Signature", sig)
                 .POST(HttpRequest.BodyPublishers.ofString(body))).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> hb.getJson("/api/v1/events?user=pia&limit=500&provider=polar"
@@ -287,7 +288,7 @@ class PushNotificationTest {
                 .statusCode()).isEqualTo(200);
         String body = "{\"event\":\"EXERCISE\",\"user_id\":\"pia\",\"entity_id\":\"x\",\"timestamp\":\""
                       + Instant.now() + "\"}";
-        String sig = HexFormat.of().formatHex(PushVerifier.hmac("ps-secret", body.getBytes(StandardCharsets.UTF_8)));
+        String sig = HexFormat.of().formatHex(PushSignatures.hmac("ps-secret", body.getBytes(StandardCharsets.UTF_8)));
         assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook")).header("Polar-Webhook-Signature", "ab")
                 .POST(HttpRequest.BodyPublishers.ofString(body))).statusCode()).isEqualTo(401);
         assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook")).header("Polar-Webhook-Signature", sig)

@@ -1,0 +1,75 @@
+package io.healthbridge.provider.oura;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.provider.ProviderRegistry;
+import io.healthbridge.provider.PushHandler;
+import io.healthbridge.provider.PushRefused;
+import io.healthbridge.provider.PushRequest;
+import io.healthbridge.provider.PushSignatures;
+
+/**
+ * Oura webhooks: the subscription's GET handshake echoes {@code challenge} for our {@code verification_token};
+ * notifications are signed {@code x-oura-signature} = upper-case hex HMAC-SHA256(client secret,
+ * {@code x-oura-timestamp} + body), the timestamp in epoch seconds. Deletions are acknowledged, not mirrored.
+ */
+public class OuraPush implements PushHandler {
+
+    private final ProviderRegistry providers;
+    private final Clock clock;
+
+    public OuraPush(ProviderRegistry providers, Clock clock) {
+        this.providers = providers;
+        this.clock = clock;
+    }
+
+    @Override
+    public String provider() {
+        return "oura";
+    }
+
+    @Override
+    public void handle(PushRequest r) throws PushRefused {
+        if ("GET".equals(r.method())) {
+            String token = r.header("verification_token");
+            String expected = r.setting("webhook.verification-token");
+            if (expected.isBlank() || token == null || !PushSignatures.equal(expected, token)) {
+                throw new PushRefused(401, "verification_token does not match");
+            }
+            r.respond(200, Map.of("challenge", String.valueOf(r.header("challenge"))));
+            return;
+        }
+        String signature = r.header("x-oura-signature");
+        verify(signature, r.header("x-oura-timestamp"), r.body(), providers.settings("oura").oauth().clientSecret(), clock);
+        r.once(signature);
+        JsonNode n = r.json();
+        if ("delete".equals(n.path("event_type").asText())) {
+            r.acknowledge("deletions are not mirrored");
+            return;
+        }
+        String dataType = n.path("data_type").asText("");
+        List<String> datasets = providers.api("oura").orElseThrow().datasets().contains(dataType) ? List.of(dataType)
+                : List.of();
+        r.accept(r.connection(n.path("user_id").asText(null)), datasets, new String(r.body(), StandardCharsets.UTF_8));
+    }
+
+    /** The signature check alone. */
+    static void verify(String signature, String timestamp, byte[] body, String clientSecret, Clock clock)
+            throws PushRefused {
+        PushSignatures.fresh(timestamp, clock);
+        if (signature == null || clientSecret == null) {
+            throw new PushRefused(401, "missing x-oura-signature");
+        }
+        String expected = HexFormat.of().withUpperCase().formatHex(PushSignatures.hmac(clientSecret,
+                PushSignatures.concat(timestamp, body)));
+        if (!PushSignatures.equal(expected, signature.trim().toUpperCase(Locale.ROOT))) {
+            throw new PushRefused(401, "x-oura-signature does not match");
+        }
+    }
+}
