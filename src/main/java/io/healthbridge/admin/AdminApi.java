@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.delivery.webhook.WebhookStore;
@@ -21,14 +22,30 @@ import org.apache.camel.ServiceStatus;
 /** {@code GET /api/v1/status} and {@code /api/v1/admin/maintenance}. */
 public class AdminApi {
 
+    private final Maintenance maintenance;
+    private final EventStore events;
+    private final WebhookStore webhooks;
+    private final PushInbox push;
+    private final Supplier<RouteFileLoader> routeFiles;
+
+    /** @param routeFiles the route file loader, made after the routes are built */
+    public AdminApi(Maintenance maintenance, EventStore events, WebhookStore webhooks, PushInbox push,
+            Supplier<RouteFileLoader> routeFiles) {
+        this.maintenance = maintenance;
+        this.events = events;
+        this.webhooks = webhooks;
+        this.push = push;
+        this.routeFiles = routeFiles;
+    }
+
     public void status(Exchange exchange) throws Exception {
         CamelContext ctx = exchange.getContext();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", version());
         body.put("uptime_seconds", ctx.getUptime().toSeconds());
-        body.put("maintenance", maintenance(bean(ctx, "maintenance", Maintenance.class).state()));
+        body.put("maintenance", maintenance(maintenance.state()));
 
-        RouteFileLoader loader = bean(ctx, "routeFileLoader", RouteFileLoader.class);
+        RouteFileLoader loader = routeFiles.get();
         long started = ctx.getRoutes().stream()
                 .filter(r -> ctx.getRouteController().getRouteStatus(r.getRouteId()) == ServiceStatus.Started).count();
         body.put("routes", Map.of("total", ctx.getRoutes().size(), "started", started, "rejected_files",
@@ -37,7 +54,7 @@ public class AdminApi {
         Map<String, Object> store = new LinkedHashMap<>();
         try {
             store.put("status", "UP");
-            store.put("events", bean(ctx, "eventStore", EventStore.class).count());
+            store.put("events", events.count());
         } catch (RuntimeException e) {
             store.put("status", "DOWN");
             store.put("error", e.getMessage());
@@ -46,8 +63,8 @@ public class AdminApi {
         body.put("bus", Map.of("uri", ctx.getPropertiesComponent().resolveProperty("healthbridge.bus.uri").orElse("")
                 .replaceAll("\\?.*", "")));
         try {
-            body.put("deliveries", Map.of("backlog", bean(ctx, "webhookStore", WebhookStore.class).backlog()));
-            body.put("push", Map.of("pending", bean(ctx, "pushInbox", PushInbox.class).count("pending")));
+            body.put("deliveries", Map.of("backlog", webhooks.backlog()));
+            body.put("push", Map.of("pending", push.count("pending")));
         } catch (RuntimeException e) {
             body.put("deliveries", Map.of("error", e.getMessage()));
         }
@@ -58,7 +75,7 @@ public class AdminApi {
     }
 
     public void getMaintenance(Exchange exchange) throws Exception {
-        Json.respond(exchange, 200, maintenance(bean(exchange.getContext(), "maintenance", Maintenance.class).state()));
+        Json.respond(exchange, 200, maintenance(maintenance.state()));
     }
 
     public void setMaintenance(Exchange exchange) throws Exception {
@@ -79,8 +96,7 @@ public class AdminApi {
             ApiError.invalid(exchange, "message: at most 500 characters", Map.of("field", "message"));
             return;
         }
-        Maintenance m = bean(exchange.getContext(), "maintenance", Maintenance.class);
-        Json.respond(exchange, 200, maintenance(m.set(body.get("enabled").asBoolean(), message)));
+        Json.respond(exchange, 200, maintenance(maintenance.set(body.get("enabled").asBoolean(), message)));
     }
 
     private static Map<String, Object> maintenance(Maintenance.State s) {
@@ -89,10 +105,6 @@ public class AdminApi {
         m.put("message", s.message());
         m.put("since", s.since() == null ? null : s.since().toString());
         return m;
-    }
-
-    private static <T> T bean(CamelContext ctx, String name, Class<T> type) {
-        return ctx.getRegistry().lookupByNameAndType(name, type);
     }
 
     static String version() {

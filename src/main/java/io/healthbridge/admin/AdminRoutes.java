@@ -1,31 +1,47 @@
 package io.healthbridge.admin;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.healthbridge.delivery.webhook.WebhookStore;
+import io.healthbridge.http.ApiAuth;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.ApiErrors;
+import io.healthbridge.http.Json;
+import io.healthbridge.push.PushInbox;
+import io.healthbridge.reload.RouteFileLoader;
+import io.healthbridge.store.EventStore;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.spi.Registry;
 
 /** Status, maintenance mode, the API docs page and the operator dashboard ({@code /}, {@code /ui/*}). */
 public class AdminRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.http.ApiErrors.handle(this);
-        interceptFrom("rest*").process(new io.healthbridge.http.ApiAuth());
-        AdminApi api = new AdminApi();
+        ApiErrors.handle(this);
+        interceptFrom("rest*").process(new ApiAuth());
+        Registry registry = getContext().getRegistry();
+        AdminApi api = new AdminApi(bean("maintenance", Maintenance.class), bean("eventStore", EventStore.class),
+                bean("webhookStore", WebhookStore.class), bean("pushInbox", PushInbox.class),
+                () -> registry.lookupByNameAndType("routeFileLoader", RouteFileLoader.class));
+        AuditLog audit = bean("auditLog", AuditLog.class);
         rest("/api/v1").produces("application/json")
                 .get("/status").id("api-status").to("direct:api-status")
                 .get("/admin/maintenance").id("api-maintenance-get").to("direct:api-maintenance-get")
                 .post("/admin/maintenance").id("api-maintenance-set").to("direct:api-maintenance-set")
                 .get("/audit").id("api-audit").to("direct:api-audit");
         from("direct:api-audit").routeId("api-audit-impl").process(e -> {
-            io.healthbridge.admin.AuditLog log = e.getContext().getRegistry().lookupByNameAndType("auditLog", AuditLog.class);
             String limit = e.getIn().getHeader("limit", "100", String.class);
             int n;
             try {
                 n = Math.max(1, Math.min(1000, Integer.parseInt(limit)));
             } catch (NumberFormatException ex) {
-                io.healthbridge.http.ApiError.invalid(e, "limit must be a whole number", java.util.Map.of("parameter", "limit"));
+                ApiError.invalid(e, "limit must be a whole number", Map.of("parameter", "limit"));
                 return;
             }
-            io.healthbridge.http.Json.respond(e, 200, java.util.Map.of("entries", log.list(
+            Json.respond(e, 200, Map.of("entries", audit.list(
                     e.getIn().getHeader("action", String.class), e.getIn().getHeader("actor", String.class), n)));
         });
         // instances sharing a store follow one another's maintenance switch (a read off the hot paths)
@@ -58,9 +74,14 @@ public class AdminRoutes extends RouteBuilder {
 
     private static String resource(String name) {
         try (var in = AdminRoutes.class.getResourceAsStream("/" + name)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (Exception e) {
             throw new IllegalStateException(name + " is missing from the jar", e);
         }
+    }
+
+    /** A bean of the wiring, looked up once when the routes are built (NoSuchBeanException when it is missing). */
+    private <T> T bean(String name, Class<T> type) {
+        return CamelContextHelper.mandatoryLookup(getContext(), name, type);
     }
 }

@@ -19,10 +19,22 @@ import org.apache.camel.Exchange;
 /** {@code /connect/{provider}} (OAuth start and callback) and {@code /api/v1/connections}. */
 public class ConnectionApi {
 
+    private final ProviderRegistry providerRegistry;
+    private final ConnectLinks connectLinks;
+    private final ConnectFlow connectFlow;
+    private final ConnectionStore connectionStore;
+
+    public ConnectionApi(ProviderRegistry providerRegistry, ConnectLinks connectLinks, ConnectFlow connectFlow, ConnectionStore connectionStore) {
+        this.providerRegistry = providerRegistry;
+        this.connectLinks = connectLinks;
+        this.connectFlow = connectFlow;
+        this.connectionStore = connectionStore;
+    }
+
     public void start(Exchange exchange) throws Exception {
         String provider = exchange.getIn().getHeader("provider", String.class);
         String user = EventApi.param(exchange, "user");
-        if (EventApi.bean(exchange, "providerRegistry", ProviderRegistry.class).api(provider).isEmpty()) {
+        if (providerRegistry.api(provider).isEmpty()) {
             ApiError.notFound(exchange, "provider '" + provider + "'");
             return;
         }
@@ -31,7 +43,7 @@ public class ConnectionApi {
                     Map.of("parameter", "user"));
             return;
         }
-        ConnectLinks links = exchange.getContext().getRegistry().lookupByNameAndType("connectLinks", ConnectLinks.class);
+        ConnectLinks links = connectLinks;
         if (links != null) {
             String problem = links.problem(provider, user, EventApi.param(exchange, "expires"),
                     EventApi.param(exchange, "sig"));
@@ -40,7 +52,7 @@ public class ConnectionApi {
                 return;
             }
         }
-        var location = EventApi.bean(exchange, "connectFlow", ConnectFlow.class).start(provider, user);
+        var location = connectFlow.start(provider, user);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
         exchange.getMessage().setHeader("Location", location.toString());
@@ -57,7 +69,7 @@ public class ConnectionApi {
         if (user == null || user.isBlank() || user.length() > 128) {
             problems.put("user", "required: the Healthbridge user id (at most 128 characters)");
         }
-        if (provider == null || EventApi.bean(exchange, "providerRegistry", ProviderRegistry.class).api(provider).isEmpty()) {
+        if (provider == null || providerRegistry.api(provider).isEmpty()) {
             problems.put("provider", "required: a known provider");
         }
         if (ttl < 60 || ttl > ConnectLinks.MAX_TTL.toSeconds()) {
@@ -67,7 +79,7 @@ public class ConnectionApi {
             ApiError.invalid(exchange, "cannot make a connect link", problems);
             return;
         }
-        ConnectLinks links = EventApi.bean(exchange, "connectLinks", ConnectLinks.class);
+        ConnectLinks links = connectLinks;
         String base = exchange.getContext().getPropertiesComponent().resolveProperty("healthbridge.public-url")
                 .orElse("");
         java.time.Duration d = java.time.Duration.ofSeconds(ttl);
@@ -84,7 +96,7 @@ public class ConnectionApi {
             return;
         }
         try {
-            Connection c = EventApi.bean(exchange, "connectFlow", ConnectFlow.class).complete(provider,
+            Connection c = connectFlow.complete(provider,
                     EventApi.param(exchange, "code"), EventApi.param(exchange, "state"), EventApi.param(exchange, "zone"));
             Json.respond(exchange, 200, Map.of("connection", json(c, Map.of(), Map.of()), "message",
                     "Connected " + provider + " for user " + c.userId()));
@@ -98,34 +110,31 @@ public class ConnectionApi {
     }
 
     public void list(Exchange exchange) throws Exception {
-        ConnectionStore store = EventApi.bean(exchange, "connectionStore", ConnectionStore.class);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Connection c : store.list(EventApi.param(exchange, "provider"), EventApi.param(exchange, "user"))) {
-            out.add(json(c, store.cursors(c.id()), store.cursorErrors(c.id())));
+        for (Connection c : connectionStore.list(EventApi.param(exchange, "provider"), EventApi.param(exchange, "user"))) {
+            out.add(json(c, connectionStore.cursors(c.id()), connectionStore.cursorErrors(c.id())));
         }
         Json.respond(exchange, 200, Map.of("connections", out));
     }
 
     public void get(Exchange exchange) throws Exception {
-        ConnectionStore store = EventApi.bean(exchange, "connectionStore", ConnectionStore.class);
         String id = exchange.getIn().getHeader("id", String.class);
-        Optional<Connection> c = store.get(id);
+        Optional<Connection> c = connectionStore.get(id);
         if (c.isEmpty()) {
             ApiError.notFound(exchange, "connection '" + id + "'");
             return;
         }
-        Json.respond(exchange, 200, json(c.get(), store.cursors(id), store.cursorErrors(id)));
+        Json.respond(exchange, 200, json(c.get(), connectionStore.cursors(id), connectionStore.cursorErrors(id)));
     }
 
     public void delete(Exchange exchange) throws Exception {
-        ConnectionStore store = EventApi.bean(exchange, "connectionStore", ConnectionStore.class);
         String id = exchange.getIn().getHeader("id", String.class);
-        Optional<Connection> c = store.get(id);
+        Optional<Connection> c = connectionStore.get(id);
         if (c.isEmpty()) {
             ApiError.notFound(exchange, "connection '" + id + "'");
             return;
         }
-        boolean atProvider = EventApi.bean(exchange, "connectFlow", ConnectFlow.class).revoke(c.get());
+        boolean atProvider = connectFlow.revoke(c.get());
         Json.respond(exchange, 200, Map.of("id", id, "status", Connection.REVOKED, "revoked_at_provider", atProvider));
     }
 

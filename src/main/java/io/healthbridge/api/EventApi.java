@@ -23,11 +23,23 @@ import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoredEvent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 
 /** Handlers of {@code /api/v1/schemas}, {@code /api/v1/events} and {@code /api/v1/dead-letters}. */
 public class EventApi {
 
     static final int MAX_LIMIT = 500;
+
+    private final EventStore eventStore;
+    private final DeadLetterStore deadLetterStore;
+    private final EventPipeline eventPipeline;
+    private ProducerTemplate template;
+
+    public EventApi(EventStore eventStore, DeadLetterStore deadLetterStore, EventPipeline eventPipeline) {
+        this.eventStore = eventStore;
+        this.deadLetterStore = deadLetterStore;
+        this.eventPipeline = eventPipeline;
+    }
 
     public void listSchemas(Exchange exchange) throws Exception {
         List<Map<String, Object>> list = new ArrayList<>();
@@ -58,14 +70,13 @@ public class EventApi {
     }
 
     public void listEvents(Exchange exchange) throws Exception {
-        EventStore store = bean(exchange, "eventStore", EventStore.class);
         Integer limit = intParam(exchange, "limit", 100, 1, MAX_LIMIT);
         Integer after = intParam(exchange, "after_seq", 0, 0, Integer.MAX_VALUE);
         if (limit == null || after == null) {
             return;
         }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (StoredEvent e : store.after(after, param(exchange, "type"), param(exchange, "user"),
+        for (StoredEvent e : eventStore.after(after, param(exchange, "type"), param(exchange, "user"),
                 param(exchange, "provider"), limit)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("seq", e.seq());
@@ -77,9 +88,8 @@ public class EventApi {
     }
 
     public void getEvent(Exchange exchange) throws Exception {
-        EventStore store = bean(exchange, "eventStore", EventStore.class);
         String id = exchange.getIn().getHeader("id", String.class);
-        Optional<StoredEvent> found = store.get(id);
+        Optional<StoredEvent> found = eventStore.get(id);
         if (found.isEmpty()) {
             ApiError.notFound(exchange, "event '" + id + "'");
             return;
@@ -97,7 +107,6 @@ public class EventApi {
     }
 
     public void listDeadLetters(Exchange exchange) throws Exception {
-        DeadLetterStore store = bean(exchange, "deadLetterStore", DeadLetterStore.class);
         Integer limit = intParam(exchange, "limit", 50, 1, MAX_LIMIT);
         Integer offset = intParam(exchange, "offset", 0, 0, Integer.MAX_VALUE);
         if (limit == null || offset == null) {
@@ -105,11 +114,11 @@ public class EventApi {
         }
         String provider = param(exchange, "provider");
         String status = param(exchange, "status");
-        List<Map<String, Object>> out = store.list(provider, status, limit, offset).stream().map(EventApi::listed)
-                .toList();
+        List<Map<String, Object>> out = deadLetterStore.list(provider, status, limit, offset).stream()
+                .map(EventApi::listed).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("dead_letters", out);
-        body.put("total", store.count(provider, status));
+        body.put("total", deadLetterStore.count(provider, status));
         body.put("limit", limit);
         body.put("offset", offset);
         Json.respond(exchange, 200, body);
@@ -117,7 +126,7 @@ public class EventApi {
 
     public void getDeadLetter(Exchange exchange) throws Exception {
         String id = exchange.getIn().getHeader("id", String.class);
-        Optional<DeadLetter> d = bean(exchange, "deadLetterStore", DeadLetterStore.class).get(id);
+        Optional<DeadLetter> d = deadLetterStore.get(id);
         if (d.isEmpty()) {
             ApiError.notFound(exchange, "dead letter '" + id + "'");
             return;
@@ -127,15 +136,13 @@ public class EventApi {
 
     public void replayDeadLetter(Exchange exchange) throws Exception {
         String id = exchange.getIn().getHeader("id", String.class);
-        DeadLetterStore store = bean(exchange, "deadLetterStore", DeadLetterStore.class);
-        Optional<DeadLetter> d = store.get(id);
+        Optional<DeadLetter> d = deadLetterStore.get(id);
         if (d.isEmpty()) {
             ApiError.notFound(exchange, "dead letter '" + id + "'");
             return;
         }
-        CamelContext ctx = exchange.getContext();
-        DeadLetterReplay replay = new DeadLetterReplay(bean(exchange, "eventPipeline", EventPipeline.class), store,
-                ctx.createProducerTemplate(), Clock.systemUTC());
+        DeadLetterReplay replay = new DeadLetterReplay(eventPipeline, deadLetterStore, template(exchange.getContext()),
+                Clock.systemUTC());
         DeadLetterReplay.Result result = replay.replay(d.get());
         if (!result.published()) {
             ApiError.respond(exchange, 422, "VAL_001", "dead letter " + id + " was not replayed: " + result.reason(),
@@ -143,6 +150,14 @@ public class EventApi {
             return;
         }
         Json.respond(exchange, 200, Map.of("id", id, "status", DeadLetter.REPLAYED, "event_ids", result.eventIds()));
+    }
+
+    /** One producer template for every replay, made on the first: a template holds its producers until stopped. */
+    private synchronized ProducerTemplate template(CamelContext context) {
+        if (template == null) {
+            template = context.createProducerTemplate();
+        }
+        return template;
     }
 
     /** A dead letter in a list: an excerpt of its raw payload and event, with their sizes; the whole by its id. */
@@ -187,10 +202,6 @@ public class EventApi {
         } catch (RuntimeException e) {
             return text;
         }
-    }
-
-    static <T> T bean(Exchange exchange, String name, Class<T> type) {
-        return exchange.getContext().getRegistry().lookupByNameAndType(name, type);
     }
 
     static String param(Exchange exchange, String name) {

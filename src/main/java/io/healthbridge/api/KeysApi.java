@@ -16,8 +16,13 @@ import org.apache.camel.Exchange;
 /** {@code /api/v1/keys}: create (the key is shown once), list (never the key), revoke. */
 public class KeysApi {
 
+    private final ApiKeys apiKeys;
+
+    public KeysApi(ApiKeys apiKeys) {
+        this.apiKeys = apiKeys;
+    }
+
     public void create(Exchange exchange) throws Exception {
-        ApiKeys keys = EventApi.bean(exchange, "apiKeys", ApiKeys.class);
         Map<String, String> errors = new LinkedHashMap<>();
         String name = null;
         Set<String> scopes = new LinkedHashSet<>();
@@ -42,7 +47,7 @@ public class KeysApi {
             ApiError.invalid(exchange, "invalid API key request", errors);
             return;
         }
-        ApiKeys.Issued issued = keys.issue(name, scopes);
+        ApiKeys.Issued issued = apiKeys.issue(name, scopes);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", issued.id());
         out.put("name", name);
@@ -53,7 +58,7 @@ public class KeysApi {
     }
 
     public void list(Exchange exchange) throws Exception {
-        List<Map<String, Object>> out = EventApi.bean(exchange, "apiKeys", ApiKeys.class).list().stream().map(k -> {
+        List<Map<String, Object>> out = apiKeys.list().stream().map(k -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", k.id());
             m.put("name", k.name());
@@ -69,7 +74,7 @@ public class KeysApi {
 
     public void revoke(Exchange exchange) throws Exception {
         String id = exchange.getIn().getHeader("id", String.class);
-        if (!EventApi.bean(exchange, "apiKeys", ApiKeys.class).revoke(id)) {
+        if (!apiKeys.revoke(id)) {
             ApiError.notFound(exchange, "active API key '" + id + "'");
             return;
         }

@@ -1,8 +1,20 @@
 package io.healthbridge.api;
 
+import io.healthbridge.auth.ConnectFlow;
+import io.healthbridge.auth.ConnectLinks;
 import io.healthbridge.http.ApiAuth;
 import io.healthbridge.http.ApiErrors;
+import io.healthbridge.ingest.EventPipeline;
+import io.healthbridge.provider.ProviderRegistry;
+import io.healthbridge.security.ApiKeys;
+import io.healthbridge.security.LoginLimiter;
+import io.healthbridge.security.OperatorSessions;
+import io.healthbridge.security.Operators;
+import io.healthbridge.store.ConnectionStore;
+import io.healthbridge.store.DeadLetterStore;
+import io.healthbridge.store.EventStore;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.CamelContextHelper;
 
 /** Built-in endpoints every instance serves: health, Prometheus metrics and the route registry. */
 public class ManagementRoutes extends RouteBuilder {
@@ -11,7 +23,7 @@ public class ManagementRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.http.ApiErrors.handle(this);
+        ApiErrors.handle(this);
         interceptFrom("rest*").process(new ApiAuth());
         HealthReport health = new HealthReport();
         from("platform-http:/health?httpMethodRestrict=GET&produces=application/json").routeId("health")
@@ -23,7 +35,8 @@ public class ManagementRoutes extends RouteBuilder {
         from("platform-http:/metrics?httpMethodRestrict=GET").routeId("metrics")
                 .process(new PrometheusScrape());
 
-        EventApi events = new EventApi();
+        EventApi events = new EventApi(bean("eventStore", EventStore.class), bean("deadLetterStore", DeadLetterStore.class),
+                bean("eventPipeline", EventPipeline.class));
         rest("/api/v1").produces(JSON)
                 .get("/routes").id("api-routes-list").to("direct:api-routes-list")
                 .get("/schemas").id("api-schemas-list").to("direct:api-schemas-list")
@@ -33,7 +46,9 @@ public class ManagementRoutes extends RouteBuilder {
                 .get("/dead-letters").id("api-dead-letters-list").to("direct:api-dead-letters-list")
                 .get("/dead-letters/{id}").id("api-dead-letters-get").to("direct:api-dead-letters-get")
                 .post("/dead-letters/{id}/replay").id("api-dead-letters-replay").to("direct:api-dead-letters-replay");
-        ConnectionApi connections = new ConnectionApi();
+        ConnectionApi connections = new ConnectionApi(bean("providerRegistry", ProviderRegistry.class),
+                bean("connectLinks", ConnectLinks.class), bean("connectFlow", ConnectFlow.class),
+                bean("connectionStore", ConnectionStore.class));
         rest("/api/v1").produces(JSON)
                 .get("/connections").id("api-connections-list").to("direct:api-connections-list")
                 .get("/connections/{id}").id("api-connections-get").to("direct:api-connections-get")
@@ -48,7 +63,7 @@ public class ManagementRoutes extends RouteBuilder {
         from("direct:connect-start").routeId("connect-start-impl").process(connections::start);
         from("direct:api-connect-links-create").routeId("api-connect-links-create-impl").process(connections::link);
         from("direct:connect-callback").routeId("connect-callback-impl").process(connections::callback);
-        KeysApi keys = new KeysApi();
+        KeysApi keys = new KeysApi(bean("apiKeys", ApiKeys.class));
         rest("/api/v1/keys").produces(JSON)
                 .post().id("api-keys-create").to("direct:api-keys-create")
                 .get().id("api-keys-list").to("direct:api-keys-list")
@@ -56,7 +71,8 @@ public class ManagementRoutes extends RouteBuilder {
         from("direct:api-keys-create").routeId("api-keys-create-impl").process(keys::create);
         from("direct:api-keys-list").routeId("api-keys-list-impl").process(keys::list);
         from("direct:api-keys-revoke").routeId("api-keys-revoke-impl").process(keys::revoke);
-        OperatorApi operators = new OperatorApi();
+        OperatorApi operators = new OperatorApi(bean("loginLimiter", LoginLimiter.class), bean("operators", Operators.class),
+                bean("operatorSessions", OperatorSessions.class));
         rest("/api/v1/auth").produces(JSON)
                 .post("/login").id("api-auth-login").to("direct:api-auth-login")
                 .post("/refresh").id("api-auth-refresh").to("direct:api-auth-refresh")
@@ -81,5 +97,10 @@ public class ManagementRoutes extends RouteBuilder {
         from("direct:api-dead-letters-list").routeId("api-dead-letters-list-impl").process(events::listDeadLetters);
         from("direct:api-dead-letters-get").routeId("api-dead-letters-get-impl").process(events::getDeadLetter);
         from("direct:api-dead-letters-replay").routeId("api-dead-letters-replay-impl").process(events::replayDeadLetter);
+    }
+
+    /** A bean of the wiring, looked up once when the routes are built (NoSuchBeanException when it is missing). */
+    private <T> T bean(String name, Class<T> type) {
+        return CamelContextHelper.mandatoryLookup(getContext(), name, type);
     }
 }

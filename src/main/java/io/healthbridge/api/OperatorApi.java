@@ -22,6 +22,16 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants
  */
 public class OperatorApi {
 
+    private final LoginLimiter loginLimiter;
+    private final Operators operators;
+    private final OperatorSessions operatorSessions;
+
+    public OperatorApi(LoginLimiter loginLimiter, Operators operators, OperatorSessions operatorSessions) {
+        this.loginLimiter = loginLimiter;
+        this.operators = operators;
+        this.operatorSessions = operatorSessions;
+    }
+
     public void login(Exchange exchange) throws Exception {
         String address = clientAddress(exchange);
         JsonNode body = Json.objectBody(exchange);
@@ -42,7 +52,7 @@ public class OperatorApi {
             ApiError.respond(exchange, 400, "VAL_002", "missing field", missing);
             return;
         }
-        Optional<Duration> wait = EventApi.bean(exchange, "loginLimiter", LoginLimiter.class).attempt(address, username);
+        Optional<Duration> wait = loginLimiter.attempt(address, username);
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             ApiError.respond(exchange, 429, "RATE_001", "too many login attempts; try again in " + seconds + " s",
@@ -50,12 +60,12 @@ public class OperatorApi {
             exchange.getMessage().setHeader("Retry-After", String.valueOf(seconds));
             return;
         }
-        Optional<Operators.Operator> op = EventApi.bean(exchange, "operators", Operators.class).check(username, password);
+        Optional<Operators.Operator> op = operators.check(username, password);
         if (op.isEmpty()) {
             ApiError.respond(exchange, 401, "AUTH_001", "invalid username or password", Map.of());
             return;
         }
-        tokens(exchange, EventApi.bean(exchange, "operatorSessions", OperatorSessions.class).open(op.get()));
+        tokens(exchange, operatorSessions.open(op.get()));
     }
 
     public void refresh(Exchange exchange) throws Exception {
@@ -65,7 +75,7 @@ public class OperatorApi {
             ApiError.respond(exchange, 400, "VAL_002", "missing field", Map.of("refresh_token", "required"));
             return;
         }
-        Optional<OperatorSessions.Tokens> t = EventApi.bean(exchange, "operatorSessions", OperatorSessions.class)
+        Optional<OperatorSessions.Tokens> t = operatorSessions
                 .refresh(token);
         if (t.isEmpty()) {
             ApiError.respond(exchange, 401, "AUTH_001", "invalid, expired or revoked refresh token: log in again",
@@ -82,7 +92,7 @@ public class OperatorApi {
                     Map.of());
             return;
         }
-        EventApi.bean(exchange, "operatorSessions", OperatorSessions.class).revoke(sid);
+        operatorSessions.revoke(sid);
         Json.respond(exchange, 200, Map.of("logged_out", true));
     }
 
@@ -93,7 +103,7 @@ public class OperatorApi {
             return;
         }
         try {
-            Operators.Operator op = EventApi.bean(exchange, "operators", Operators.class)
+            Operators.Operator op = operators
                     .create(text(body, "username"), text(body, "password"), text(body, "role"));
             Json.respond(exchange, 201, json(op));
         } catch (IllegalArgumentException e) {
@@ -110,7 +120,6 @@ public class OperatorApi {
             ApiError.invalid(exchange, "the body must be a JSON object {\"password\",\"role\"}", Map.of());
             return;
         }
-        Operators operators = EventApi.bean(exchange, "operators", Operators.class);
         Optional<Operators.Operator> current = operators.find(username);
         if (current.isEmpty()) {
             ApiError.notFound(exchange, "operator '" + username + "'");
@@ -127,14 +136,14 @@ public class OperatorApi {
     }
 
     public void list(Exchange exchange) throws Exception {
-        List<Map<String, Object>> out = EventApi.bean(exchange, "operators", Operators.class).list().stream()
+        List<Map<String, Object>> out = operators.list().stream()
                 .map(OperatorApi::json).toList();
         Json.respond(exchange, 200, Map.of("operators", out));
     }
 
     public void delete(Exchange exchange) throws Exception {
         String username = exchange.getIn().getHeader("username", String.class);
-        if (!EventApi.bean(exchange, "operators", Operators.class).delete(username)) {
+        if (!operators.delete(username)) {
             ApiError.notFound(exchange, "operator '" + username + "'");
             return;
         }

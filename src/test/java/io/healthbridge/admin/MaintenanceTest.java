@@ -56,8 +56,9 @@ class MaintenanceTest {
                     String.valueOf(ts)).header("x-oura-signature", sig).POST(HttpRequest.BodyPublishers.ofString(body)))
                     .statusCode()).isEqualTo(200);
             long requests = sim.requests("oura");
-            Thread.sleep(1500);
-            assertThat(sim.requests("oura")).as("no provider calls in maintenance").isEqualTo(requests);
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(sim.requests("oura")).as("no provider calls in maintenance")
+                            .isEqualTo(requests));
             assertThat(receiver.requests).isEmpty();
             assertThat(hb.getJson("/api/v1/status").get("push").get("pending").asInt()).isEqualTo(1);
 
@@ -102,8 +103,9 @@ class MaintenanceTest {
                             io.healthbridge.HealthbridgeHeaders.USER_ID, "held"),
                     io.healthbridge.event.IngestSummary.class).published();
             assertThat(published).isPositive();
-            Thread.sleep(2000); // the timer's first round (0.5 s after start) falls in maintenance; the next is 10 min away
-            assertThat(receiver.requests).as("nothing sent in maintenance").isEmpty();
+            // the timer's first round (0.5 s after start) falls in maintenance; the next is 10 min away
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                    .untilAsserted(() -> assertThat(receiver.requests).as("nothing sent in maintenance").isEmpty());
 
             assertThat(maintenance(hb, "{\"enabled\":false}").statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == published);

@@ -91,8 +91,9 @@ class IntegrationRegistryTest {
             assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
             assertThat(json(paused).get("state").asText()).isEqualTo("registered");
             long before = quiet(sim, "oura"); // a poll in flight finishes
-            Thread.sleep(1500); // five ticks of the route's timer
-            assertThat(sim.requests("oura")).as("no poll while the schedule is off").isEqualTo(before);
+            // five ticks of the route's timer
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                    assertThat(sim.requests("oura")).as("no poll while the schedule is off").isEqualTo(before));
             send(hb, "PATCH", "/api/v1/integrations/oura", "{\"schedule\":{\"enabled\":true}}");
             await().atMost(Duration.ofSeconds(10)).until(() -> sim.requests("oura") > before);
             // a new app quota holds at once: at most 3 calls today (a day window does not turn during the test;
@@ -166,8 +167,8 @@ class IntegrationRegistryTest {
 
             assertThat(send(hb, "DELETE", "/api/v1/integrations/oura", null).statusCode()).isEqualTo(200);
             long before = quiet(sim, "oura");
-            Thread.sleep(1500);
-            assertThat(sim.requests("oura")).as("no call to an unregistered integration").isEqualTo(before);
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                    assertThat(sim.requests("oura")).as("no call to an unregistered integration").isEqualTo(before));
             assertThat(json(send(hb, "POST", "/api/v1/integrations/oura/health-check", null)).get("healthy").asBoolean())
                     .isFalse();
             assertThat(send(hb, "DELETE", "/api/v1/integrations/oura", null).statusCode()).isEqualTo(404);

@@ -149,6 +149,31 @@ public final class RunningHealthbridge implements AutoCloseable {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Writes a route file and waits until the runtime has dealt with this version (applied or rejected: the file's
+     * {@code at} in {@code /api/v1/routes} moves on); returns the file's status.
+     */
+    public JsonNode writeRouteAndWait(String relative, String content) throws Exception {
+        String before = routeFileStatus(relative).path("at").asText("");
+        writeRoute(relative, content);
+        JsonNode[] now = new JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            now[0] = routeFileStatus(relative);
+            return !now[0].path("at").asText("").isEmpty() && !now[0].path("at").asText("").equals(before);
+        });
+        return now[0];
+    }
+
+    /** The status of one route file in {@code /api/v1/routes}, or an empty node when the runtime has not seen it. */
+    public JsonNode routeFileStatus(String relative) throws IOException, InterruptedException {
+        for (JsonNode f : getJson("/api/v1/routes").path("files")) {
+            if (relative.equals(f.path("file").asText())) {
+                return f;
+            }
+        }
+        return MAPPER.createObjectNode();
+    }
+
     /** Deletes a route file, as an operator would. */
     public void deleteRoute(String relative) throws IOException {
         Files.delete(routes.resolve(relative));

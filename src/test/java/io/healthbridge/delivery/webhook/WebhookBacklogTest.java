@@ -44,8 +44,10 @@ class WebhookBacklogTest {
 
             // the endpoint holds every request: its slots fill, its queue fills, and the fan-out stops there
             await().atMost(Duration.ofSeconds(10)).until(() -> requests.get() == 4);
-            Thread.sleep(1500); // several polls: none of them may fan out more while the queue is full
             String deliveries = "/api/v1/webhooks/" + id + "/deliveries";
+            // several polls: none of them may fan out more while the queue is full
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4))
+                    .untilAsserted(() -> assertThat(total(hb, deliveries)).isEqualTo(4 + 4));
             long stored = total(hb, deliveries);
             long sending = total(hb, deliveries + "?status=sending");
             long pending = total(hb, deliveries + "?status=pending");

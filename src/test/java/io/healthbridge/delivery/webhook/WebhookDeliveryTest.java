@@ -33,8 +33,8 @@ class WebhookDeliveryTest {
             WebhookSupport.publish(hb, "sleep", "u1");      // sleep_session, HRV, respiratory rate, heart rate
             WebhookSupport.publish(hb, "sleep", "someone-else");
             await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() >= 2);
-            Thread.sleep(500);
-            assertThat(receiver.requests).hasSize(2);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertThat(receiver.requests).hasSize(2));
             Set<String> types = new HashSet<>();
             for (Receiver.Request r : receiver.requests) {
                 assertThat(Receiver.verifies(r, secret)).as("signature of " + r.id()).isTrue();
@@ -108,12 +108,18 @@ class WebhookDeliveryTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !hb.getJson("/api/v1/webhooks/" + id).get("enabled").asBoolean());
             assertThat(hb.getJson("/api/v1/webhooks/" + id).get("disabled_reason").asText()).contains("410");
             // deliveries already in flight (up to the per-endpoint bound) complete; nothing is sent after that
-            Thread.sleep(300);
+            int[] seen = {-1};
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> {
+                int now = receiver.requests.size(); // in-flight ones answer, then the count holds still
+                boolean still = now == seen[0];
+                seen[0] = now;
+                return still;
+            });
             int sent = receiver.requests.size();
             assertThat(sent).isBetween(1, 3);
             WebhookSupport.publish(hb, "workout", "u3");
-            Thread.sleep(800);
-            assertThat(receiver.requests).hasSize(sent);
+            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertThat(receiver.requests).hasSize(sent));
             assertThat(hb.getJson("/api/v1/webhooks/" + id + "/deliveries").get("deliveries").findValuesAsText("status"))
                     .doesNotContain("pending", "delivered");
             JsonNode disabled = hb.getJson("/api/v1/events?type=healthbridge.webhook.disabled").get("events");

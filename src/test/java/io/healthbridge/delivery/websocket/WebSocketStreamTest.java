@@ -115,7 +115,7 @@ class WebSocketStreamTest {
         publish("sleep", "ws-a");
         publish("sleep", "ws-b");
         await().atMost(Duration.ofSeconds(10)).until(() -> everything.events().size() == 8);
-        Thread.sleep(300);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> everything.events().size() == 8);
         assertThat(sleepOfA.events()).hasSize(1);
         assertThat(sleepOfA.events().get(0).get("type").asText()).isEqualTo("health.sleep_session");
         assertThat(sleepOfA.events().get(0).get("subject").asText()).isEqualTo("ws-a");
@@ -167,7 +167,7 @@ class WebSocketStreamTest {
         assertThat(resumed.path("replayed").asInt(-1)).isEqualTo(1);
         publish("daily_spo2", "ws-g"); // live again
         await().atMost(Duration.ofSeconds(10)).until(() -> again.events().size() >= 6);
-        Thread.sleep(300);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> again.events().size() == 6);
         List<String> ids = again.events().stream().map(e -> e.get("id").asText()).toList();
         assertThat(ids).hasSize(6).doesNotHaveDuplicates();
     }

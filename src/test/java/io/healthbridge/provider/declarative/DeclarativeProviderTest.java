@@ -52,10 +52,10 @@ class DeclarativeProviderTest {
             assertThat(e.get("time").asText()).endsWith("+01:00");
 
             // a broken mapping: every record of a new user is dead-lettered with the reason
-            hb.writeRoute("providers/dexcom.camel.yaml", shipped().replace("\"value\": value,", "\"value\": \"high\","));
-            await().atMost(Duration.ofSeconds(5)).until(() -> "ok".equals(hb.getJson("/api/v1/routes").get("files")
-                    .findValues("result").get(0).asText()) && hb.getJson("/api/v1/routes").toString().contains("dexcom-poll"));
-            Thread.sleep(1000);
+            JsonNode broken = hb.writeRouteAndWait("providers/dexcom.camel.yaml",
+                    shipped().replace("\"value\": value,", "\"value\": \"high\","));
+            assertThat(broken.get("result").asText()).isEqualTo("ok");
+            assertThat(broken.get("routes").toString()).contains("dexcom-poll");
             connect(hb, "dex2");
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     hb.getJson("/api/v1/dead-letters?provider=dexcom").get("total").asInt() > 0);
@@ -64,8 +64,8 @@ class DeclarativeProviderTest {
             assertThat(hb.getJson("/api/v1/events?provider=dexcom&user=dex2&type=health.blood_glucose").get("events")).isEmpty();
 
             // the fix is live within a second; the dead letters replay through the fixed mapping
-            hb.writeRoute("providers/dexcom.camel.yaml", shipped());
-            Thread.sleep(1500);
+            assertThat(hb.writeRouteAndWait("providers/dexcom.camel.yaml", shipped()).get("result").asText())
+                    .isEqualTo("ok");
             var replay = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/dead-letters/" + dl.get("id").asText() + "/replay"))
                     .POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
