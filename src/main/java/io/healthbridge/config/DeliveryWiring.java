@@ -1,0 +1,113 @@
+package io.healthbridge.config;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.healthbridge.admin.AuditLog;
+import io.healthbridge.admin.Maintenance;
+import io.healthbridge.cluster.Leadership;
+import io.healthbridge.cluster.OutboxRelay;
+import io.healthbridge.delivery.webhook.WebhookApi;
+import io.healthbridge.delivery.webhook.WebhookDispatcher;
+import io.healthbridge.delivery.webhook.WebhookStore;
+import io.healthbridge.delivery.websocket.WebSocketHub;
+import io.healthbridge.http.TargetPolicy;
+import io.healthbridge.ingest.OutboxReader;
+import io.healthbridge.ingest.PublishRoutes;
+import io.healthbridge.store.Database;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Getting events out: signed webhooks (store, dispatcher and its sender threads), the WebSocket stream, maintenance
+ * mode, the audit log, and on the Kafka bus the relay from the outbox to the topic.
+ */
+final class DeliveryWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWiring.class);
+    /** The outbox position the Kafka relay has sent up to. */
+    static final String RELAY_CURSOR = "kafka-relay";
+
+    final WebSocketHub webSocketHub;
+    private final ExecutorService senders;
+    private final WebhookDispatcher dispatcher;
+    private final OutboxRelay relay;
+
+    DeliveryWiring(CamelContext context, Settings settings, StoreWiring store, SecurityWiring security,
+            ProducerTemplate producer, MeterRegistry meters, Clock clock) {
+        Registry registry = context.getRegistry();
+        Database database = store.database;
+        WebhookStore webhooks = new WebhookStore(database.dataSource(), security.secrets, clock);
+        TargetPolicy targets = new TargetPolicy(settings.text("healthbridge.webhooks.allowed-targets"));
+        WebhookDispatcher.Settings ws = new WebhookDispatcher.Settings(
+                settings.durations("healthbridge.webhooks.retry-schedule"),
+                settings.millis("healthbridge.webhooks.timeout-ms"),
+                settings.duration("healthbridge.webhooks.disable-after"),
+                settings.integer("healthbridge.webhooks.max-concurrency-per-endpoint"),
+                settings.duration("healthbridge.webhooks.secret-rotation-overlap"),
+                settings.duration("healthbridge.webhooks.breaker-open"));
+        senders = Executors.newFixedThreadPool(settings.integer("healthbridge.webhooks.threads"), r -> {
+            Thread t = new Thread(r, "webhook-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        dispatcher = new WebhookDispatcher(webhooks, store.events, targets, ws, meters, clock, senders);
+        dispatcher.setAnnouncer(e -> producer.sendBody("direct:publish", e));
+        dispatcher.initCursor();
+
+        webSocketHub = new WebSocketHub(security.authenticator, store.events, meters,
+                settings.integer("healthbridge.websocket.max-buffer-bytes"),
+                settings.number("healthbridge.websocket.ping-interval-ms"));
+        webSocketHub.setRecheckMillis(settings.number("healthbridge.websocket.credential-recheck-ms"));
+        store.hub.addListener(webSocketHub::onEvent);
+        registry.bind("webSocketHub", webSocketHub);
+
+        Maintenance maintenance = new Maintenance(database.dataSource(), clock);
+        registry.bind("maintenance", maintenance);
+        dispatcher.setActive(maintenance::isOff);
+        maintenance.onResume(dispatcher::run); // what waited during maintenance is sent now, not at the next poll
+        if (kafkaBus(settings)) {
+            dispatcher.setFedByBus();
+            OutboxReader relayed = new OutboxReader(store.events, () -> webhooks.cursor(RELAY_CURSOR),
+                    seq -> webhooks.saveCursor(RELAY_CURSOR, seq), 500, clock);
+            relayed.init();
+            relay = new OutboxRelay(relayed, new Leadership("outbox-relay", database.dataSource(), database.isPostgres(),
+                    clock), producer, context, PublishRoutes.topicUri());
+            registry.bind("outboxRelay", relay);
+            if (!database.isPostgres()) {
+                LOG.warn("The Kafka bus runs on the embedded store: instances do not share state; point "
+                         + "healthbridge.store.url at one PostgreSQL database for every instance");
+            }
+        } else {
+            relay = null;
+            // a new event rings the dispatcher at once instead of waiting for the next poll (latency, not correctness)
+            store.hub.addListener(e -> dispatcher.kick());
+        }
+        // camel-main adds EventNotifier beans of the registry to the context itself
+        registry.bind("auditLog", new AuditLog(database.dataSource(), clock));
+        registry.bind("webhookStore", webhooks);
+        registry.bind("webhookDispatcher", dispatcher);
+        registry.bind("webhookApi", new WebhookApi(webhooks, store.events, targets, dispatcher));
+    }
+
+    static boolean kafkaBus(Settings settings) {
+        String bus = settings.text("healthbridge.bus").trim();
+        if (!bus.equals("embedded") && !bus.equals("kafka")) {
+            throw new IllegalArgumentException("healthbridge.bus is '" + bus + "': it must be embedded or kafka");
+        }
+        return bus.equals("kafka");
+    }
+
+    void close() {
+        if (relay != null) {
+            relay.close();
+        }
+        dispatcher.close();
+        senders.shutdownNow();
+    }
+}
