@@ -27,9 +27,28 @@ public class EventHub {
         listeners.remove(listener);
     }
 
-    /** Called by the bus consumer route with the structured-mode JSON of one event. */
-    public void dispatch(String json) {
-        CanonicalEvent event = CanonicalEvent.fromJson(EventJson.read(json));
+    /**
+     * Called by the bus consumer route with what the bus carries: on the embedded bus an event or a payload's list of
+     * events as they were stored; from Kafka the structured-mode JSON of one event.
+     */
+    public void dispatch(Object message) {
+        if (message instanceof List<?> events) {
+            for (Object e : events) {
+                dispatch(e);
+            }
+        } else if (message instanceof CanonicalEvent event) {
+            toListeners(event);
+        } else if (message instanceof String json) {
+            toListeners(CanonicalEvent.fromJson(EventJson.read(json)));
+        } else if (message instanceof byte[] json) {
+            toListeners(CanonicalEvent.fromJson(EventJson.read(json)));
+        } else {
+            throw new IllegalArgumentException("the event bus carried a " + (message == null ? "null"
+                    : message.getClass().getSimpleName()) + ", not an event");
+        }
+    }
+
+    private void toListeners(CanonicalEvent event) {
         for (Consumer<CanonicalEvent> listener : listeners) {
             try {
                 listener.accept(event);

@@ -19,6 +19,7 @@ import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.provider.MappedRecord;
 import io.healthbridge.provider.MapperRegistry;
 import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.store.BatchOutcome;
 import io.healthbridge.store.DeadLetter;
 import io.healthbridge.store.DeadLetterStore;
 import io.healthbridge.store.EventStore;
@@ -39,6 +40,7 @@ public class EventPipeline {
     public static final String REASON_SCHEMA = EventValidationException.REASON_SCHEMA;
     public static final String REASON_PAYLOAD = "payload_invalid";
     public static final String REASON_INVARIANT = "invariant_violated";
+    public static final String REASON_STORE = "store_refused";
     /** The most of an unparseable payload a dead letter keeps. */
     static final int MAX_RAW_CHARS = 1 << 20;
 
@@ -48,6 +50,7 @@ public class EventPipeline {
     private final DeadLetterStore deadLetters;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final PublishCounters counts;
 
     public EventPipeline(MapperRegistry mappers, SchemaRegistry schemas, EventStore events, DeadLetterStore deadLetters,
             MeterRegistry meters, Clock clock) {
@@ -57,6 +60,7 @@ public class EventPipeline {
         this.deadLetters = deadLetters;
         this.meters = meters;
         this.clock = clock;
+        this.counts = new PublishCounters(meters);
     }
 
     public MapperRegistry mappers() {
@@ -239,24 +243,50 @@ public class EventPipeline {
      * duplicate, counted). The events table's unique id is the one dedup store: one insert decides.
      */
     public boolean store(CanonicalEvent event, Exchange exchange) {
+        IngestSummary summary = summaryOf(exchange);
         if (events.insert(event)) {
-            meters.counter("healthbridge.events.published", "provider", event.provider(), "type", event.type())
-                    .increment();
-            summary(exchange, IngestSummary::countPublished);
+            counts.published(List.of(event), summary);
             return true;
         }
-        duplicate(event, exchange);
+        counts.duplicates(List.of(event), summary);
         return false;
     }
 
-    /** The event's JSON for the bus. */
-    public String json(CanonicalEvent event) {
-        return event.toJsonString();
+    /**
+     * Stores what {@link #map} made of a payload, events and dead letters, in one transaction, and returns the events
+     * that are new, for the bus. Each event is counted as published or duplicate; one the store refuses is
+     * dead-lettered with the store's reason. Nothing is acknowledged before the commit.
+     */
+    public List<CanonicalEvent> storeAll(List<Object> items, Exchange exchange) {
+        List<CanonicalEvent> events = new ArrayList<>(items.size());
+        List<DeadLetter> letters = new ArrayList<>();
+        for (Object item : items) {
+            if (item instanceof CanonicalEvent e) {
+                events.add(e);
+            } else if (item instanceof DeadLetter d) {
+                letters.add(d);
+            }
+        }
+        BatchOutcome outcome = events.isEmpty() && letters.isEmpty()
+                ? new BatchOutcome(List.of(), List.of(), List.of()) : events().insertAll(events, letters);
+        IngestSummary summary = summaryOf(exchange);
+        counts.published(outcome.stored(), summary);
+        counts.duplicates(outcome.duplicates(), summary);
+        letters.forEach(d -> counted(d, summary));
+        for (BatchOutcome.Refused r : outcome.refused()) {
+            CanonicalEvent e = r.event();
+            record(deadLetter(e.provider(), null, e.subject(), null, null, "store", REASON_STORE, r.reason(),
+                    e.toJson(), e.toJsonString()), exchange);
+        }
+        return outcome.stored();
+    }
+
+    private EventStore events() {
+        return events;
     }
 
     public void duplicate(CanonicalEvent event, Exchange exchange) {
-        meters.counter("healthbridge.events.duplicate", "provider", event.provider(), "type", event.type()).increment();
-        summary(exchange, IngestSummary::countDuplicate);
+        counts.duplicates(List.of(event), summaryOf(exchange));
     }
 
     /** Dead-letters the event that failed validation in this exchange. */
@@ -276,8 +306,15 @@ public class EventPipeline {
 
     private void record(DeadLetter d, Exchange exchange) {
         deadLetters.add(d);
+        counted(d, summaryOf(exchange));
+    }
+
+    /** Counts a stored dead letter and says why it is one (never the health values it holds). */
+    private void counted(DeadLetter d, IngestSummary summary) {
         meters.counter("healthbridge.dead.letters", "provider", d.provider(), "reason", d.reasonCode()).increment();
-        summary(exchange, IngestSummary::countDeadLettered);
+        if (summary != null) {
+            summary.countDeadLettered();
+        }
         LOG.warn("Dead letter {} ({} {} of user {}): {}", d.id(), d.provider(), d.dataset() == null ? d.stage()
                 : d.dataset(), d.userId(), d.reason());
     }
@@ -288,11 +325,7 @@ public class EventPipeline {
                 reason, EventJson.write(raw), event, DeadLetter.OPEN, clock.instant(), null, null);
     }
 
-    private static void summary(Exchange exchange, java.util.function.Consumer<IngestSummary> step) {
-        IngestSummary s = exchange == null ? null
-                : exchange.getProperty(HealthbridgeHeaders.INGEST_SUMMARY, IngestSummary.class);
-        if (s != null) {
-            step.accept(s);
-        }
+    private static IngestSummary summaryOf(Exchange exchange) {
+        return exchange == null ? null : exchange.getProperty(HealthbridgeHeaders.INGEST_SUMMARY, IngestSummary.class);
     }
 }

@@ -7,25 +7,25 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * The publish path every provider route ends in: {@code direct:ingest} maps a provider payload record by record;
- * {@code direct:publish} validates one canonical event, stores it in the events table, whose unique event id drops
- * duplicates in the same insert, and hands what is new to the event bus. What cannot be published goes to the dead-letter store.
+ * The publish path every provider route ends in: {@code direct:ingest} maps a provider payload record by record and
+ * stores its events and dead letters in one transaction; {@code direct:publish} validates and stores one canonical
+ * event. The events table's unique event id drops duplicates in the same insert; what is new goes to the event bus.
  */
 public class PublishRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("direct:ingest").routeId("event-ingest")
+        // a payload: mapped and validated record by record, then its events and dead letters stored in one
+        // transaction (one commit, not one per event), then what is new handed to the bus in one message
+        var ingest = from("direct:ingest").routeId("event-ingest")
                 .setProperty(HealthbridgeHeaders.INGEST_SUMMARY, method("eventPipeline", "newSummary"))
                 .setBody(method("eventPipeline", "map"))
-                .split(body()).stopOnException()
-                    .choice()
-                        .when(body().isInstanceOf(DeadLetter.class)).to("direct:dead-letter")
-                        .otherwise().to("direct:publish")
-                    .end()
-                .end()
+                .setBody(method("eventPipeline", "storeAll"))
+                .filter(simple("${body.isEmpty()} == false"));
+        handOff(ingest).end()
                 .setBody(exchangeProperty(HealthbridgeHeaders.INGEST_SUMMARY));
 
+        // one canonical event from anywhere else (lifecycle events, route files): validated, stored, handed off
         var stored = from("direct:publish").routeId("event-publish")
                 .onException(EventValidationException.class).handled(true)
                     .bean("eventPipeline", "rejected")
@@ -34,13 +34,7 @@ public class PublishRoutes extends RouteBuilder {
                 .setHeader(HealthbridgeHeaders.EVENT_ID, simple("${body.id}"))
                 // the events table is the dedup store: its unique event id turns a second insert into a duplicate
                 .filter(method("eventPipeline", "store"));
-        if (kafka()) {
-            // the Kafka bus reads the stored event from the outbox: publishing only rings the relay
-            stored.bean("outboxRelay", "kick").end();
-        } else {
-            // the embedded bus: the event itself to the in-process queue
-            stored.setBody(method("eventPipeline", "json")).to(ExchangePattern.InOnly, "{{healthbridge.bus.uri}}").end();
-        }
+        handOff(stored).end();
 
         from("direct:dead-letter").routeId("event-dead-letter")
                 .bean("eventPipeline", "deadLetter");
@@ -63,6 +57,17 @@ public class PublishRoutes extends RouteBuilder {
         from("kafka:{{healthbridge.kafka.topic}}?" + options + "&groupId={{healthbridge.kafka.websocket-group-prefix}}"
              + instanceId() + "&autoOffsetReset=latest").routeId("event-bus-websocket")
                 .bean("eventHub", "dispatch");
+    }
+
+    /**
+     * What is stored goes to the bus: on the embedded bus the events themselves (one or a payload's list) to the
+     * in-process queue; the Kafka bus reads them from the outbox, so publishing only rings the relay.
+     */
+    private <T extends org.apache.camel.model.ProcessorDefinition<T>> T handOff(T stored) {
+        if (kafka()) {
+            return stored.bean("outboxRelay", "kick");
+        }
+        return stored.to(ExchangePattern.InOnly, "{{healthbridge.bus.uri}}");
     }
 
     /** The producer URI of the events topic: every in-sync replica acknowledges, retries never duplicate. */

@@ -11,6 +11,12 @@ public interface EventStore {
     /** Stores an event; false when an event with that id is already stored. */
     boolean insert(CanonicalEvent event);
 
+    /**
+     * Stores a payload's events and dead letters in one transaction, durable when this returns. Each event is stored,
+     * a duplicate (its id is taken), or refused by the store with a reason; nothing is left out.
+     */
+    BatchOutcome insertAll(List<CanonicalEvent> events, List<DeadLetter> deadLetters);
+
     Optional<StoredEvent> get(String id);
 
     /**

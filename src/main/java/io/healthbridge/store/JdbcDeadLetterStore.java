@@ -23,25 +23,41 @@ public class JdbcDeadLetterStore implements DeadLetterStore {
 
     @Override
     public void add(DeadLetter d) {
-        String sql = "INSERT INTO dead_letters (id, provider, dataset, user_id, provider_user_id, zone, stage, "
-                     + "reason_code, reason, raw, event, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, d.id());
-            ps.setString(2, d.provider());
-            ps.setString(3, storable(d.dataset()));
-            ps.setString(4, storable(d.userId()));
-            ps.setString(5, storable(d.providerUserId()));
-            ps.setString(6, storable(d.zone()));
-            ps.setString(7, d.stage());
-            ps.setString(8, d.reasonCode());
-            ps.setString(9, storable(d.reason()));
-            ps.setString(10, storable(d.raw()));
-            ps.setString(11, storable(d.event()));
-            ps.setString(12, d.status());
-            ps.setTimestamp(13, Timestamp.from(d.createdAt()));
-            ps.executeUpdate();
+        try {
+            Sql.transaction(dataSource, c -> {
+                insert(c, List.of(d));
+                return null;
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot store dead letter", e);
+        }
+    }
+
+    /** Inserts dead letters on the connection's transaction (a payload's, with its events). */
+    static void insert(Connection c, List<DeadLetter> letters) throws SQLException {
+        if (letters.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT INTO dead_letters (id, provider, dataset, user_id, provider_user_id, zone, stage, "
+                     + "reason_code, reason, raw, event, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (DeadLetter d : letters) {
+                ps.setString(1, d.id());
+                ps.setString(2, d.provider());
+                ps.setString(3, storable(d.dataset()));
+                ps.setString(4, storable(d.userId()));
+                ps.setString(5, storable(d.providerUserId()));
+                ps.setString(6, storable(d.zone()));
+                ps.setString(7, d.stage());
+                ps.setString(8, d.reasonCode());
+                ps.setString(9, storable(d.reason()));
+                ps.setString(10, storable(d.raw()));
+                ps.setString(11, storable(d.event()));
+                ps.setString(12, d.status());
+                ps.setTimestamp(13, Timestamp.from(d.createdAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -1,0 +1,263 @@
+package io.healthbridge.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
+
+import io.healthbridge.event.CanonicalEvent;
+
+/**
+ * Writes batches of events, with the dead letters of the same payload, each batch in one transaction: a payload is
+ * durable with one commit, not one per event. The events table's unique id decides what is new; a duplicate fails only
+ * its own row.
+ *
+ * <p>With group commit (the embedded store, whose every commit is a file write) one writer thread takes the batches
+ * waiting from every publisher, up to {@link #GROUP} events, into one transaction, and answers each once it has
+ * committed. Without (PostgreSQL, which commits concurrent transactions in parallel) each caller writes its own.
+ *
+ * <p>A transaction that fails for another reason than a duplicate (a value the column cannot hold) is rolled back
+ * and its batches written again one by one; a batch that fails alone is written event by event, so only the event
+ * the store refuses is refused, with the store's reason, and everything else is stored.
+ */
+final class EventWriter {
+
+    static final String INSERT = "INSERT INTO events (id, event_key, type, provider, subject, event_time, payload, "
+                                 + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    /** PostgreSQL ends a transaction at its first error: a duplicate is skipped in the statement instead. */
+    static final String INSERT_NEW_ONLY = INSERT + " ON CONFLICT (id) DO NOTHING";
+    /** Most events one group commit takes (a bigger batch is taken whole). */
+    static final int GROUP = 512;
+
+    private record Batch(List<CanonicalEvent> events, List<DeadLetter> deadLetters) {
+    }
+
+    private record Pending(Batch batch, CompletableFuture<BatchOutcome> done) {
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final boolean postgres;
+    private final BlockingQueue<Pending> pending;
+    private final Thread writer;
+
+    EventWriter(DataSource dataSource, Clock clock, boolean groupCommit) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.postgres = isPostgres(dataSource);
+        if (groupCommit) {
+            pending = new LinkedBlockingQueue<>();
+            writer = new Thread(this::writeGroups, "event-store-writer");
+            writer.setDaemon(true);
+            writer.start();
+        } else {
+            pending = null;
+            writer = null;
+        }
+    }
+
+    BatchOutcome write(List<CanonicalEvent> events, List<DeadLetter> deadLetters) {
+        Batch batch = new Batch(events, deadLetters);
+        if (pending == null) {
+            return writeAlone(batch);
+        }
+        Pending p = new Pending(batch, new CompletableFuture<>());
+        pending.add(p);
+        try {
+            return p.done().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while storing " + events.size() + " events", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof StoreException se ? se
+                    : new StoreException("cannot store " + events.size() + " events", e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreException("the store did not commit " + events.size() + " events within 30 s", e);
+        }
+    }
+
+    /** Stops the group-commit writer; batches still waiting fail. */
+    void close() {
+        if (writer != null) {
+            writer.interrupt();
+        }
+    }
+
+    /** The writer thread: what is waiting, up to {@link #GROUP} events, in one transaction. */
+    private void writeGroups() {
+        List<Pending> group = new ArrayList<>();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                group.add(pending.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            int events = group.get(0).batch().events().size();
+            Pending next;
+            while (events < GROUP && (next = pending.poll()) != null) {
+                group.add(next);
+                events += next.batch().events().size();
+            }
+            List<BatchOutcome> outcomes = null;
+            try {
+                outcomes = Sql.transaction(dataSource, c -> {
+                    List<BatchOutcome> out = new ArrayList<>(group.size());
+                    for (Pending p : group) {
+                        out.add(insert(c, p.batch()));
+                    }
+                    return out;
+                });
+            } catch (SQLException | RuntimeException e) {
+                // rolled back: each batch again on its own, so one bad batch fails nobody else's
+            }
+            for (int i = 0; i < group.size(); i++) {
+                Pending p = group.get(i);
+                if (outcomes != null) {
+                    p.done().complete(outcomes.get(i));
+                    continue;
+                }
+                try {
+                    p.done().complete(writeAlone(p.batch()));
+                } catch (RuntimeException e) {
+                    p.done().completeExceptionally(e);
+                }
+            }
+            group.clear();
+        }
+        Pending left;
+        while ((left = pending.poll()) != null) {
+            left.done().completeExceptionally(new StoreException("the store is closing", null));
+        }
+    }
+
+    /** One batch in one transaction; when the store refuses a row of it, event by event. */
+    private BatchOutcome writeAlone(Batch batch) {
+        try {
+            return Sql.transaction(dataSource, c -> insert(c, batch));
+        } catch (SQLException e) {
+            return eventByEvent(batch);
+        }
+    }
+
+    /** Each event in a transaction of its own: only what the store refuses is refused; the dead letters after. */
+    private BatchOutcome eventByEvent(Batch batch) {
+        List<CanonicalEvent> stored = new ArrayList<>();
+        List<CanonicalEvent> duplicates = new ArrayList<>();
+        List<BatchOutcome.Refused> refused = new ArrayList<>();
+        for (CanonicalEvent event : batch.events()) {
+            try {
+                boolean inserted = Sql.transaction(dataSource, c -> insertEvents(c, List.of(event))[0]);
+                (inserted ? stored : duplicates).add(event);
+            } catch (SQLException e) {
+                if (!available(e)) {
+                    throw new StoreException("cannot store event " + event.id(), e);
+                }
+                refused.add(new BatchOutcome.Refused(event, "the store refused the event (SQL state "
+                        + e.getSQLState() + "): " + e.getMessage()));
+            }
+        }
+        try {
+            Sql.transaction(dataSource, c -> {
+                JdbcDeadLetterStore.insert(c, batch.deadLetters());
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot store " + batch.deadLetters().size() + " dead letters", e);
+        }
+        return new BatchOutcome(stored, duplicates, refused);
+    }
+
+    private BatchOutcome insert(Connection c, Batch batch) throws SQLException {
+        boolean[] inserted = insertEvents(c, batch.events());
+        JdbcDeadLetterStore.insert(c, batch.deadLetters());
+        List<CanonicalEvent> stored = new ArrayList<>();
+        List<CanonicalEvent> duplicates = new ArrayList<>();
+        for (int i = 0; i < inserted.length; i++) {
+            (inserted[i] ? stored : duplicates).add(batch.events().get(i));
+        }
+        return new BatchOutcome(stored, duplicates, List.of());
+    }
+
+    /** Inserts the events on the connection's transaction; true for each one that was new. */
+    private boolean[] insertEvents(Connection c, List<CanonicalEvent> events) throws SQLException {
+        boolean[] inserted = new boolean[events.size()];
+        if (events.isEmpty()) {
+            return inserted;
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        if (postgres) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_NEW_ONLY)) {
+                for (CanonicalEvent e : events) {
+                    bind(ps, e, now);
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    inserted[i] = counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO;
+                }
+            }
+            return inserted;
+        }
+        // H2 rolls back a failed statement, not the transaction: a duplicate costs only its own row
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (int i = 0; i < inserted.length; i++) {
+                try {
+                    bind(ps, events.get(i), now);
+                    ps.executeUpdate();
+                    inserted[i] = true;
+                } catch (SQLException e) {
+                    if (!isUniqueViolation(e)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        return inserted;
+    }
+
+    private static void bind(PreparedStatement ps, CanonicalEvent event, Timestamp now) throws SQLException {
+        ps.setString(1, event.id());
+        ps.setString(2, event.key() == null ? event.id() : event.key());
+        ps.setString(3, event.type());
+        ps.setString(4, event.provider());
+        ps.setString(5, event.subject());
+        ps.setObject(6, OffsetDateTime.parse(event.time()));
+        ps.setString(7, event.toJsonString());
+        ps.setTimestamp(8, now);
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        // 23505: unique violation in both PostgreSQL and H2
+        return "23505".equals(e.getSQLState());
+    }
+
+    /**
+     * Whether the store answered about the row itself (class 22 data exception, 23 integrity constraint) rather than
+     * being unavailable: only then is the event refused; otherwise the whole write fails and the caller retries.
+     */
+    private static boolean available(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    private static boolean isPostgres(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        } catch (SQLException e) {
+            throw new StoreException("cannot reach the store", e);
+        }
+    }
+}
