@@ -4,6 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.healthbridge.config.ApiKeyCommand;
+import org.slf4j.LoggerFactory;
+
 /** Starts Healthbridge: {@code java -jar healthbridge.jar [--config FILE] [--routes DIR]}. */
 public final class HealthbridgeApplication {
 
@@ -34,7 +37,7 @@ public final class HealthbridgeApplication {
             }
             Path cfgPath = cfg != null ? Path.of(cfg)
                     : Files.isReadable(Path.of("application.properties")) ? Path.of("application.properties") : null;
-            System.exit(io.healthbridge.config.ApiKeyCommand.run(args, cfgPath));
+            System.exit(ApiKeyCommand.run(args, cfgPath));
         }
         String config = env.getOrDefault("HEALTHBRIDGE_CONFIG", null);
         String routes = env.getOrDefault("HEALTHBRIDGE_ROUTES_DIR", null);
@@ -79,7 +82,7 @@ public final class HealthbridgeApplication {
         }
         HeapBound.watchLauncher();
         if (System.getProperty(HeapBound.PARENT) != null) {
-            org.slf4j.LoggerFactory.getLogger(HealthbridgeApplication.class).info(
+            LoggerFactory.getLogger(HealthbridgeApplication.class).info(
                     "Heap bound {} MB by default (HEALTHBRIDGE_MAX_HEAP, or a -Xmx of your own, changes it)",
                     Runtime.getRuntime().maxMemory() >> 20);
         }

@@ -1,15 +1,26 @@
 package io.healthbridge;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.healthbridge.admin.AdminRoutes;
+import io.healthbridge.admin.AuditLog;
 import io.healthbridge.api.ManagementRoutes;
+import io.healthbridge.api.OpenApiDocs;
+import io.healthbridge.backfill.BackfillRoutes;
 import io.healthbridge.config.EnvironmentOverrides;
 import io.healthbridge.config.HealthbridgeBeans;
 import io.healthbridge.delivery.webhook.WebhookRoutes;
+import io.healthbridge.http.NoEchoHeaderFilterStrategy;
 import io.healthbridge.ingest.PublishRoutes;
+import io.healthbridge.integration.IntegrationRoutes;
+import io.healthbridge.push.PushRoutes;
 import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +47,7 @@ public class HealthbridgeRuntime {
     private RouteFileWatcher watcher;
     private HealthbridgeBeans beans;
     /** Whether the route files present at start have been applied: until then the runtime is not ready. */
-    private final java.util.concurrent.atomic.AtomicBoolean routeFilesLoaded = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean routeFilesLoaded = new AtomicBoolean();
     private long startNanos;
 
     /**
@@ -61,15 +72,15 @@ public class HealthbridgeRuntime {
         main.configure().addRoutesBuilder(new ManagementRoutes());
         main.configure().addRoutesBuilder(new PublishRoutes());
         main.configure().addRoutesBuilder(new WebhookRoutes());
-        main.configure().addRoutesBuilder(new io.healthbridge.push.PushRoutes());
-        main.configure().addRoutesBuilder(new io.healthbridge.backfill.BackfillRoutes());
-        main.configure().addRoutesBuilder(new io.healthbridge.admin.AdminRoutes());
-        main.configure().addRoutesBuilder(new io.healthbridge.integration.IntegrationRoutes());
+        main.configure().addRoutesBuilder(new PushRoutes());
+        main.configure().addRoutesBuilder(new BackfillRoutes());
+        main.configure().addRoutesBuilder(new AdminRoutes());
+        main.configure().addRoutesBuilder(new IntegrationRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {
                 try {
-                    io.healthbridge.http.NoEchoHeaderFilterStrategy.install(m.getCamelContext());
+                    NoEchoHeaderFilterStrategy.install(m.getCamelContext());
                     m.getCamelContext().getRegistry().bind(ROUTE_FILES_LOADED, routeFilesLoaded);
                     beans = HealthbridgeBeans.bind(m.getCamelContext());
                 } catch (Exception e) {
@@ -81,7 +92,7 @@ public class HealthbridgeRuntime {
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
                 // before the routes start: the OpenAPI document is rendered once, when its route starts
-                io.healthbridge.api.OpenApiDocs.describe(context);
+                OpenApiDocs.describe(context);
                 createLoader(context);
                 context.addLifecycleStrategy(new LifecycleStrategySupport() {
                     @Override
@@ -118,10 +129,10 @@ public class HealthbridgeRuntime {
             Properties env = EnvironmentOverrides.from(System.getenv(), EnvironmentOverrides.declaredKeys(config));
             if (!env.isEmpty()) {
                 // keys only: values may be secrets
-                LOG.info("Configuration overridden from the environment: {}", new java.util.TreeSet<>(env.stringPropertyNames()));
+                LOG.info("Configuration overridden from the environment: {}", new TreeSet<>(env.stringPropertyNames()));
             }
             return env;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot read configuration " + config + ": " + e.getMessage(), e);
         }
     }
@@ -137,8 +148,8 @@ public class HealthbridgeRuntime {
         MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
                 MeterRegistry.class);
         loader.setMeterRegistry(registry);
-        io.healthbridge.admin.AuditLog audit = context.getRegistry().lookupByNameAndType("auditLog",
-                io.healthbridge.admin.AuditLog.class);
+        AuditLog audit = context.getRegistry().lookupByNameAndType("auditLog",
+                AuditLog.class);
         if (audit != null) {
             loader.setAudit(audit::record);
         }
@@ -151,7 +162,7 @@ public class HealthbridgeRuntime {
                     .newSingleThreadScheduledExecutor(this, "route-file-watcher");
             watcher.start(executor, interval);
         }
-        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
             // HealthbridgeApplication sets it for java -jar; embedded, it is the host JVM's setting
             LOG.warn("The JVM's common pool has a parallelism of 1 (one or two CPUs): every HTTP response then starts a "
                      + "thread of its own. Start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");

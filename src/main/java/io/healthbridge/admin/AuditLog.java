@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
 import javax.sql.DataSource;
 
 import io.healthbridge.http.ApiAuth;
 import io.healthbridge.security.ApiKeys;
+import io.healthbridge.store.StoreException;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -115,7 +117,7 @@ public class AuditLog extends EventNotifierSupport {
             }
             return out;
         } catch (SQLException e) {
-            throw new io.healthbridge.store.StoreException("cannot read the audit log", e);
+            throw new StoreException("cannot read the audit log", e);
         }
     }
 

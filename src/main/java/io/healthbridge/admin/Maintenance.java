@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
@@ -34,7 +36,7 @@ public class Maintenance {
     private final DataSource dataSource;
     private final Clock clock;
     private volatile State state;
-    private final java.util.List<Runnable> onResume = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> onResume = new CopyOnWriteArrayList<>();
 
     public Maintenance(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;

@@ -1,11 +1,13 @@
 package io.healthbridge.api;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.auth.ConnectFlow;
 import io.healthbridge.auth.ConnectLinks;
 import io.healthbridge.auth.OAuthException;
@@ -61,11 +63,11 @@ public class ConnectionApi {
 
     /** {@code POST /api/v1/connect-links {"user","provider","ttl_seconds"}}: a signed link for one user (admin). */
     public void link(Exchange exchange) throws Exception {
-        com.fasterxml.jackson.databind.JsonNode body = Json.objectBody(exchange);
+        JsonNode body = Json.objectBody(exchange);
         String user = body == null ? null : body.path("user").asText(null);
         String provider = body == null ? null : body.path("provider").asText(null);
         long ttl = body == null ? 3600 : body.path("ttl_seconds").asLong(3600);
-        Map<String, String> problems = new java.util.LinkedHashMap<>();
+        Map<String, String> problems = new LinkedHashMap<>();
         if (user == null || user.isBlank() || user.length() > 128) {
             problems.put("user", "required: the Healthbridge user id (at most 128 characters)");
         }
@@ -82,7 +84,7 @@ public class ConnectionApi {
         ConnectLinks links = connectLinks;
         String base = exchange.getContext().getPropertiesComponent().resolveProperty("healthbridge.public-url")
                 .orElse("");
-        java.time.Duration d = java.time.Duration.ofSeconds(ttl);
+        Duration d = Duration.ofSeconds(ttl);
         Json.respond(exchange, 201, Map.of("url", base.replaceAll("/+$", "") + "/connect/" + provider + "?"
                 + links.query(provider, user, d), "expires_at", links.expiry(d).toString()));
     }

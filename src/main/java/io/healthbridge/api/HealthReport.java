@@ -5,7 +5,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.healthbridge.HealthbridgeRuntime;
 import io.healthbridge.http.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.health.HealthCheck;
@@ -24,8 +26,8 @@ class HealthReport {
             case ALL -> HealthCheckHelper.invoke(context);
         };
         // ready only once the route files present at start are applied: the HTTP server answers before that
-        var loaded = context.getRegistry().lookupByNameAndType(io.healthbridge.HealthbridgeRuntime.ROUTE_FILES_LOADED,
-                java.util.concurrent.atomic.AtomicBoolean.class);
+        var loaded = context.getRegistry().lookupByNameAndType(HealthbridgeRuntime.ROUTE_FILES_LOADED,
+                AtomicBoolean.class);
         boolean filesReady = kind == Kind.LIVENESS || loaded == null || loaded.get();
         boolean up = context.getStatus().isStarted() && filesReady
                      && results.stream().noneMatch(r -> r.getState() == HealthCheck.State.DOWN);

@@ -13,6 +13,7 @@ import io.healthbridge.http.Json;
 import io.healthbridge.security.LoginLimiter;
 import io.healthbridge.security.OperatorSessions;
 import io.healthbridge.security.Operators;
+import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 
@@ -184,7 +185,7 @@ public class OperatorApi {
 
     static String clientAddress(Exchange exchange) {
         Object remote = exchange.getIn().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
-        if (remote instanceof io.vertx.core.net.SocketAddress a) {
+        if (remote instanceof SocketAddress a) {
             return a.hostAddress() == null ? String.valueOf(a.host()) : a.hostAddress();
         }
         return remote == null ? "unknown" : remote.toString();

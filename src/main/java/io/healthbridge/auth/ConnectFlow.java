@@ -10,6 +10,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
@@ -35,13 +38,13 @@ public class ConnectFlow {
     private final ConnectionStore store;
     private final OAuthClient oauth;
     private final ConnectionEvents events;
-    private final java.util.function.Function<String, OAuthSettings> settings;
+    private final Function<String, OAuthSettings> settings;
     private final String publicUrl;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     public ConnectFlow(ConnectionStore store, OAuthClient oauth, ConnectionEvents events,
-            java.util.function.Function<String, OAuthSettings> settings, String publicUrl, Clock clock) {
+            Function<String, OAuthSettings> settings, String publicUrl, Clock clock) {
         this.store = store;
         this.oauth = oauth;
         this.events = events;
@@ -50,11 +53,11 @@ public class ConnectFlow {
         this.clock = clock;
     }
 
-    private final java.util.Map<String, java.util.function.Consumer<Connection>> afterConnect =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Consumer<Connection>> afterConnect =
+            new ConcurrentHashMap<>();
 
     /** A provider step right after the tokens are stored (Polar: register the user before data is visible). */
-    public void afterConnect(String provider, java.util.function.Consumer<Connection> step) {
+    public void afterConnect(String provider, Consumer<Connection> step) {
         afterConnect.put(provider, step);
     }
 

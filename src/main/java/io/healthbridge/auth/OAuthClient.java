@@ -28,6 +28,7 @@ import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
@@ -90,7 +91,7 @@ public class OAuthClient {
         // "standard-basic": client credentials in HTTP Basic (Polar requires it); "standard": in the form
         ClientAuthentication auth = s.clientSecret() == null ? null
                 : "standard-basic".equals(s.style())
-                        ? new com.nimbusds.oauth2.sdk.auth.ClientSecretBasic(new ClientID(s.clientId()), new Secret(s.clientSecret()))
+                        ? new ClientSecretBasic(new ClientID(s.clientId()), new Secret(s.clientSecret()))
                         : new ClientSecretPost(new ClientID(s.clientId()), new Secret(s.clientSecret()));
         TokenRequest request = auth != null ? new TokenRequest(s.tokenUrl(), auth, grant, scope)
                 : new TokenRequest(s.tokenUrl(), new ClientID(s.clientId()), grant, scope);

@@ -1,5 +1,6 @@
 package io.healthbridge.backfill;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -61,7 +62,7 @@ public class BackfillApi {
         if (from != null && to != null && !from.isBefore(to)) {
             errors.put("to", "must be after from");
         }
-        if (from != null && to != null && from.isBefore(to.minus(java.time.Duration.ofDays(3660)))) {
+        if (from != null && to != null && from.isBefore(to.minus(Duration.ofDays(3660)))) {
             errors.put("from", "at most ten years back");
         }
         if (!c.get().isActive()) {

@@ -1,5 +1,7 @@
 package io.healthbridge.backfill;
 
+import io.healthbridge.http.ApiAuth;
+import io.healthbridge.http.ApiErrors;
 import org.apache.camel.builder.RouteBuilder;
 
 /** Backfill API and the {@code backfill-process} loop. */
@@ -7,8 +9,8 @@ public class BackfillRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.http.ApiErrors.handle(this);
-        interceptFrom("rest*").process(new io.healthbridge.http.ApiAuth());
+        ApiErrors.handle(this);
+        interceptFrom("rest*").process(new ApiAuth());
         BackfillApi api = getContext().getRegistry().lookupByNameAndType("backfillApi", BackfillApi.class);
         rest("/api/v1").produces("application/json")
                 .post("/connections/{id}/backfill").id("api-backfill-start").to("direct:api-backfill-start")

@@ -73,7 +73,7 @@ public class BackfillRunner {
     }
 
     /** How long a claimed chunk is this instance's; a crash makes it due again after this. */
-    static final java.time.Duration CHUNK_CLAIM = java.time.Duration.ofMinutes(5);
+    static final Duration CHUNK_CLAIM = Duration.ofMinutes(5);
 
     private void step(Backfill b) throws InterruptedException {
         Connection c = connections.get(b.connectionId()).orElse(null);
@@ -142,7 +142,7 @@ public class BackfillRunner {
                 updated.errors(), done ? ", done" : ", ETA " + eta(updated).toSeconds() + " s");
     }
 
-    private static java.time.Duration window(ProviderApi api, String dataset) {
+    private static Duration window(ProviderApi api, String dataset) {
         return api.backfillRequest(dataset, new TimeWindow(Instant.EPOCH, Instant.EPOCH)).isPresent()
                 ? api.backfillWindow(dataset) : api.maxWindow(dataset);
     }

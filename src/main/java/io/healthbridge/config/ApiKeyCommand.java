@@ -12,6 +12,8 @@ import java.util.Set;
 
 import io.healthbridge.security.ApiKeys;
 import io.healthbridge.store.Database;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * {@code java -jar healthbridge.jar create-api-key --name NAME --scopes read|admin [--config FILE]}: creates an API key
@@ -24,7 +26,7 @@ public final class ApiKeyCommand {
 
     public static int run(String[] args, Path config) throws Exception {
         // the key is the only thing on standard output, so KEY=$(java -jar … create-api-key …) works
-        org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+        Configurator.setRootLevel(Level.WARN);
         String name = null;
         String scopes = null;
         for (int i = 1; i < args.length; i++) {
@@ -63,7 +65,7 @@ public final class ApiKeyCommand {
         String url = p.getProperty("healthbridge.store.url", "").trim();
         if (url.isEmpty()) {
             Files.createDirectories(dataDir);
-            url = io.healthbridge.store.Database.embeddedUrl(dataDir);
+            url = Database.embeddedUrl(dataDir);
         }
         try (Database db = Database.open(url, p.getProperty("healthbridge.store.username", "sa").trim(),
                 p.getProperty("healthbridge.store.password", "").trim(), 2)) {

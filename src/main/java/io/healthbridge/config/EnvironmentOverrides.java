@@ -2,6 +2,7 @@ package io.healthbridge.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ public final class EnvironmentOverrides {
         try (InputStream in = EnvironmentOverrides.class.getClassLoader().getResourceAsStream("application.properties")) {
             if (in != null) {
                 Properties p = new Properties();
-                p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+                p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
                 keys.addAll(p.stringPropertyNames());
             }
         }

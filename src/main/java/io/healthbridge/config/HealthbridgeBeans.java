@@ -1,6 +1,9 @@
 package io.healthbridge.config;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
+import java.util.UUID;
 
 import io.healthbridge.api.RequestIds;
 import io.healthbridge.delivery.websocket.WebSocketHub;
@@ -73,12 +76,12 @@ public final class HealthbridgeBeans implements AutoCloseable {
         }
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
-        } catch (java.io.IOException e) {
+            host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        } catch (IOException e) {
             host = "healthbridge";
         }
         return (host.length() > 48 ? host.substring(0, 48) : host) + "-"
-               + java.util.UUID.randomUUID().toString().substring(0, 8);
+               + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Attaches request ids, rate limits, error pages and the WebSocket stream to the HTTP server; demo connections. */

@@ -1,6 +1,7 @@
 package io.healthbridge.event;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Date;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -14,6 +15,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Renders canonical events as HL7 FHIR R4 Observations with HAPI FHIR's R4 model: LOINC code where the type has one,
@@ -81,7 +83,7 @@ public final class FhirRenderer {
         }
         JsonNode prov = d.path("provenance");
         if (prov.hasNonNull("fetched_at")) {
-            o.setIssued(Date.from(java.time.Instant.parse(prov.get("fetched_at").asText())));
+            o.setIssued(Date.from(Instant.parse(prov.get("fetched_at").asText())));
         }
         if (prov.path("device").hasNonNull("name")) {
             o.setDevice(new Reference().setDisplay(prov.path("device").get("name").asText()));
@@ -119,7 +121,7 @@ public final class FhirRenderer {
                 }
                 if (d.has("sport")) {
                     o.addComponent().setCode(new CodeableConcept().setText("sport"))
-                            .setValue(new org.hl7.fhir.r4.model.StringType(d.get("sport").asText()));
+                            .setValue(new StringType(d.get("sport").asText()));
                 }
             }
             default -> {

@@ -3,6 +3,8 @@ package io.healthbridge.event;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.fhir.ucum.Decimal;
 import org.fhir.ucum.UcumEssenceService;
@@ -20,7 +22,7 @@ public final class Units {
     static final BigDecimal GLUCOSE_MOLAR_MASS = new BigDecimal("180.156");
 
     private static final UcumService UCUM = load();
-    private static final java.util.Map<String, BigDecimal> FACTORS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, BigDecimal> FACTORS = new ConcurrentHashMap<>();
 
     private Units() {
     }

@@ -1,9 +1,14 @@
 package io.healthbridge.http;
 
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.healthbridge.event.EventJson;
 import io.healthbridge.store.StoreException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import org.apache.camel.Exchange;
@@ -39,7 +44,7 @@ public final class ApiErrors {
     static boolean dataException(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         for (; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
                 return true;
             }
         }
@@ -68,7 +73,7 @@ public final class ApiErrors {
             if (ctx.statusCode() == 413) {
                 // read the rest of the body and throw it away before answering: closing on unread bytes makes the
                 // kernel send a reset, which can wipe the 413 from the client's buffer before it reads it
-                io.vertx.core.http.HttpServerRequest request = ctx.request();
+                HttpServerRequest request = ctx.request();
                 if (!request.isEnded()) {
                     request.handler(chunk -> { });
                     request.resume();
@@ -86,10 +91,10 @@ public final class ApiErrors {
             return;
         }
         String id = requestId == null ? UUID.randomUUID().toString() : requestId;
-        String body = io.healthbridge.event.EventJson.write(io.healthbridge.event.EventJson.object()
-                .<com.fasterxml.jackson.databind.node.ObjectNode>set("error", io.healthbridge.event.EventJson.object()
-                        .put("code", code).put("message", message).set("details", io.healthbridge.event.EventJson.object()))
-                .put("request_id", id).put("timestamp", java.time.Instant.now().toString()));
+        String body = EventJson.write(EventJson.object()
+                .<ObjectNode>set("error", EventJson.object()
+                        .put("code", code).put("message", message).set("details", EventJson.object()))
+                .put("request_id", id).put("timestamp", Instant.now().toString()));
         response.setStatusCode(status).putHeader("Content-Type", "application/json").putHeader(ApiError.REQUEST_ID, id)
                 .end(body);
     }

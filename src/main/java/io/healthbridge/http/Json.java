@@ -1,8 +1,10 @@
 package io.healthbridge.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.healthbridge.event.EventJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -17,9 +19,9 @@ public final class Json {
     }
 
     /** The request body as a JSON object, or null when it is empty, not JSON (a key twice too) or not an object. */
-    public static com.fasterxml.jackson.databind.JsonNode objectBody(Exchange exchange) {
+    public static JsonNode objectBody(Exchange exchange) {
         try {
-            com.fasterxml.jackson.databind.JsonNode n = io.healthbridge.event.EventJson.readStrict(
+            JsonNode n = EventJson.readStrict(
                     exchange.getIn().getBody(String.class));
             return n != null && n.isObject() ? n : null;
         } catch (Exception e) {

@@ -16,9 +16,16 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.quota.QuotaSpec;
 import io.vertx.ext.web.Router;
@@ -73,15 +80,15 @@ public final class RateLimits {
     }
 
     /** Buckets in PostgreSQL's {@code quota_buckets} table, shared by every instance. */
-    public static RateLimits shared(Limits limits, javax.sql.DataSource dataSource) {
-        var proxies = io.github.bucket4j.postgresql.Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
-                .primaryKeyMapper(io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper.STRING)
+    public static RateLimits shared(Limits limits, DataSource dataSource) {
+        var proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("quota_buckets").idColumn("id").stateColumn("state").build();
         return new RateLimits(limits, (key, spec) -> proxies.builder()
                 .withImplicitConfigurationReplacement(spec.limits().hashCode() & 0x7fffffffL,
-                        io.github.bucket4j.TokensInheritanceStrategy.AS_IS)
+                        TokensInheritanceStrategy.AS_IS)
                 .build(key, () -> {
-                    var config = io.github.bucket4j.BucketConfiguration.builder();
+                    var config = BucketConfiguration.builder();
                     bandwidths(spec).forEach(config::addLimit);
                     return config.build();
                 }), true);
@@ -132,7 +139,7 @@ public final class RateLimits {
         String id = ctx.request().getHeader("X-Request-ID");
         id = id == null ? UUID.randomUUID().toString() : id;
         var details = EventJson.object().put("retry_after_seconds", seconds);
-        String body = EventJson.write(EventJson.object().<com.fasterxml.jackson.databind.node.ObjectNode>set("error",
+        String body = EventJson.write(EventJson.object().<ObjectNode>set("error",
                         EventJson.object().put("code", "RATE_001")
                                 .put("message", "too many requests: try again in " + seconds + " s").set("details", details))
                 .put("request_id", id).put("timestamp", Instant.now().toString()));

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -95,13 +96,13 @@ public final class TargetPolicy {
             return true; // fc00::/7 unique local
         }
         if (zeros(b, 0, 10) && ((b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff || zeros(b, 10, 12))) {
-            return internalV4(java.util.Arrays.copyOfRange(b, 12, 16)); // ::ffff:a.b.c.d and ::a.b.c.d
+            return internalV4(Arrays.copyOfRange(b, 12, 16)); // ::ffff:a.b.c.d and ::a.b.c.d
         }
         if (first == 0x00 && second == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
-            return internalV4(java.util.Arrays.copyOfRange(b, 12, 16)); // 64:ff9b::/96 NAT64
+            return internalV4(Arrays.copyOfRange(b, 12, 16)); // 64:ff9b::/96 NAT64
         }
         if (first == 0x20 && second == 0x02) {
-            return internalV4(java.util.Arrays.copyOfRange(b, 2, 6)); // 2002::/16 6to4
+            return internalV4(Arrays.copyOfRange(b, 2, 6)); // 2002::/16 6to4
         }
         if (first == 0x20 && second == 0x01 && b[2] == 0 && b[3] == 0) {
             return true; // 2001::/32 Teredo

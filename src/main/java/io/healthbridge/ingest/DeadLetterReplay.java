@@ -11,6 +11,7 @@ import io.healthbridge.event.Invariants;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.MappingException;
 import io.healthbridge.provider.ProviderMapper;
+import io.healthbridge.provider.RecordSkipped;
 import io.healthbridge.store.DeadLetter;
 import io.healthbridge.store.DeadLetterStore;
 import org.apache.camel.ProducerTemplate;
@@ -44,7 +45,7 @@ public class DeadLetterReplay {
         List<CanonicalEvent> events;
         try {
             events = remap(d);
-        } catch (io.healthbridge.provider.RecordSkipped e) {
+        } catch (RecordSkipped e) {
             // the mapper now leaves the record out on purpose: nothing to publish, and nothing lost
             store.recordReplay(d.id(), true, "skipped on purpose (" + e.reason() + "): " + e.getMessage(),
                     clock.instant());

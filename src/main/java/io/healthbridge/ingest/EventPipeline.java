@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,7 +103,7 @@ public class EventPipeline {
         }
         if (!payload.isContainerNode()) {
             return whole(summary, deadLetter(provider, dataset, userId, providerUserId, ctx.zone().getId(), "parse",
-                    REASON_PAYLOAD, "payload is JSON " + payload.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                    REASON_PAYLOAD, "payload is JSON " + payload.getNodeType().name().toLowerCase(Locale.ROOT)
                             + ", not an object or a list", payload, null));
         }
         try {

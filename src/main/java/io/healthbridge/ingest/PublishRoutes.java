@@ -5,6 +5,7 @@ import io.healthbridge.event.EventValidationException;
 import io.healthbridge.store.DeadLetter;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ProcessorDefinition;
 
 /**
  * The publish path every provider route ends in: {@code direct:ingest} maps a provider payload record by record and
@@ -63,7 +64,7 @@ public class PublishRoutes extends RouteBuilder {
      * What is stored goes to the bus: on the embedded bus the events themselves (one or a payload's list) to the
      * in-process queue; the Kafka bus reads them from the outbox, so publishing only rings the relay.
      */
-    private <T extends org.apache.camel.model.ProcessorDefinition<T>> T handOff(T stored) {
+    private <T extends ProcessorDefinition<T>> T handOff(T stored) {
         if (kafka()) {
             return stored.bean("outboxRelay", "kick");
         }

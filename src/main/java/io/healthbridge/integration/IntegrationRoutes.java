@@ -1,5 +1,7 @@
 package io.healthbridge.integration;
 
+import io.healthbridge.http.ApiAuth;
+import io.healthbridge.http.ApiErrors;
 import org.apache.camel.builder.RouteBuilder;
 
 /** The integration registry API. */
@@ -7,8 +9,8 @@ public class IntegrationRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.http.ApiErrors.handle(this);
-        interceptFrom("rest*").process(new io.healthbridge.http.ApiAuth());
+        ApiErrors.handle(this);
+        interceptFrom("rest*").process(new ApiAuth());
         IntegrationApi api = new IntegrationApi(getContext().getRegistry().lookupByNameAndType("integrations",
                 Integrations.class));
         rest("/api/v1/integrations").produces("application/json")

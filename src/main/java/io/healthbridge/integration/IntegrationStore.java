@@ -1,5 +1,6 @@
 package io.healthbridge.integration;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -58,7 +60,7 @@ public class IntegrationStore {
                         rs.getString("updated_by")));
             }
             return out;
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new StoreException("cannot read integrations", e);
         }
     }
@@ -95,7 +97,7 @@ public class IntegrationStore {
             }
             c.commit();
             return new Record(provider, state, Map.copyOf(settings), created, now, actor);
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new StoreException("cannot save integration " + provider, e);
         }
     }

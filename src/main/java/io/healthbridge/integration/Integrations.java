@@ -1,11 +1,14 @@
 package io.healthbridge.integration;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.provider.ProviderApi;
 import io.healthbridge.provider.ProviderCaller;
 import io.healthbridge.provider.ProviderRegistry;
@@ -25,6 +29,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The integration registry: every provider the runtime can call, with its effective settings, live figures and a
@@ -33,7 +39,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
  */
 public class Integrations {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Integrations.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Integrations.class);
 
     /** A change that cannot be applied: field → reason. */
     public static class InvalidException extends RuntimeException {
@@ -66,11 +72,11 @@ public class Integrations {
     private final Map<String, IntegrationStore.Record> records = new ConcurrentHashMap<>();
 
     /** Where a registered integration's URLs may point; null: anywhere. */
-    public void setTargets(io.healthbridge.http.TargetPolicy targets) {
+    public void setTargets(TargetPolicy targets) {
         this.targets = targets;
     }
 
-    private io.healthbridge.http.TargetPolicy targets;
+    private TargetPolicy targets;
 
     public Integrations(IntegrationStore store, ProviderRegistry providers, ProviderCaller caller, QuotaGate quotas,
             MeterRegistry meters, Clock clock) {
@@ -90,7 +96,7 @@ public class Integrations {
      * (the {@code integrations-refresh} route, every 2 s): each changed provider is reloaded as if changed here.
      */
     public void refresh() {
-        Map<String, IntegrationStore.Record> now = new java.util.HashMap<>();
+        Map<String, IntegrationStore.Record> now = new HashMap<>();
         store.list().forEach(r -> now.put(r.provider(), r));
         for (IntegrationStore.Record r : now.values()) {
             if (!same(r, records.get(r.provider()))) {
@@ -301,9 +307,9 @@ public class Integrations {
             if (r.statusCode() >= 500) {
                 out.put("error", "answered " + r.statusCode());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             out.put("healthy", false);
-            out.put("error", e instanceof java.net.http.HttpTimeoutException ? "timed out"
+            out.put("error", e instanceof HttpTimeoutException ? "timed out"
                     : "unreachable: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         out.put("latency_ms", round((System.nanoTime() - start) / 1e6));

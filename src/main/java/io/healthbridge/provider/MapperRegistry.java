@@ -1,10 +1,13 @@
 package io.healthbridge.provider;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
+import io.healthbridge.provider.declarative.DeclarativeProvider;
 import io.healthbridge.provider.fitbit.FitbitMapper;
 import io.healthbridge.provider.garmin.GarminMapper;
 import io.healthbridge.provider.oura.OuraMapper;
@@ -17,11 +20,11 @@ import io.healthbridge.provider.withings.WithingsMapper;
 public class MapperRegistry {
 
     private final Map<String, ProviderMapper> mappers = new ConcurrentHashMap<>();
-    private java.util.function.Supplier<Collection<io.healthbridge.provider.declarative.DeclarativeProvider>> declared =
-            java.util.List::of;
+    private Supplier<Collection<DeclarativeProvider>> declared =
+            List::of;
 
     /** Where providers declared in route files are found; their mappers are used when no Java mapper exists. */
-    public void setDeclared(java.util.function.Supplier<Collection<io.healthbridge.provider.declarative.DeclarativeProvider>> d) {
+    public void setDeclared(Supplier<Collection<DeclarativeProvider>> d) {
         this.declared = d;
     }
 
@@ -44,7 +47,7 @@ public class MapperRegistry {
             return Optional.of(m);
         }
         return declared.get().stream().filter(d -> provider.equals(d.getProvider())).findFirst()
-                .map(io.healthbridge.provider.declarative.DeclarativeProvider::mapper);
+                .map(DeclarativeProvider::mapper);
     }
 
     public Collection<ProviderMapper> all() {

@@ -3,6 +3,7 @@ package io.healthbridge.provider;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -40,8 +41,8 @@ public interface ProviderApi {
      * For providers that import history asynchronously (Garmin: the data arrives later by push), the request that asks
      * for a window of history; empty for providers whose history is simply pulled.
      */
-    default java.util.Optional<ProviderRequest> backfillRequest(String dataset, TimeWindow window) {
-        return java.util.Optional.empty();
+    default Optional<ProviderRequest> backfillRequest(String dataset, TimeWindow window) {
+        return Optional.empty();
     }
 
     /** Largest window one backfill request may cover, when {@link #backfillRequest} is used. */

@@ -11,12 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +33,7 @@ import io.healthbridge.quota.QuotaSpec;
 import io.healthbridge.store.Connection;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +53,7 @@ public class ProviderCaller {
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
-    private java.util.function.Predicate<String> active = p -> true;
+    private Predicate<String> active = p -> true;
 
     public ProviderCaller(QuotaGate quotas, TokenManager tokens, MeterRegistry meters, Clock clock) {
         this.quotas = quotas;
@@ -60,7 +63,7 @@ public class ProviderCaller {
     }
 
     /** Which integrations may be called; an unregistered one is refused before any request. */
-    public void setActive(java.util.function.Predicate<String> active) {
+    public void setActive(Predicate<String> active) {
         this.active = active;
     }
 
@@ -262,8 +265,8 @@ public class ProviderCaller {
                     String[] u = usage.get().split(",");
                     Instant now = clock.instant();
                     if (Long.parseLong(u[1].trim()) >= Long.parseLong(l[1].trim())) {
-                        quotas.pause(provider, now.atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(1)
-                                .atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+                        quotas.pause(provider, now.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1)
+                                .atStartOfDay(ZoneOffset.UTC).toInstant());
                     } else if (Long.parseLong(u[0].trim()) >= Long.parseLong(l[0].trim())) {
                         long quarter = 900;
                         quotas.pause(provider, Instant.ofEpochSecond((now.getEpochSecond() / quarter + 1) * quarter));
@@ -293,8 +296,8 @@ public class ProviderCaller {
     }
 
     /** Time of every answered request, with a p95 over the last minutes (Micrometer's decaying histogram). */
-    private io.micrometer.core.instrument.Timer latency(String provider) {
-        return io.micrometer.core.instrument.Timer.builder("healthbridge.provider.request.latency").tag("provider", provider)
+    private Timer latency(String provider) {
+        return Timer.builder("healthbridge.provider.request.latency").tag("provider", provider)
                 .publishPercentiles(0.95).distributionStatisticExpiry(Duration.ofMinutes(5)).distributionStatisticBufferLength(5)
                 .description("time to a provider's answer").register(meters);
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.healthbridge.HealthbridgeHeaders;
 import io.healthbridge.auth.ConnectionRevokedException;
 import io.healthbridge.auth.OAuthException;
@@ -101,7 +102,7 @@ public class ProviderPoller implements Processor {
             if (!c.isActive()) {
                 continue;
             }
-            if (breaker.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+            if (breaker.getState() == CircuitBreaker.State.OPEN) {
                 stopped = "circuit breaker open";
                 meters.counter("healthbridge.polls.skipped", "provider", provider, "reason", "circuit_open").increment();
                 LOG.info("Poll of {} skipped: circuit breaker open; cursors kept, next poll resumes", provider);
@@ -155,7 +156,7 @@ public class ProviderPoller implements Processor {
         ProviderApi api = providers.api(c.provider())
                 .orElseThrow(() -> new IllegalArgumentException("unknown provider '" + c.provider() + "'"));
         ProviderSettings settings = providers.settings(c.provider());
-        if (caller.breaker(settings).getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+        if (caller.breaker(settings).getState() == CircuitBreaker.State.OPEN) {
             throw new CircuitOpenException(c.provider());
         }
         IngestSummary s = sync(api, settings, c, dataset);

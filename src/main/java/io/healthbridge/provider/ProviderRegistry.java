@@ -1,17 +1,24 @@
 package io.healthbridge.provider;
 
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.Supplier;
-
-import io.healthbridge.provider.declarative.DeclarativeProvider;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
+import io.healthbridge.provider.declarative.DeclarativeProvider;
+import io.healthbridge.provider.garmin.GarminApi;
 import io.healthbridge.provider.googlehealth.GoogleHealthApi;
 import io.healthbridge.provider.oura.OuraApi;
+import io.healthbridge.provider.polar.PolarApi;
+import io.healthbridge.provider.strava.StravaApi;
+import io.healthbridge.provider.whoop.WhoopApi;
 import io.healthbridge.provider.withings.WithingsApi;
 
 /**
@@ -27,18 +34,18 @@ public class ProviderRegistry {
     private BiFunction<String, String, String> property = (k, d) -> d;
     private String simulatorBaseUrl;
     private Supplier<Collection<DeclarativeProvider>> declared = List::of;
-    private java.util.function.Function<String, Map<String, String>> overrides = p -> Map.of();
-    private java.util.function.Predicate<String> active = p -> true;
+    private Function<String, Map<String, String>> overrides = p -> Map.of();
+    private Predicate<String> active = p -> true;
     private final Map<String, Map<String, String>> routeValues = new ConcurrentHashMap<>();
-    private final Map<String, java.time.Instant> lastPoll = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastPoll = new ConcurrentHashMap<>();
 
     public static ProviderRegistry withBuiltIns(BiFunction<String, String, String> property, String simulatorBaseUrl) {
         ProviderRegistry r = new ProviderRegistry();
         r.property = property;
         r.simulatorBaseUrl = simulatorBaseUrl;
         for (ProviderApi api : new ProviderApi[] { new OuraApi(), new WithingsApi(), new GoogleHealthApi(),
-                new io.healthbridge.provider.whoop.WhoopApi(), new io.healthbridge.provider.strava.StravaApi(),
-                new io.healthbridge.provider.polar.PolarApi(), new io.healthbridge.provider.garmin.GarminApi() }) {
+                new WhoopApi(), new StravaApi(),
+                new PolarApi(), new GarminApi() }) {
             r.register(api, r.resolve(api));
         }
         return r;
@@ -50,7 +57,7 @@ public class ProviderRegistry {
     }
 
     /** The layered settings of a provider (see the class comment); {@code extra} wins over all of them. */
-    public java.util.function.BiFunction<String, String, String> properties(String provider, Map<String, String> extra) {
+    public BiFunction<String, String, String> properties(String provider, Map<String, String> extra) {
         return (key, def) -> {
             String v = extra.get(key);
             if (v == null) {
@@ -63,7 +70,7 @@ public class ProviderRegistry {
         };
     }
 
-    private java.util.function.BiFunction<String, String, String> properties(String provider) {
+    private BiFunction<String, String, String> properties(String provider) {
         return properties(provider, Map.of());
     }
 
@@ -75,8 +82,8 @@ public class ProviderRegistry {
     }
 
     /** Where settings registered through the API come from, and which integrations are unregistered. */
-    public void setIntegrations(java.util.function.Function<String, Map<String, String>> overrides,
-            java.util.function.Predicate<String> active) {
+    public void setIntegrations(Function<String, Map<String, String>> overrides,
+            Predicate<String> active) {
         this.overrides = overrides;
         this.active = active;
         apis.values().forEach(a -> settings.put(a.provider(), resolve(a)));
@@ -97,7 +104,7 @@ public class ProviderRegistry {
 
     /** Quotas written in the route file that polls the provider ({@code default}: none from the route). */
     public void routeQuotas(String provider, String app, String user) {
-        Map<String, String> values = new java.util.HashMap<>();
+        Map<String, String> values = new HashMap<>();
         if (app != null && !app.isBlank() && !"default".equals(app)) {
             values.put("app-quota", app);
         }
@@ -114,12 +121,12 @@ public class ProviderRegistry {
      * Whether a tick of the provider's poll route should poll: the integration is registered, its polling enabled,
      * and its poll interval (if any) has passed since the last poll; a due poll is recorded as started now.
      */
-    public synchronized boolean pollDue(String provider, java.time.Instant now) {
+    public synchronized boolean pollDue(String provider, Instant now) {
         ProviderSettings s = settings(provider);
         if (!isActive(provider) || !s.pollEnabled()) {
             return false;
         }
-        java.time.Instant last = lastPoll.get(provider);
+        Instant last = lastPoll.get(provider);
         if (s.pollInterval() != null && last != null && last.plus(s.pollInterval()).isAfter(now)) {
             return false;
         }
@@ -127,7 +134,7 @@ public class ProviderRegistry {
         return true;
     }
 
-    public java.time.Instant lastPoll(String provider) {
+    public Instant lastPoll(String provider) {
         return lastPoll.get(provider);
     }
 

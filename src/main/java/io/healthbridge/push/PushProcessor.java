@@ -1,9 +1,16 @@
 package io.healthbridge.push;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
+import io.healthbridge.event.EventJson;
 import io.healthbridge.provider.ProviderPoller;
+import io.healthbridge.provider.TimeWindow;
 import io.healthbridge.store.Connection;
 import io.healthbridge.store.ConnectionStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,15 +48,15 @@ public class PushProcessor {
      * cursors as usual.
      */
     private int withings(Connection c, PushInbox.Notification n) throws InterruptedException {
-        var form = io.healthbridge.event.EventJson.read(n.body());
+        var form = EventJson.read(n.body());
         long start = form.path("startdate").asLong(0);
         long end = form.path("enddate").asLong(0);
-        return windowThenSync(c, n, start > 0 && end > start ? new io.healthbridge.provider.TimeWindow(
-                java.time.Instant.ofEpochSecond(start), java.time.Instant.ofEpochSecond(end + 1)) : null);
+        return windowThenSync(c, n, start > 0 && end > start ? new TimeWindow(
+                Instant.ofEpochSecond(start), Instant.ofEpochSecond(end + 1)) : null);
     }
 
     /** Fetches the window a notification names (a day per request), then syncs its datasets from their cursors. */
-    private int windowThenSync(Connection c, PushInbox.Notification n, io.healthbridge.provider.TimeWindow window)
+    private int windowThenSync(Connection c, PushInbox.Notification n, TimeWindow window)
             throws InterruptedException {
         int published = 0;
         if (window != null) {
@@ -70,38 +77,38 @@ public class PushProcessor {
      * cursor, so those days are fetched as they are, then the datasets are synced from their cursors as usual.
      */
     private int polar(Connection c, PushInbox.Notification n) throws InterruptedException {
-        var body = io.healthbridge.event.EventJson.read(n.body());
-        java.time.LocalDate from = day(body.path("date").asText(body.path("from").asText(null)));
-        java.time.LocalDate to = day(body.path("date").asText(body.path("to").asText(null)));
-        io.healthbridge.provider.TimeWindow window = null;
+        var body = EventJson.read(n.body());
+        LocalDate from = day(body.path("date").asText(body.path("from").asText(null)));
+        LocalDate to = day(body.path("date").asText(body.path("to").asText(null)));
+        TimeWindow window = null;
         if (from != null && to != null && !to.isBefore(from) && !to.isAfter(from.plusDays(28))) {
             // the days are the user's local days, as Polar counts them; some datasets answer one day per request
-            java.time.ZoneId zone = c.zone() == null ? java.time.ZoneOffset.UTC : java.time.ZoneId.of(c.zone());
-            window = new io.healthbridge.provider.TimeWindow(from.atStartOfDay(zone).toInstant(),
+            ZoneId zone = c.zone() == null ? ZoneOffset.UTC : ZoneId.of(c.zone());
+            window = new TimeWindow(from.atStartOfDay(zone).toInstant(),
                     to.plusDays(1).atStartOfDay(zone).toInstant());
         }
         return windowThenSync(c, n, window);
     }
 
-    private static java.time.LocalDate day(String text) {
+    private static LocalDate day(String text) {
         if (text == null || text.length() < 10) {
             return null;
         }
         try {
-            return java.time.LocalDate.parse(text.substring(0, 10));
-        } catch (java.time.DateTimeException e) {
+            return LocalDate.parse(text.substring(0, 10));
+        } catch (DateTimeException e) {
             return null;
         }
     }
 
     /** Garmin pushes carry the data (ingested as is); pings carry callback URLs (pulled). */
     private int garmin(Connection c, PushInbox.Notification n) throws InterruptedException {
-        var body = io.healthbridge.event.EventJson.read(n.body());
+        var body = EventJson.read(n.body());
         String dataset = n.datasets().get(0);
         int published = 0;
         for (var it = body.fields(); it.hasNext();) {
             var e = it.next();
-            var inline = io.healthbridge.event.EventJson.MAPPER.createArrayNode();
+            var inline = EventJson.MAPPER.createArrayNode();
             for (var item : e.getValue()) {
                 if (item.hasNonNull("callbackURL")) {
                     published += poller.fetchCallback(c, dataset, item.get("callbackURL").asText()).published();

@@ -14,6 +14,9 @@ import java.util.HexFormat;
 
 import javax.sql.DataSource;
 
+import io.healthbridge.store.Sql;
+import io.healthbridge.store.StoreException;
+
 /**
  * Remembers the signatures of accepted push notifications for the freshness window, in the store every instance
  * shares: the same signed notification sent again within the window (a replay) is refused. The primary key decides
@@ -46,13 +49,13 @@ public class ReplayGuard {
             if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
                 return false; // the key exists: seen within the window
             }
-            throw new io.healthbridge.store.StoreException("cannot record a push signature", e);
+            throw new StoreException("cannot record a push signature", e);
         }
     }
 
     /** Forgets a claim whose notification could not be stored, so the provider's retry is accepted. */
     public void release(String provider, String signature) {
-        io.healthbridge.store.Sql.update(dataSource, "release a push signature",
+        Sql.update(dataSource, "release a push signature",
                 "DELETE FROM push_signatures WHERE id = ?", id(provider, signature));
     }
 
@@ -61,7 +64,7 @@ public class ReplayGuard {
             return;
         }
         nextPurge = now.plusSeconds(60);
-        io.healthbridge.store.Sql.update(dataSource, "purge push signatures",
+        Sql.update(dataSource, "purge push signatures",
                 "DELETE FROM push_signatures WHERE seen_at < ?", Timestamp.from(now.minus(window).minus(window)));
     }
 

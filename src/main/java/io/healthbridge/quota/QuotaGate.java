@@ -3,13 +3,21 @@ package io.healthbridge.quota;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.sql.DataSource;
+
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.local.LocalBucketBuilder;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,15 +66,15 @@ public class QuotaGate {
      * every instance takes its requests from the same buckets, so N instances together stay within a provider's
      * quota. A changed quota replaces the stored configuration (keeping the tokens already used).
      */
-    public static QuotaGate shared(Clock clock, javax.sql.DataSource dataSource) {
-        var proxies = io.github.bucket4j.postgresql.Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
-                .primaryKeyMapper(io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper.STRING)
+    public static QuotaGate shared(Clock clock, DataSource dataSource) {
+        var proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("quota_buckets").idColumn("id").stateColumn("state").build();
         return new QuotaGate(clock, (key, spec, limits) -> proxies.builder()
                 .withImplicitConfigurationReplacement(spec.limits().hashCode() & 0x7fffffffL,
-                        io.github.bucket4j.TokensInheritanceStrategy.AS_IS)
+                        TokensInheritanceStrategy.AS_IS)
                 .build(key, () -> {
-                    var config = io.github.bucket4j.BucketConfiguration.builder();
+                    var config = BucketConfiguration.builder();
                     limits.forEach(config::addLimit);
                     return config.build();
                 }));
@@ -91,7 +99,7 @@ public class QuotaGate {
         if (spec.isUnlimited()) {
             return null;
         }
-        List<Bandwidth> limits = new java.util.ArrayList<>();
+        List<Bandwidth> limits = new ArrayList<>();
         Instant now = clock.instant();
         for (QuotaSpec.Limit l : spec.limits()) {
             long windowMillis = l.window().toMillis();
@@ -133,13 +141,13 @@ public class QuotaGate {
         // each take is atomic in its bucket (and, shared, across instances); a user token taken when the app has
         // none left is given back
         if (user != null) {
-            io.github.bucket4j.ConsumptionProbe p = user.tryConsumeAndReturnRemaining(1);
+            ConsumptionProbe p = user.tryConsumeAndReturnRemaining(1);
             if (!p.isConsumed()) {
                 return Duration.ofNanos(Math.max(1, p.getNanosToWaitForRefill()));
             }
         }
         if (app != null) {
-            io.github.bucket4j.ConsumptionProbe p = app.tryConsumeAndReturnRemaining(1);
+            ConsumptionProbe p = app.tryConsumeAndReturnRemaining(1);
             if (!p.isConsumed()) {
                 if (user != null) {
                     user.addTokens(1);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.apache.camel.model.FromDefinition;
 import org.apache.camel.model.ProcessorDefinitionHelper;
@@ -72,7 +73,7 @@ record FileDefinitions(List<RouteDefinition> routes, List<TemplatedRouteDefiniti
     /** True when a file's text names one of the beans (a route keeps the bean it looked up once). */
     private static boolean mentionsAny(String content, Set<String> names) {
         for (String name : names) {
-            if (java.util.regex.Pattern.compile("(?<![\\w.-])" + java.util.regex.Pattern.quote(name) + "(?![\\w-])")
+            if (Pattern.compile("(?<![\\w.-])" + Pattern.quote(name) + "(?![\\w-])")
                     .matcher(content).find()) {
                 return true;
             }

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,9 +13,9 @@ import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.FromDefinition;
 import org.apache.camel.model.Model;
-import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
 import org.apache.camel.model.ToDynamicDefinition;
@@ -33,8 +34,8 @@ final class RouteFileChecks {
      * @param routeOwner the file of a route id, or null
      * @param owner      another file whose definitions satisfy a test, or null
      */
-    record Taken(java.util.function.Function<String, String> routeOwner,
-            java.util.function.Function<Predicate<FileDefinitions>, String> owner) {
+    record Taken(Function<String, String> routeOwner,
+            Function<Predicate<FileDefinitions>, String> owner) {
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.healthbridge.reload;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -324,7 +327,7 @@ public class RouteFileLoader {
     }
 
     /** Another loaded file that satisfies {@code test}, or null. */
-    private String owner(String file, java.util.function.Predicate<FileDefinitions> test) {
+    private String owner(String file, Predicate<FileDefinitions> test) {
         for (Map.Entry<String, LoadedFile> e : loaded.entrySet()) {
             if (!e.getKey().equals(file) && test.test(e.getValue().defs)) {
                 return e.getKey();
@@ -343,10 +346,10 @@ public class RouteFileLoader {
             Path p = root.resolve(s.file());
             boolean javaSibling = file.endsWith(".java") && s.file().endsWith(".java") && dir.equals(p.getParent());
             boolean heldByIt = s.reason() != null && s.reason().contains("already defined in " + file);
-            if (!s.ok() && !s.file().equals(file) && (javaSibling || heldByIt) && java.nio.file.Files.isRegularFile(p)) {
+            if (!s.ok() && !s.file().equals(file) && (javaSibling || heldByIt) && Files.isRegularFile(p)) {
                 try {
-                    apply(s.file(), java.nio.file.Files.readString(p), true);
-                } catch (java.io.IOException e) {
+                    apply(s.file(), Files.readString(p), true);
+                } catch (IOException e) {
                     LOG.warn("Route file {} could not be read: {}", s.file(), e.getMessage());
                 }
             }

@@ -1,5 +1,6 @@
 package io.healthbridge.reload;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
@@ -171,18 +174,18 @@ final class RouteFileParser {
     }
 
     /** The other Java files of the file's folder that are not rejected: compiled with a Java file. */
-    List<String> javaSiblings(String file, java.util.function.Predicate<String> rejected) {
+    List<String> javaSiblings(String file, Predicate<String> rejected) {
         if (!file.endsWith(".java")) {
             return List.of();
         }
         Path dir = root.resolve(file).getParent();
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".java") && RouteFileWatcher.isRouteFile(p)
-                                     && java.nio.file.Files.isRegularFile(p))
+                                     && Files.isRegularFile(p))
                     .map(p -> root.relativize(p).toString().replace('\\', '/'))
                     .filter(f -> !f.equals(file) && !rejected.test(f))
                     .sorted().toList();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return List.of();
         }
     }

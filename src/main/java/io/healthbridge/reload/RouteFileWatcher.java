@@ -1,6 +1,7 @@
 package io.healthbridge.reload;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ public class RouteFileWatcher {
                             // vanished between listing and reading: the next scan sees it as deleted
                         }
                     });
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             LOG.warn("Route folder {} could not be scanned: {}", root, e.getMessage());
             return new TreeMap<>(applied);
         }

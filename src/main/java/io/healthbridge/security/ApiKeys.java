@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import io.healthbridge.store.Sql;
 import io.healthbridge.store.StoreException;
 
 /**
@@ -145,7 +146,7 @@ public class ApiKeys {
     }
 
     private int update(String sql, Object... args) {
-        return io.healthbridge.store.Sql.update(dataSource, "update API keys", sql, args);
+        return Sql.update(dataSource, "update API keys", sql, args);
     }
 
     private static Instant instant(Timestamp t) {

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
+
 import javax.sql.DataSource;
 
 import com.nimbusds.jose.JOSEException;
@@ -24,6 +25,7 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.healthbridge.crypto.SecretBox;
+import io.healthbridge.store.Sql;
 import io.healthbridge.store.StoreException;
 
 /**
@@ -198,6 +200,6 @@ public class OperatorSessions {
     }
 
     private int update(String sql, Object... args) {
-        return io.healthbridge.store.Sql.update(dataSource, "update sessions", sql, args);
+        return Sql.update(dataSource, "update sessions", sql, args);
     }
 }

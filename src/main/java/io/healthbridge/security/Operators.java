@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import io.healthbridge.store.Sql;
 import io.healthbridge.store.StoreException;
 
 /** Operator users: a username, an Argon2id password hash and a role ({@code admin} or {@code viewer}). */
@@ -186,6 +187,6 @@ public class Operators {
     }
 
     private int update(String sql, Object... args) {
-        return io.healthbridge.store.Sql.update(dataSource, "update operators", sql, args);
+        return Sql.update(dataSource, "update operators", sql, args);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -24,7 +25,7 @@ public final class PasswordHasher {
     private final int parallelism;
     private final SecureRandom random = new SecureRandom();
     /** Each derivation takes {@code memoryKiB}: a login flood waits here instead of exhausting the heap. */
-    private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(
+    private final Semaphore slots = new Semaphore(
             Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     public PasswordHasher() {

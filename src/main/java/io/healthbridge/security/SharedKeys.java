@@ -8,9 +8,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Base64;
+
 import javax.sql.DataSource;
 
 import io.healthbridge.crypto.SecretBox;
+import io.healthbridge.store.Sql;
 import io.healthbridge.store.StoreException;
 
 /**
@@ -41,7 +43,7 @@ public final class SharedKeys {
             byte[] fresh = new byte[32];
             RANDOM.nextBytes(fresh);
             try {
-                io.healthbridge.store.Sql.update(dataSource, "store a key",
+                Sql.update(dataSource, "store a key",
                         "INSERT INTO runtime_settings (name, setting_value, updated_at) VALUES (?, ?, ?)", name,
                         secrets.encrypt(Base64.getEncoder().encodeToString(fresh)), Timestamp.from(clock.instant()));
                 return fresh;

@@ -1,13 +1,13 @@
 package io.healthbridge.simulator;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,7 +42,7 @@ public class ProviderSimulator implements AutoCloseable {
     public static final Set<String> PROVIDERS = Set.of("oura", "withings", "fitbit", "dexcom", "whoop", "strava",
             "polar", "garmin");
     /** Garmin backfill requests received, as {@code path?start-end}. */
-    private final List<String> garminBackfills = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> garminBackfills = new CopyOnWriteArrayList<>();
     /** Polar users registered with POST /v3/users. */
     private final Set<String> polarRegistered = ConcurrentHashMap.newKeySet();
 
@@ -356,6 +358,6 @@ public class ProviderSimulator implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        ((ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

@@ -2,6 +2,8 @@ package io.healthbridge.simulator;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +25,8 @@ final class SimulatedDexcom extends SimulatedApi {
         if (!path.equals("/v3/users/self/egvs")) {
             return null;
         }
-        Instant from = java.time.LocalDateTime.parse(p.get("startDate")).toInstant(java.time.ZoneOffset.UTC);
-        Instant to = min(java.time.LocalDateTime.parse(p.get("endDate")).toInstant(java.time.ZoneOffset.UTC), now());
+        Instant from = LocalDateTime.parse(p.get("startDate")).toInstant(ZoneOffset.UTC);
+        Instant to = min(LocalDateTime.parse(p.get("endDate")).toInstant(ZoneOffset.UTC), now());
         ObjectNode out = EventJson.object();
         out.put("recordType", "egv");
         out.put("recordVersion", "3.0");

@@ -1,5 +1,9 @@
 package io.healthbridge.store;
 
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -17,9 +21,9 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource dataSource;
-    private final java.util.Optional<H2Housekeeping> housekeeping;
+    private final Optional<H2Housekeeping> housekeeping;
 
-    private Database(HikariDataSource dataSource, java.util.Optional<H2Housekeeping> housekeeping) {
+    private Database(HikariDataSource dataSource, Optional<H2Housekeeping> housekeeping) {
         this.dataSource = dataSource;
         this.housekeeping = housekeeping;
     }
@@ -34,7 +38,7 @@ public final class Database implements AutoCloseable {
      * file grew by gigabytes over a benchmark run). Flushing each writing connection with the background writer on
      * instead was tried and measured worse (publishing fell behind 1,000 events/s), see README "Durable first".
      */
-    public static String embeddedUrl(java.nio.file.Path dataDir) {
+    public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.resolve("healthbridge") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
@@ -80,8 +84,8 @@ public final class Database implements AutoCloseable {
     }
 
     /** The embedded store's chunk count, when this process keeps house for it (tests, diagnostics). */
-    java.util.OptionalInt chunkCount() {
-        return housekeeping.map(h -> java.util.OptionalInt.of(h.chunkCount())).orElse(java.util.OptionalInt.empty());
+    OptionalInt chunkCount() {
+        return housekeeping.map(h -> OptionalInt.of(h.chunkCount())).orElse(OptionalInt.empty());
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.healthbridge.delivery.webhook;
 import java.time.Instant;
 import java.util.List;
 
+import io.healthbridge.event.TypeGlob;
+
 /**
  * A webhook subscription. {@code eventTypes} may use {@code *} wildcards ({@code health.sleep_*}, {@code health.*});
  * {@code userIds} null means every user. Secrets are plain here, encrypted in the store; {@link #toString()} hides them.
@@ -19,7 +21,7 @@ public record WebhookEndpoint(String id, String url, String description, List<St
             return false;
         }
         for (String pattern : eventTypes) {
-            if (io.healthbridge.event.TypeGlob.matches(pattern, type)) {
+            if (TypeGlob.matches(pattern, type)) {
                 return true;
             }
         }

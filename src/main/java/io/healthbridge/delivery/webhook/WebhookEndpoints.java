@@ -1,5 +1,6 @@
 package io.healthbridge.delivery.webhook;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -135,7 +138,7 @@ public class WebhookEndpoints {
     }
 
     /** The endpoint ids of the snapshot that pass the filter. */
-    List<String> ids(java.util.function.Predicate<WebhookEndpoint> which) {
+    List<String> ids(Predicate<WebhookEndpoint> which) {
         return snapshot().values().stream().filter(which).map(WebhookEndpoint::id).toList();
     }
 
@@ -162,7 +165,7 @@ public class WebhookEndpoints {
                 }
             }
             return out;
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new StoreException("cannot read webhook endpoints", e instanceof SQLException s ? s : new SQLException(e));
         }
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.event.TypeGlob;
 import io.healthbridge.http.TargetPolicy;
 
 /** A webhook subscription request body, checked: its fields, or the errors found (field → message). */
@@ -86,7 +87,7 @@ record WebhookInput(String url, String description, List<String> types, List<Str
             return false;
         }
         for (DataType t : DataType.values()) {
-            if (io.healthbridge.event.TypeGlob.matches(pattern, t.eventType())) {
+            if (TypeGlob.matches(pattern, t.eventType())) {
                 return true;
             }
         }

@@ -1,5 +1,7 @@
 package io.healthbridge.delivery.webhook;
 
+import io.healthbridge.http.ApiAuth;
+import io.healthbridge.http.ApiErrors;
 import org.apache.camel.builder.RouteBuilder;
 
 /** The webhook API and the dispatch loop ({@code webhook-dispatch}: fan out, then send what is due). */
@@ -7,8 +9,8 @@ public class WebhookRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        io.healthbridge.http.ApiErrors.handle(this);
-        interceptFrom("rest*").process(new io.healthbridge.http.ApiAuth());
+        ApiErrors.handle(this);
+        interceptFrom("rest*").process(new ApiAuth());
         WebhookApi api = getContext().getRegistry().lookupByNameAndType("webhookApi", WebhookApi.class);
         rest("/api/v1/webhooks").produces("application/json")
                 .post().id("api-webhooks-create").to("direct:api-webhooks-create")

@@ -3,6 +3,7 @@ package io.healthbridge.provider.fitbit;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -35,7 +36,7 @@ public class FitbitMapper implements ProviderMapper {
 
     @Override
     public Set<String> datasets() {
-        Set<String> all = new java.util.HashSet<>(googleHealth.datasets());
+        Set<String> all = new HashSet<>(googleHealth.datasets());
         all.add("activities_heart");
         return Set.copyOf(all);
     }

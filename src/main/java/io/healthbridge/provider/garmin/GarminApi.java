@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.provider.Page;
@@ -61,11 +62,11 @@ public class GarminApi implements ProviderApi {
 
     /** Garmin backfill: asks for up to 90 days of a summary type; the summaries come later by push or ping. */
     @Override
-    public java.util.Optional<ProviderRequest> backfillRequest(String dataset, TimeWindow w) {
+    public Optional<ProviderRequest> backfillRequest(String dataset, TimeWindow w) {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("summaryStartTimeInSeconds", String.valueOf(w.from().getEpochSecond()));
         q.put("summaryEndTimeInSeconds", String.valueOf(w.to().getEpochSecond()));
-        return java.util.Optional.of(ProviderRequest.get("/wellness-api/rest/backfill/" + PATHS.get(dataset), q));
+        return Optional.of(ProviderRequest.get("/wellness-api/rest/backfill/" + PATHS.get(dataset), q));
     }
 
     @Override

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventBuilder;
+import io.healthbridge.event.EventJson;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.MappingException;
 import io.healthbridge.provider.ProviderMapper;
@@ -311,7 +312,7 @@ public class GarminMapper implements ProviderMapper {
         List<JsonNode> list = new ArrayList<>();
         json.forEach(list::add);
         list.sort((a, b) -> a.get("start").asText().compareTo(b.get("start").asText()));
-        var out = io.healthbridge.event.EventJson.MAPPER.createArrayNode();
+        var out = EventJson.MAPPER.createArrayNode();
         list.forEach(out::add);
         return out;
     }

@@ -1,6 +1,7 @@
 package io.healthbridge.provider.googlehealth;
 
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -106,7 +107,7 @@ public class GoogleHealthMapper {
         try {
             long seconds = new BigDecimal(offset.substring(0, offset.length() - 1)).longValueExact();
             return t.toInstant().atOffset(ZoneOffset.ofTotalSeconds((int) seconds));
-        } catch (ArithmeticException | NumberFormatException | java.time.DateTimeException e) {
+        } catch (ArithmeticException | NumberFormatException | DateTimeException e) {
             throw new MappingException("field '" + offsetField + "' is not a UTC offset: '" + offset + "'");
         }
     }
@@ -114,7 +115,7 @@ public class GoogleHealthMapper {
     static LocalDate civilDate(JsonNode d) {
         try {
             return LocalDate.of(d.path("year").asInt(), d.path("month").asInt(), d.path("day").asInt());
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             throw new MappingException("field 'date' is not a civil date: " + d);
         }
     }

@@ -1,6 +1,7 @@
 package io.healthbridge.provider.oura;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -204,7 +205,7 @@ public class OuraMapper implements ProviderMapper {
         return EventBuilder.of(DataType.WORKOUT, ctx).raw(r).sourceRecordId(optText(r, "id"))
                 .interval(start, end)
                 .put("sport", Records.snake(activity)).put("provider_sport", activity)
-                .quantity("duration", java.time.Duration.between(start, end).toSeconds(), "s")
+                .quantity("duration", Duration.between(start, end).toSeconds(), "s")
                 .quantity("distance", optNumber(r, "distance"), "m")
                 .quantity("energy", optNumber(r, "calories"), "kcal")
                 .put("name", optText(r, "label"))

@@ -6,6 +6,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,10 +15,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.Device;
 import io.healthbridge.event.EventBuilder;
+import io.healthbridge.event.EventJson;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.provider.RecordSkipped;
@@ -72,7 +76,7 @@ public class PolarMapper implements ProviderMapper {
      */
     static JsonNode snakeKeys(JsonNode node) {
         if (node.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode out = io.healthbridge.event.EventJson.object();
+            ObjectNode out = EventJson.object();
             node.fields().forEachRemaining(e -> {
                 String key = e.getKey().replace('-', '_');
                 if (!out.has(key) || e.getKey().equals(key)) { // the underscore spelling wins
@@ -82,7 +86,7 @@ public class PolarMapper implements ProviderMapper {
             return out;
         }
         if (node.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode out = io.healthbridge.event.EventJson.MAPPER.createArrayNode();
+            ArrayNode out = EventJson.MAPPER.createArrayNode();
             node.forEach(n -> out.add(snakeKeys(n)));
             return out;
         }
@@ -103,8 +107,8 @@ public class PolarMapper implements ProviderMapper {
             default -> throw new IllegalArgumentException("unknown dataset " + dataset);
         };
         // the digest is of the record as Polar sent it, whatever its spelling
-        String digest = "sha256:" + io.healthbridge.event.EventJson.digest(record);
-        events.forEach(e -> ((com.fasterxml.jackson.databind.node.ObjectNode) e.data().get("provenance"))
+        String digest = "sha256:" + EventJson.digest(record);
+        events.forEach(e -> ((ObjectNode) e.data().get("provenance"))
                 .put("raw_digest", digest));
         return events;
     }
@@ -191,7 +195,7 @@ public class PolarMapper implements ProviderMapper {
             OffsetDateTime from = entries.get(i).getKey();
             OffsetDateTime to = i + 1 < entries.size() ? entries.get(i + 1).getKey() : end;
             // hypnogram times are whole minutes: the first one is the minute the session starts in
-            if (from.isBefore(start) && !from.isBefore(start.truncatedTo(java.time.temporal.ChronoUnit.MINUTES))) {
+            if (from.isBefore(start) && !from.isBefore(start.truncatedTo(ChronoUnit.MINUTES))) {
                 from = start;
             }
             segments.add(hypnogramStage(entries.get(i).getValue().asInt(5)), from, to);

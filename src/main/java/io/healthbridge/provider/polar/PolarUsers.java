@@ -1,5 +1,10 @@
 package io.healthbridge.provider.polar;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.healthbridge.store.Connection;
@@ -17,16 +22,16 @@ public final class PolarUsers {
     /** Polar shows a user's data only after {@code POST /v3/users}; 409 means already registered. */
     public static void register(String baseUrl, Connection c) {
         try {
-            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create(baseUrl + "/v3/users")).timeout(Duration.ofSeconds(15))
+            var r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(baseUrl + "/v3/users")).timeout(Duration.ofSeconds(15))
                     .header("Authorization", "Bearer " + c.accessToken()).header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                    .POST(HttpRequest.BodyPublishers.ofString(
                             "{\"member-id\":\"" + c.userId().replace("\"", "") + "\"}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding());
+                    HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() / 100 != 2 && r.statusCode() != 409) {
                 LOG.warn("Polar user registration of connection {} answered {}", c.id(), r.statusCode());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("Polar user registration of connection {} failed: {}", c.id(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.healthbridge.provider.whoop;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -82,7 +83,7 @@ public class WhoopMapper implements ProviderMapper {
         EventBuilder b = EventBuilder.of(DataType.WORKOUT, ctx).raw(r).sourceRecordId(text(r, "id"))
                 .interval(start, end)
                 .put("sport", Records.snake(sport)).put("provider_sport", sport)
-                .quantity("duration", java.time.Duration.between(start, end).toSeconds(), "s")
+                .quantity("duration", Duration.between(start, end).toSeconds(), "s")
                 .quantity("distance", optNumber(s, "distance_meter"), "m")
                 .quantity("energy", optNumber(s, "kilojoule"), "kJ");
         WithingsMapper.heartRateSummary(b, optNumber(s, "average_heart_rate"), optNumber(s, "max_heart_rate"), null);

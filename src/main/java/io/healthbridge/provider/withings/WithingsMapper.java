@@ -1,6 +1,7 @@
 package io.healthbridge.provider.withings;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.Device;
 import io.healthbridge.event.EventBuilder;
+import io.healthbridge.event.EventJson;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.MappingException;
 import io.healthbridge.provider.ProviderMapper;
@@ -116,7 +118,7 @@ public class WithingsMapper implements ProviderMapper {
         for (Iterator<Map.Entry<String, JsonNode>> it = series.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             ObjectNode r = e.getValue().isObject() ? ((ObjectNode) e.getValue()).deepCopy()
-                    : io.healthbridge.event.EventJson.object();
+                    : EventJson.object();
             r.put("timestamp", e.getKey());
             out.add(r);
         }
@@ -235,7 +237,7 @@ public class WithingsMapper implements ProviderMapper {
         EventBuilder b = EventBuilder.of(DataType.WORKOUT, ctx).raw(r).sourceRecordId(text(r, "id"))
                 .interval(start, end)
                 .put("sport", SPORTS.getOrDefault(category, "other")).put("provider_sport", String.valueOf(category))
-                .quantity("duration", java.time.Duration.between(start, end).toSeconds(), "s")
+                .quantity("duration", Duration.between(start, end).toSeconds(), "s")
                 .quantity("distance", optNumber(d, "distance"), "m")
                 .quantity("energy", positive(optNumber(d, "calories")), "kcal"); // 0: no estimate
         heartRateSummary(b, optNumber(d, "hr_average"), optNumber(d, "hr_max"), optNumber(d, "hr_min"));
@@ -248,7 +250,7 @@ public class WithingsMapper implements ProviderMapper {
 
     /** Adds {@code heart_rate: {unit, avg, max, min}} when the provider gave at least one non-zero figure. */
     public static void heartRateSummary(EventBuilder b, BigDecimal avg, BigDecimal max, BigDecimal min) {
-        ObjectNode hr = io.healthbridge.event.EventJson.object();
+        ObjectNode hr = EventJson.object();
         hr.put("unit", "/min");
         if (avg != null && avg.signum() > 0) {
             hr.put("avg", avg);
