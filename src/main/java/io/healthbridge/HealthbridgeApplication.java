@@ -16,7 +16,7 @@ public final class HealthbridgeApplication {
     static {
         // On one or two CPUs the common pool gets a parallelism of 1, and CompletableFuture then starts a new thread for
         // every async task given no executor. The JDK HttpClient hands every response of sendAsync to such a task: one
-        // thread started and ended per webhook sent or provider call made (100,000 in one benchmark run). With two, the
+        // thread started and ended per webhook sent or provider call made. With two, the
         // common pool runs them. Set before any class reads it; an explicit -D setting wins.
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
             System.setProperty(COMMON_POOL_PARALLELISM, "2");

@@ -67,7 +67,6 @@ final class StoreWiring {
     }
 
     void close() {
-        events.close();
         database.close();
     }
 }

@@ -30,13 +30,12 @@ public final class Database implements AutoCloseable {
 
     /**
      * The embedded store's URL in a data folder. {@code WRITE_DELAY=0}: H2 keeps no write-ahead log, and by default
-     * writes committed changes to its file up to half a second later, so a process killed in that window lost events
-     * it had already acknowledged (found by the SIGKILL fault test: 111 of 1,000 accepted events gone). Now each commit
-     * reaches the file (the operating system's cache, enough for a process crash) before it returns. It costs the
-     * publish path about half its speed on the embedded store (bench/); PostgreSQL has no such cost. It also stops
-     * H2's background writer and with it its housekeeping, which {@link H2Housekeeping} does instead (without it the
-     * file grew by gigabytes over a benchmark run). Flushing each writing connection with the background writer on
-     * instead was tried and measured worse (publishing fell behind 1,000 events/s), see README "Durable first".
+     * writes committed changes to its file up to half a second later, so a process killed in that window would lose
+     * events it had acknowledged (the SIGKILL fault test shows it). With it each commit reaches the file (the
+     * operating system's cache, enough for a process crash) before it returns; the publish path pays one file write
+     * per commit, which is why a payload is one commit (docs/design.md). It also stops H2's background writer and with
+     * it its housekeeping, which {@link H2Housekeeping} does instead (without it the file grows by gigabytes under a
+     * steady load). Flushing each writing connection with the background writer on measures worse.
      */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.resolve("healthbridge") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";

@@ -10,12 +10,12 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
@@ -26,9 +26,11 @@ import io.healthbridge.event.CanonicalEvent;
  * durable with one commit, not one per event. The events table's unique id decides what is new; a duplicate fails only
  * its own row.
  *
- * <p>With group commit (the embedded store, whose every commit is a file write) one writer thread takes the batches
- * waiting from every publisher, up to {@link #GROUP} events, into one transaction, and answers each once it has
- * committed. Without (PostgreSQL, which commits concurrent transactions in parallel) each caller writes its own.
+ * <p>With group commit (the embedded store, whose every commit is a file write) the batches of concurrent publishers
+ * go into one transaction: each publisher queues its batch and takes the commit lock; whoever holds it writes every
+ * batch waiting (up to {@link #GROUP} events) and commits, and the others find theirs done when the lock comes to
+ * them. A publisher alone commits its own batch on its own thread, with no hand-off. Without group commit
+ * (PostgreSQL, which commits concurrent transactions in parallel) each caller writes its own.
  *
  * <p>A transaction that fails for another reason than a duplicate (a value the column cannot hold) is rolled back
  * and its batches written again one by one; a batch that fails alone is written event by event, so only the event
@@ -52,22 +54,15 @@ final class EventWriter {
     private final DataSource dataSource;
     private final Clock clock;
     private final boolean postgres;
-    private final BlockingQueue<Pending> pending;
-    private final Thread writer;
+    /** Group commit: batches waiting for the next transaction, and the lock of whoever writes it. */
+    private final Queue<Pending> pending;
+    private final ReentrantLock commit = new ReentrantLock();
 
     EventWriter(DataSource dataSource, Clock clock, boolean groupCommit) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.postgres = isPostgres(dataSource);
-        if (groupCommit) {
-            pending = new LinkedBlockingQueue<>();
-            writer = new Thread(this::writeGroups, "event-store-writer");
-            writer.setDaemon(true);
-            writer.start();
-        } else {
-            pending = null;
-            writer = null;
-        }
+        this.pending = groupCommit ? new ConcurrentLinkedQueue<>() : null;
     }
 
     BatchOutcome write(List<CanonicalEvent> events, List<DeadLetter> deadLetters) {
@@ -78,69 +73,63 @@ final class EventWriter {
         Pending p = new Pending(batch, new CompletableFuture<>());
         pending.add(p);
         try {
-            return p.done().get(30, TimeUnit.SECONDS);
+            while (!p.done().isDone()) {
+                if (!commit.tryLock(30, TimeUnit.SECONDS)) {
+                    throw new StoreException("the store did not commit " + events.size() + " events within 30 s", null);
+                }
+                try {
+                    if (!p.done().isDone()) {
+                        writeWaiting();
+                    }
+                } finally {
+                    commit.unlock();
+                }
+            }
+            return p.done().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while storing " + events.size() + " events", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof StoreException se ? se
                     : new StoreException("cannot store " + events.size() + " events", e.getCause());
-        } catch (TimeoutException e) {
-            throw new StoreException("the store did not commit " + events.size() + " events within 30 s", e);
         }
     }
 
-    /** Stops the group-commit writer; batches still waiting fail. */
-    void close() {
-        if (writer != null) {
-            writer.interrupt();
-        }
-    }
-
-    /** The writer thread: what is waiting, up to {@link #GROUP} events, in one transaction. */
-    private void writeGroups() {
+    /** Writes what is waiting, up to {@link #GROUP} events (at least one batch), in one transaction; holds the lock. */
+    private void writeWaiting() {
         List<Pending> group = new ArrayList<>();
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                group.add(pending.take());
-            } catch (InterruptedException e) {
-                break;
-            }
-            int events = group.get(0).batch().events().size();
-            Pending next;
-            while (events < GROUP && (next = pending.poll()) != null) {
-                group.add(next);
-                events += next.batch().events().size();
-            }
-            List<BatchOutcome> outcomes = null;
-            try {
-                outcomes = Sql.transaction(dataSource, c -> {
-                    List<BatchOutcome> out = new ArrayList<>(group.size());
-                    for (Pending p : group) {
-                        out.add(insert(c, p.batch()));
-                    }
-                    return out;
-                });
-            } catch (SQLException | RuntimeException e) {
-                // rolled back: each batch again on its own, so one bad batch fails nobody else's
-            }
-            for (int i = 0; i < group.size(); i++) {
-                Pending p = group.get(i);
-                if (outcomes != null) {
-                    p.done().complete(outcomes.get(i));
-                    continue;
-                }
-                try {
-                    p.done().complete(writeAlone(p.batch()));
-                } catch (RuntimeException e) {
-                    p.done().completeExceptionally(e);
-                }
-            }
-            group.clear();
+        int events = 0;
+        Pending next;
+        while ((group.isEmpty() || events < GROUP) && (next = pending.poll()) != null) {
+            group.add(next);
+            events += next.batch().events().size();
         }
-        Pending left;
-        while ((left = pending.poll()) != null) {
-            left.done().completeExceptionally(new StoreException("the store is closing", null));
+        if (group.isEmpty()) {
+            return;
+        }
+        List<BatchOutcome> outcomes = null;
+        try {
+            outcomes = Sql.transaction(dataSource, c -> {
+                List<BatchOutcome> out = new ArrayList<>(group.size());
+                for (Pending p : group) {
+                    out.add(insert(c, p.batch()));
+                }
+                return out;
+            });
+        } catch (SQLException | RuntimeException e) {
+            // rolled back: each batch again on its own, so one bad batch fails nobody else's
+        }
+        for (int i = 0; i < group.size(); i++) {
+            Pending p = group.get(i);
+            if (outcomes != null) {
+                p.done().complete(outcomes.get(i));
+                continue;
+            }
+            try {
+                p.done().complete(writeAlone(p.batch()));
+            } catch (RuntimeException e) {
+                p.done().completeExceptionally(e);
+            }
         }
     }
 

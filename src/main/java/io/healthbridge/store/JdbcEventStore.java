@@ -25,9 +25,9 @@ public class JdbcEventStore implements EventStore {
     }
 
     /**
-     * With {@code groupCommit}, concurrent writes are committed together by one writer thread, each caller answered
-     * once the transaction holding its events has committed: for the embedded H2 store, which writes every commit to
-     * its file (durability before acknowledgement), one file write per group instead of one per payload.
+     * With {@code groupCommit}, concurrent writes are committed together, each caller answered once the transaction
+     * holding its events has committed: for the embedded H2 store, which writes every commit to its file (durability
+     * before acknowledgement), one file write per group instead of one per payload.
      */
     public JdbcEventStore(DataSource dataSource, Clock clock, boolean groupCommit) {
         this.dataSource = dataSource;
@@ -47,11 +47,6 @@ public class JdbcEventStore implements EventStore {
     @Override
     public BatchOutcome insertAll(List<CanonicalEvent> events, List<DeadLetter> deadLetters) {
         return writer.write(events, deadLetters);
-    }
-
-    /** Stops the group-commit writer; writes still waiting fail. */
-    public void close() {
-        writer.close();
     }
 
     @Override

@@ -64,7 +64,6 @@ class IngestRouteTest extends CamelMainTestSupport {
 
     @AfterEach
     void closeStore() {
-        events.close();
         database.close();
     }
 

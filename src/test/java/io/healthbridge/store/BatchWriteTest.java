@@ -45,29 +45,25 @@ class BatchWriteTest {
         try (Database db = open(kind)) {
             JdbcEventStore store = new JdbcEventStore(db.dataSource(), Clock.systemUTC(), kind.contains("group"));
             JdbcDeadLetterStore letters = new JdbcDeadLetterStore(db.dataSource());
-            try {
-                CanonicalEvent before = GroupCommitTest.weight(1);
-                assertThat(store.insert(before)).isTrue();
+            CanonicalEvent before = GroupCommitTest.weight(1);
+            assertThat(store.insert(before)).isTrue();
 
-                List<CanonicalEvent> batch = new ArrayList<>();
-                for (int i = 2; i <= 6; i++) {
-                    batch.add(GroupCommitTest.weight(i));
-                }
-                batch.add(GroupCommitTest.weight(3)); // twice in one payload
-                batch.add(before);                    // stored by an earlier payload
-                BatchOutcome out = store.insertAll(batch, List.of(letter("dl-1"), letter("dl-2")));
-
-                assertThat(out.stored()).extracting(CanonicalEvent::id).containsExactly(
-                        batch.get(0).id(), batch.get(1).id(), batch.get(2).id(), batch.get(3).id(), batch.get(4).id());
-                assertThat(out.duplicates()).extracting(CanonicalEvent::id).containsExactly(batch.get(1).id(),
-                        before.id());
-                assertThat(out.refused()).isEmpty();
-                assertThat(store.count()).isEqualTo(6);
-                assertThat(letters.get("dl-1")).isPresent();
-                assertThat(letters.get("dl-2")).isPresent();
-            } finally {
-                store.close();
+            List<CanonicalEvent> batch = new ArrayList<>();
+            for (int i = 2; i <= 6; i++) {
+                batch.add(GroupCommitTest.weight(i));
             }
+            batch.add(GroupCommitTest.weight(3)); // twice in one payload
+            batch.add(before);                    // stored by an earlier payload
+            BatchOutcome out = store.insertAll(batch, List.of(letter("dl-1"), letter("dl-2")));
+
+            assertThat(out.stored()).extracting(CanonicalEvent::id).containsExactly(
+                    batch.get(0).id(), batch.get(1).id(), batch.get(2).id(), batch.get(3).id(), batch.get(4).id());
+            assertThat(out.duplicates()).extracting(CanonicalEvent::id).containsExactly(batch.get(1).id(),
+                    before.id());
+            assertThat(out.refused()).isEmpty();
+            assertThat(store.count()).isEqualTo(6);
+            assertThat(letters.get("dl-1")).isPresent();
+            assertThat(letters.get("dl-2")).isPresent();
         }
     }
 
@@ -76,24 +72,20 @@ class BatchWriteTest {
     void anEventTheStoreCannotHoldIsRefusedAloneWithTheReason(String kind) throws Exception {
         try (Database db = open(kind)) {
             JdbcEventStore store = new JdbcEventStore(db.dataSource(), Clock.systemUTC(), kind.contains("group"));
-            try {
-                CanonicalEvent good = GroupCommitTest.weight(10);
-                CanonicalEvent ok = GroupCommitTest.weight(11);
-                CanonicalEvent w = GroupCommitTest.weight(12);
-                // a subject longer than the column holds: the store, not the schema, refuses it
-                CanonicalEvent tooLong = new CanonicalEvent(w.id(), w.dataType(), "u".repeat(300), w.time(), w.data());
-                BatchOutcome out = store.insertAll(List.of(good, tooLong, ok), List.of(letter("dl-3")));
+            CanonicalEvent good = GroupCommitTest.weight(10);
+            CanonicalEvent ok = GroupCommitTest.weight(11);
+            CanonicalEvent w = GroupCommitTest.weight(12);
+            // a subject longer than the column holds: the store, not the schema, refuses it
+            CanonicalEvent tooLong = new CanonicalEvent(w.id(), w.dataType(), "u".repeat(300), w.time(), w.data());
+            BatchOutcome out = store.insertAll(List.of(good, tooLong, ok), List.of(letter("dl-3")));
 
-                assertThat(out.stored()).extracting(CanonicalEvent::id).containsExactly(good.id(), ok.id());
-                assertThat(out.duplicates()).isEmpty();
-                assertThat(out.refused()).hasSize(1);
-                assertThat(out.refused().get(0).event().id()).isEqualTo(tooLong.id());
-                assertThat(out.refused().get(0).reason()).contains("SQL state 22");
-                assertThat(store.count()).isEqualTo(2);
-                assertThat(new JdbcDeadLetterStore(db.dataSource()).get("dl-3")).isPresent();
-            } finally {
-                store.close();
-            }
+            assertThat(out.stored()).extracting(CanonicalEvent::id).containsExactly(good.id(), ok.id());
+            assertThat(out.duplicates()).isEmpty();
+            assertThat(out.refused()).hasSize(1);
+            assertThat(out.refused().get(0).event().id()).isEqualTo(tooLong.id());
+            assertThat(out.refused().get(0).reason()).contains("SQL state 22");
+            assertThat(store.count()).isEqualTo(2);
+            assertThat(new JdbcDeadLetterStore(db.dataSource()).get("dl-3")).isPresent();
         }
     }
 }

@@ -70,7 +70,6 @@ class GroupCommitTest {
                 f.get();
             }
             pool.shutdown();
-            store.close();
         }
         assertThat(reportedNew).hasSize(events);
         assertThat(reportedNew.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
@@ -100,7 +99,6 @@ class GroupCommitTest {
             }
             assertThat(failing).failsWithin(java.time.Duration.ofSeconds(30));
             pool.shutdown();
-            store.close();
             assertThat(new JdbcEventStore(db.dataSource(), Clock.systemUTC()).after(0, null, null, null, 1000)).hasSize(50);
         }
     }

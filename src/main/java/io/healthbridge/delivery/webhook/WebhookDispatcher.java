@@ -41,8 +41,8 @@ public class WebhookDispatcher {
     /** Events fanned out per round: a backlog goes in several short rounds, so sending is never held up for long. */
     static final int FAN_OUT_BATCH = 100;
     /**
-     * The fan-out's cursor is saved at most this often: saved every round, it was a commit per published event when
-     * events come one at a time. A crash reads up to this much again; the fan-out is idempotent, so nothing is sent twice.
+     * The fan-out's cursor is saved at most this often: saved every round, it would be a commit per published event
+     * when events come one at a time. A crash reads up to this much again; the fan-out is idempotent, so nothing is sent twice.
      */
     static final Duration CURSOR_SAVE_EVERY = Duration.ofSeconds(1);
     /**

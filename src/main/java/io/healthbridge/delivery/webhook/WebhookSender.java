@@ -68,7 +68,7 @@ class WebhookSender {
     /**
      * Sends one attempt and records its outcome when the answer comes. Never blocks a thread on the network: the
      * request is in flight without one, and the outcome is recorded on the executor. (A blocking send on the same
-     * executor the HTTP client completes on deadlocked once more deliveries were in flight than it had threads.)
+     * executor the HTTP client completes on would deadlock once more deliveries are in flight than it has threads.)
      */
     CompletableFuture<Void> attempt(WebhookEndpoint ep, WebhookDelivery d) {
         String refused = targets.problem(ep.url());

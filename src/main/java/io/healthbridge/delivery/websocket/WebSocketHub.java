@@ -78,8 +78,8 @@ public class WebSocketHub {
     private long recheckMillis = 5_000;
     /**
      * Who may want an event: clients subscribed to every user, and clients by the users they named. An event is matched
-     * against these only, not against every connection (1,000 clients each on its own user cost 1,000 filter checks
-     * per event before).
+     * against these only, not against every connection (1,000 clients each on its own user would cost 1,000 filter
+     * checks per event).
      */
     private final Set<WebSocketClient> everyUser = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<WebSocketClient>> byUser = new ConcurrentHashMap<>();
