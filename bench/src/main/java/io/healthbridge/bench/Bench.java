@@ -161,6 +161,11 @@ public final class Bench {
                 return;
             }
 
+            // 3a. ingest capacity, in the same run as the WebSocket figure that offers 1,000 events/s
+            Map<String, Object> capacity = ingestCapacity(rt, quick ? 3000 : 20_000, 1000);
+            log("ingest capacity: " + capacity);
+            result.put("ingest_capacity", capacity);
+
             // 3. WebSocket, after a warm-up of its own
             WebSocketPhase ws = new WebSocketPhase(vertx);
             warmUpWebSocket(ws, rt);
@@ -212,6 +217,32 @@ public final class Bench {
      * Figure 1 in a JMH fork that runs the runtime in-process, with the runtime's JVM options (so its memory is
      * measured as the runtime process's is: the fork's peak RSS and sampled heap, harness included).
      */
+    /**
+     * How many events a second the runtime takes in: single-event provider payloads over HTTP through the bench's
+     * ingest route ({@code direct:ingest}), 32 requests in flight, each answered once its event is durable.
+     */
+    static Map<String, Object> ingestCapacity(RuntimeProcess rt, int events, int offered) throws Exception {
+        long start;
+        long elapsed;
+        int failed;
+        try (Load load = new Load(rt.port, events)) {
+            start = System.nanoTime();
+            load.burst(0, events, 32, seq -> "capacity-" + (seq % 500));
+            elapsed = System.nanoTime() - start;
+            failed = load.failed.get();
+        }
+        double perSecond = Math.round(events / (elapsed / 1e9) * 10) / 10.0;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events", events);
+        out.put("in_flight", 32);
+        out.put("failed", failed);
+        out.put("events_per_s", perSecond);
+        out.put("offered_events_per_s", offered);
+        out.put("ratio_to_offered", Math.round(perSecond / offered * 100) / 100.0);
+        out.put("target_ratio", 10);
+        return out;
+    }
+
     static Map<String, Object> normalization(boolean quick, List<String> runtimeArgs) throws Exception {
         Path stats = Files.createTempFile("hb-bench-normalization", ".txt");
         String only = System.getProperty("bench.only", "");

@@ -73,6 +73,14 @@ final class Report {
                     == run.get("deliveries_expected").asLong() ? "" : " (" + fmt(run.get("deliveries")) + " of "
                     + fmt(run.get("deliveries_expected")) + " delivered)"), "", "reported", null);
         }
+        JsonNode cap = r.get("ingest_capacity");
+        if (cap != null) {
+            double capRatio = cap.get("ratio_to_offered").asDouble();
+            row(t, "3. Ingest capacity: single-event payloads over HTTP, 32 in flight, each durable before its answer, events/s",
+                    fmt(cap.get("events_per_s")) + (cap.get("failed").asLong() == 0 ? "" : " (" + fmt(cap.get("failed"))
+                    + " failed)"), "offered by the WebSocket figure: " + fmt(cap.get("offered_events_per_s")),
+                    "≥ 10× offered (is " + capRatio + "×)", capRatio >= 10 && cap.get("failed").asLong() == 0);
+        }
         ws(t, "3. WebSocket, 1,000 clients on their own user, 1,000 events/s", u);
         ws(t, "3. WebSocket, 100 clients on everything, 1,000 events/s", a);
         row(t, "4. Startup, process start → /health UP, ms (median of " + s.get("runs").size() + ")",
