@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import io.healthbridge.delivery.webhook.WebhookStore;
-import io.healthbridge.http.ApiAuth;
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.http.Json;
@@ -20,8 +19,7 @@ public class AdminRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        ApiErrors.handle(this);
-        interceptFrom("rest*").process(new ApiAuth());
+        ApiErrors.guard(this);
         Registry registry = getContext().getRegistry();
         AdminApi api = new AdminApi(bean("maintenance", Maintenance.class), bean("eventStore", EventStore.class),
                 bean("webhookStore", WebhookStore.class), bean("pushInbox", PushInbox.class),

@@ -2,7 +2,6 @@ package io.healthbridge.api;
 
 import io.healthbridge.auth.ConnectFlow;
 import io.healthbridge.auth.ConnectLinks;
-import io.healthbridge.http.ApiAuth;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.ingest.EventPipeline;
 import io.healthbridge.provider.ProviderRegistry;
@@ -23,8 +22,7 @@ public class ManagementRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        ApiErrors.handle(this);
-        interceptFrom("rest*").process(new ApiAuth());
+        ApiErrors.guard(this);
         HealthReport health = new HealthReport();
         from("platform-http:/health?httpMethodRestrict=GET&produces=application/json").routeId("health")
                 .process(exchange -> health.report(exchange, HealthReport.Kind.ALL));

@@ -1,6 +1,5 @@
 package io.healthbridge.backfill;
 
-import io.healthbridge.http.ApiAuth;
 import io.healthbridge.http.ApiErrors;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -9,8 +8,7 @@ public class BackfillRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        ApiErrors.handle(this);
-        interceptFrom("rest*").process(new ApiAuth());
+        ApiErrors.guard(this);
         BackfillApi api = getContext().getRegistry().lookupByNameAndType("backfillApi", BackfillApi.class);
         rest("/api/v1").produces("application/json")
                 .post("/connections/{id}/backfill").id("api-backfill-start").to("direct:api-backfill-start")

@@ -32,6 +32,12 @@ public class ApiAuth implements Processor {
     private static final Set<String> OPEN = Set.of("/api/openapi.json", "/api/docs", "/api/v1/auth/login",
             "/api/v1/auth/refresh");
 
+    private final Authenticator auth;
+
+    public ApiAuth(Authenticator auth) {
+        this.auth = auth;
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
@@ -42,8 +48,6 @@ public class ApiAuth implements Processor {
         if (!p.startsWith("/api/") || OPEN.contains(p)) {
             return; // the API's own description is public, like /health; login needs no token
         }
-        Authenticator auth = exchange.getContext().getRegistry().lookupByNameAndType("authenticator",
-                Authenticator.class);
         AuthCheck check = auth.check(key(exchange));
         if (!check.ok()) {
             deny(exchange, 401, check.code(), check.message());

@@ -7,12 +7,14 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.security.Authenticator;
 import io.healthbridge.store.StoreException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,17 @@ public final class ApiErrors {
     }
 
     /** Error handling of a route builder's API routes; call first in {@code configure()}. */
+    /**
+     * What every built-in REST route gets, in one place: failures answered in the error format, and the API's
+     * credential check ({@link ApiAuth}) in front of each {@code rest} route, with the registry's
+     * {@code authenticator}.
+     */
+    public static void guard(RouteBuilder routes) {
+        handle(routes);
+        routes.interceptFrom("rest*").process(new ApiAuth(CamelContextHelper.mandatoryLookup(routes.getContext(),
+                "authenticator", Authenticator.class)));
+    }
+
     public static void handle(RouteBuilder routes) {
         // a value the store cannot take (PostgreSQL's data exceptions, SQLSTATE class 22: a NUL in a path id) is the
         // request's fault, not the store's

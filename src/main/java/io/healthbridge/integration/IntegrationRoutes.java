@@ -1,6 +1,5 @@
 package io.healthbridge.integration;
 
-import io.healthbridge.http.ApiAuth;
 import io.healthbridge.http.ApiErrors;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -9,8 +8,7 @@ public class IntegrationRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        ApiErrors.handle(this);
-        interceptFrom("rest*").process(new ApiAuth());
+        ApiErrors.guard(this);
         IntegrationApi api = new IntegrationApi(getContext().getRegistry().lookupByNameAndType("integrations",
                 Integrations.class));
         rest("/api/v1/integrations").produces("application/json")

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.EventJson;
-import io.healthbridge.http.ApiAuth;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.store.StoreException;
 import io.healthbridge.support.RunningHealthbridge;
@@ -33,8 +32,7 @@ class ErrorFormatTest {
         hb.runtime().context().addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                ApiErrors.handle(this);
-                interceptFrom("rest*").process(new ApiAuth());
+                ApiErrors.guard(this);
                 rest("/api/v1/test-failures").get("/internal").to("direct:fail-internal")
                         .get("/store").to("direct:fail-store");
                 from("direct:fail-internal").process(e -> {

@@ -135,6 +135,7 @@ public final class Bench {
                 try (Load warm = new Load(rt.port, 10_000)) {
                     warm.burst(0, 10_000, 16, seq -> "ws-warm" + (seq % 100));
                 }
+                log("ingest capacity: " + ingestCapacity(rt, quick ? 3000 : 20_000, 1000));
                 Thread.sleep(5000); // the hand-off of the burst drains before clients connect
                 WebSocketPhase ws = new WebSocketPhase(vertx);
                 warmUpWebSocket(ws, rt);

@@ -1,6 +1,5 @@
 package io.healthbridge.delivery.webhook;
 
-import io.healthbridge.http.ApiAuth;
 import io.healthbridge.http.ApiErrors;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -9,8 +8,7 @@ public class WebhookRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        ApiErrors.handle(this);
-        interceptFrom("rest*").process(new ApiAuth());
+        ApiErrors.guard(this);
         WebhookApi api = getContext().getRegistry().lookupByNameAndType("webhookApi", WebhookApi.class);
         rest("/api/v1/webhooks").produces("application/json")
                 .post().id("api-webhooks-create").to("direct:api-webhooks-create")
