@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
@@ -27,9 +28,11 @@ import io.healthbridge.event.CanonicalEvent;
  * its own row.
  *
  * <p>With group commit (the embedded store, whose every commit is a file write) the batches of concurrent publishers
- * go into one transaction: each publisher queues its batch and takes the commit lock; whoever holds it writes every
- * batch waiting (up to {@link #GROUP} events) and commits, and the others find theirs done when the lock comes to
- * them. A publisher alone commits its own batch on its own thread, with no hand-off. Without group commit
+ * go into one transaction: each publisher queues its batch and tries the commit lock; whoever holds it writes the
+ * batches waiting, {@link #GROUP} events a transaction, until none is left, and each publisher whose batch it wrote
+ * is woken by its own answer, never by the lock. A publisher that finds the lock taken waits for its answer and tries
+ * again each millisecond (a batch queued just as the holder finished). A publisher alone commits its own batch on its
+ * own thread, with no hand-off. Without group commit
  * (PostgreSQL, which commits concurrent transactions in parallel) each caller writes its own.
  *
  * <p>A transaction that fails for another reason than a duplicate (a value the column cannot hold) is rolled back
@@ -72,17 +75,27 @@ final class EventWriter {
         }
         Pending p = new Pending(batch, new CompletableFuture<>());
         pending.add(p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
             while (!p.done().isDone()) {
-                if (!commit.tryLock(30, TimeUnit.SECONDS)) {
-                    throw new StoreException("the store did not commit " + events.size() + " events within 30 s", null);
-                }
-                try {
-                    if (!p.done().isDone()) {
-                        writeWaiting();
+                if (commit.tryLock()) {
+                    try {
+                        while (!pending.isEmpty()) {
+                            writeWaiting();
+                        }
+                    } finally {
+                        commit.unlock();
                     }
-                } finally {
-                    commit.unlock();
+                    continue;
+                }
+                // another publisher is committing: it writes this batch too, or this one takes the lock next time
+                try {
+                    p.done().get(1, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new StoreException("the store did not commit " + events.size() + " events within 30 s",
+                                e);
+                    }
                 }
             }
             return p.done().get();
