@@ -370,11 +370,7 @@ public class RouteFileLoader {
         }
         List<String> removed = new ArrayList<>(before);
         removed.removeAll(after);
-        if (removed.isEmpty()) {
-            LOG.info("Route file {} updated: routes {}", file, after);
-        } else {
-            LOG.info("Route file {} updated: routes {}, removed {}", file, after, removed);
-        }
+        LOG.info("Route file {} updated: routes {}{}", file, after, removed.isEmpty() ? "" : ", removed " + removed);
     }
 
     private RouteFileStatus record(RouteFileStatus status) {
