@@ -29,10 +29,9 @@ import io.healthbridge.event.CanonicalEvent;
  *
  * <p>With group commit (the embedded store, whose every commit is a file write) the batches of concurrent publishers
  * go into one transaction: each publisher queues its batch and tries the commit lock; whoever holds it writes the
- * batches waiting, {@link #GROUP} events a transaction, until none is left, and each publisher whose batch it wrote
- * is woken by its own answer, never by the lock. A publisher that finds the lock taken waits for its answer and tries
- * again each millisecond (a batch queued just as the holder finished). A publisher alone commits its own batch on its
- * own thread, with no hand-off. Without group commit
+ * batches waiting, {@link #GROUP} events a transaction, until none is left, then looks once more after letting go of
+ * the lock; a publisher that finds the lock taken just waits for its answer, which the holder gives. A publisher
+ * alone commits its own batch on its own thread, with no hand-off to a writer thread and back. Without group commit
  * (PostgreSQL, which commits concurrent transactions in parallel) each caller writes its own.
  *
  * <p>A transaction that fails for another reason than a duplicate (a value the column cannot hold) is rolled back
@@ -75,36 +74,27 @@ final class EventWriter {
         }
         Pending p = new Pending(batch, new CompletableFuture<>());
         pending.add(p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try {
-            while (!p.done().isDone()) {
-                if (commit.tryLock()) {
-                    try {
-                        while (!pending.isEmpty()) {
-                            writeWaiting();
-                        }
-                    } finally {
-                        commit.unlock();
-                    }
-                    continue;
+        // whoever holds the lock writes until nothing waits, and looks again after letting go: a batch queued while
+        // it held the lock is written by it, or by the publisher that takes the lock next; nobody polls
+        while (!pending.isEmpty() && commit.tryLock()) {
+            try {
+                while (!pending.isEmpty()) {
+                    writeWaiting();
                 }
-                // another publisher is committing: it writes this batch too, or this one takes the lock next time
-                try {
-                    p.done().get(1, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new StoreException("the store did not commit " + events.size() + " events within 30 s",
-                                e);
-                    }
-                }
+            } finally {
+                commit.unlock();
             }
-            return p.done().get();
+        }
+        try {
+            return p.done().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while storing " + events.size() + " events", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof StoreException se ? se
                     : new StoreException("cannot store " + events.size() + " events", e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreException("the store did not commit " + events.size() + " events within 30 s", e);
         }
     }
 
