@@ -87,7 +87,18 @@ public final class HealthbridgeApplication {
                     Runtime.getRuntime().maxMemory() >> 20);
         }
         HealthbridgeRuntime runtime = new HealthbridgeRuntime(configPath, routes == null ? null : Path.of(routes), null);
-        runtime.run();
+        try {
+            runtime.run();
+        } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof HealthbridgeRuntime.InvalidConfiguration bad) {
+                    // the operator's mistake, not the program's: one line that names the key, no stack trace
+                    System.err.println("healthbridge: invalid configuration: " + bad.getMessage());
+                    System.exit(2);
+                }
+            }
+            throw e;
+        }
     }
 
     private static String value(String[] args, int i, String option) {

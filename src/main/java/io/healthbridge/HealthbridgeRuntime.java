@@ -83,6 +83,8 @@ public class HealthbridgeRuntime {
                     NoEchoHeaderFilterStrategy.install(m.getCamelContext());
                     m.getCamelContext().getRegistry().bind(ROUTE_FILES_LOADED, routeFilesLoaded);
                     beans = HealthbridgeBeans.bind(m.getCamelContext());
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfiguration(e.getMessage(), e);
                 } catch (Exception e) {
                     throw new IllegalStateException("Healthbridge cannot start: " + e.getMessage(), e);
                 }
@@ -199,5 +201,12 @@ public class HealthbridgeRuntime {
 
     public RouteFileLoader routeFileLoader() {
         return loader;
+    }
+
+    /** A configuration value the runtime cannot use; its message names the key and what it must be. */
+    public static final class InvalidConfiguration extends RuntimeException {
+        InvalidConfiguration(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

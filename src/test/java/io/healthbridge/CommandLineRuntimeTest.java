@@ -93,6 +93,21 @@ class CommandLineRuntimeTest {
     }
 
     @Test
+    void aMalformedSettingIsOneLineNamingTheKeyWithExitCode2() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), HealthbridgeApplication.class.getName()))
+                .directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("HEALTHBRIDGE_WEBHOOKS_THREADS", "many");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out).contains("healthbridge: invalid configuration: healthbridge.webhooks.threads is 'many': "
+                                 + "it must be a whole number").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
     void createApiKeyPrintsAKeyTheRuntimeAccepts() throws Exception {
         Path config = work.resolve("cli.properties");
         Files.writeString(config, "healthbridge.data.dir = " + work.resolve("data") + "\n");

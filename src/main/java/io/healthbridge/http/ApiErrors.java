@@ -30,7 +30,6 @@ public final class ApiErrors {
     private ApiErrors() {
     }
 
-    /** Error handling of a route builder's API routes; call first in {@code configure()}. */
     /**
      * What every built-in REST route gets, in one place: failures answered in the error format, and the API's
      * credential check ({@link ApiAuth}) in front of each {@code rest} route, with the registry's
@@ -42,6 +41,7 @@ public final class ApiErrors {
                 "authenticator", Authenticator.class)));
     }
 
+    /** Error handling of a route builder's API routes; call first in {@code configure()}. */
     public static void handle(RouteBuilder routes) {
         // a value the store cannot take (PostgreSQL's data exceptions, SQLSTATE class 22: a NUL in a path id) is the
         // request's fault, not the store's
