@@ -17,6 +17,7 @@ import io.healthbridge.backfill.BackfillRoutes;
 import io.healthbridge.config.EnvironmentOverrides;
 import io.healthbridge.config.HealthbridgeBeans;
 import io.healthbridge.delivery.webhook.WebhookRoutes;
+import io.healthbridge.http.HttpRouteConfigurations;
 import io.healthbridge.http.NoEchoHeaderFilterStrategy;
 import io.healthbridge.ingest.PublishRoutes;
 import io.healthbridge.integration.IntegrationRoutes;
@@ -25,6 +26,7 @@ import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.model.Model;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -143,6 +145,13 @@ public class HealthbridgeRuntime {
         Path routes = routesOverride != null ? routesOverride
                 : Path.of(property(context, "healthbridge.routes.dir", "routes"));
         loader = new RouteFileLoader(context, routes, Clock.systemUTC());
+        loader.setDefaultConfigurations(HttpRouteConfigurations.fileDefault(context));
+        try {
+            context.getCamelContextExtension().getContextPlugin(Model.class)
+                    .addRouteConfigurations(HttpRouteConfigurations.named(context));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the HTTP route configurations: " + e.getMessage(), e);
+        }
         context.getRegistry().bind("routeFileLoader", loader);
     }
 

@@ -33,9 +33,17 @@ public class ApiAuth implements Processor {
             "/api/v1/auth/refresh");
 
     private final Authenticator auth;
+    private final boolean everyPath;
 
+    /** The check of the built-in API: paths under {@code /api/}, its description and sign-in open. */
     public ApiAuth(Authenticator auth) {
+        this(auth, false);
+    }
+
+    /** @param everyPath check every path the route serves (a route file's HTTP routes), not only {@code /api/}. */
+    public ApiAuth(Authenticator auth, boolean everyPath) {
         this.auth = auth;
+        this.everyPath = everyPath;
     }
 
     @Override
@@ -45,7 +53,7 @@ public class ApiAuth implements Processor {
         String p = path != null && path.startsWith("/") ? path : uri == null ? "" : uri;
         exchange.setProperty(METHOD, exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class));
         exchange.setProperty(PATH, p);
-        if (!p.startsWith("/api/") || OPEN.contains(p)) {
+        if (!everyPath && !p.startsWith("/api/") || OPEN.contains(p)) {
             return; // the API's own description is public, like /health; login needs no token
         }
         AuthCheck check = auth.check(key(exchange));

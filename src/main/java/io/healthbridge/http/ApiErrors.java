@@ -4,6 +4,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.EventJson;
@@ -14,6 +16,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +46,23 @@ public final class ApiErrors {
 
     /** Error handling of a route builder's API routes; call first in {@code configure()}. */
     public static void handle(RouteBuilder routes) {
+        handle(routes::onException, e -> true);
+    }
+
+    /**
+     * The error answers, declared through {@code onException} (of a route builder or a route configuration), for the
+     * exchanges {@code applies} accepts.
+     */
+    static void handle(Function<Class<? extends Throwable>, OnExceptionDefinition> onException,
+            Predicate<Exchange> applies) {
         // a value the store cannot take (PostgreSQL's data exceptions, SQLSTATE class 22: a NUL in a path id) is the
         // request's fault, not the store's
-        routes.onException(StoreException.class).onWhen(ApiErrors::dataException).handled(true)
+        onException.apply(StoreException.class).onWhen(e -> applies.test(e) && dataException(e)).handled(true)
                 .process(e -> ApiError.respond(e, 400, "VAL_001", "the request holds a value the store cannot take "
                                                                + "(such as a NUL character)", Map.of()));
-        routes.onException(StoreException.class).handled(true).process(e -> fail(e, 503, "SYS_002",
-                "the store is not answering; try again shortly"));
-        routes.onException(Exception.class).handled(true).process(e -> fail(e, 500, "SYS_001",
+        onException.apply(StoreException.class).onWhen(applies::test).handled(true).process(e -> fail(e, 503,
+                "SYS_002", "the store is not answering; try again shortly"));
+        onException.apply(Exception.class).onWhen(applies::test).handled(true).process(e -> fail(e, 500, "SYS_001",
                 "internal error; quote the request id when reporting it"));
     }
 

@@ -69,9 +69,9 @@ public class RouteFileLoader {
 
     private AuditSink audit;
 
-    /** Where route file outcomes are recorded (the audit log). */
-    public interface AuditSink {
-        void record(String actor, String action, String target, String outcome, String detail);
+    /** Route configurations without an id for every file route that names none (the runtime's HTTP guard). */
+    public void setDefaultConfigurations(List<RouteConfigurationDefinition> defaults) {
+        parser.setDefaultConfigurations(defaults);
     }
 
     public void setAudit(AuditSink audit) {

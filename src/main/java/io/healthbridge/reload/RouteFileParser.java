@@ -40,11 +40,17 @@ final class RouteFileParser {
     private final CamelContext context;
     private final Path root;
     private final FileBeans beans;
+    private volatile List<RouteConfigurationDefinition> defaults = List.of();
 
     RouteFileParser(CamelContext context, Path root, FileBeans beans) {
         this.context = context;
         this.root = root;
         this.beans = beans;
+    }
+
+    /** Route configurations without an id that every file's routes naming none receive, with the file's own. */
+    void setDefaultConfigurations(List<RouteConfigurationDefinition> defaults) {
+        this.defaults = List.copyOf(defaults);
     }
 
     private Model model() {
@@ -82,13 +88,15 @@ final class RouteFileParser {
                 }
             }
             // Camel applies route configurations while it prepares a route: the file's own are in force meanwhile
-            swapConfigurations(running, configurations);
+            List<RouteConfigurationDefinition> inForce = new ArrayList<>(defaults);
+            inForce.addAll(configurations);
+            swapConfigurations(running, inForce);
             try {
                 for (RoutesBuilder builder : builders) {
                     ((RouteBuilder) builder).prepareModel(context);
                 }
             } finally {
-                swapConfigurations(configurations, running);
+                swapConfigurations(inForce, running);
             }
             for (RoutesBuilder builder : builders) {
                 RouteBuilder rb = (RouteBuilder) builder;
