@@ -27,6 +27,11 @@ public enum DataType {
     SLEEP_SESSION("sleep_session", "s", new Loinc("93832-4", "Sleep duration")),
     WORKOUT("workout", "s", null),
     DAILY_ACTIVITY("daily_activity", "{steps}", null),
+    /**
+     * A tombstone: the measurement named by {@code data.key} (and the event ids published under it) is gone at its
+     * source; {@code data.deleted} says which type it was.
+     */
+    DELETED("deleted", null, null),
     CONNECTION_CREATED("connection.created", null, null),
     CONNECTION_REVOKED("connection.revoked", null, null),
     CONNECTION_ERROR("connection.error", null, null),
@@ -67,6 +72,11 @@ public enum DataType {
 
     public Loinc loinc() {
         return loinc;
+    }
+
+    /** A measurement type a mapper may produce: not a tombstone, not a lifecycle event. */
+    public boolean isMeasurement() {
+        return this != DELETED && !isConnectionEvent();
     }
 
     /** Lifecycle events of Healthbridge itself rather than health measurements. */

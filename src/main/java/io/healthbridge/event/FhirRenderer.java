@@ -44,12 +44,46 @@ public final class FhirRenderer {
         return fhir;
     }
 
+    /**
+     * A tombstone as the Observation it takes back: the deleted event's id and code, {@code entered-in-error}, every
+     * event id published under the measurement's key as an identifier.
+     */
+    private static Observation deleted(CanonicalEvent event) {
+        JsonNode d = event.data();
+        JsonNode what = d.path("deleted");
+        Observation o = new Observation();
+        o.setStatus(Observation.ObservationStatus.ENTEREDINERROR);
+        for (JsonNode id : what.path("ids")) {
+            if (o.getIdElement().isEmpty()) {
+                o.setId(id.asText());
+            }
+            o.addIdentifier(new Identifier().setSystem("urn:healthbridge:event").setValue(id.asText()));
+        }
+        o.addIdentifier(new Identifier().setSystem("urn:healthbridge:key").setValue(d.path("key").asText()));
+        CodeableConcept code = new CodeableConcept();
+        DataType.fromId(what.path("data_type").asText()).ifPresent(t -> {
+            if (t.loinc() != null) {
+                code.addCoding(new Coding(Loinc.SYSTEM, t.loinc().code(), t.loinc().display()));
+            }
+        });
+        code.addCoding(new Coding(TYPE_SYSTEM, what.path("data_type").asText(), null));
+        o.setCode(code);
+        o.setSubject(new Reference().setIdentifier(new Identifier().setSystem("urn:healthbridge:user")
+                .setValue(event.subject())));
+        o.setIssued(Date.from(Instant.parse(d.path("deleted_at").asText())));
+        o.addNote().setText(d.path("reason").asText() + (d.hasNonNull("signal") ? ": " + d.get("signal").asText() : ""));
+        return o;
+    }
+
     public static String toJson(CanonicalEvent event) {
         IParser parser = fhir().newJsonParser();
         return parser.encodeResourceToString(toObservation(event));
     }
 
     public static Observation toObservation(CanonicalEvent event) {
+        if (event.dataType() == DataType.DELETED) {
+            return deleted(event);
+        }
         JsonNode d = event.data();
         DataType type = event.dataType();
         Observation o = new Observation();

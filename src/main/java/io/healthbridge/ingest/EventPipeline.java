@@ -10,6 +10,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.HealthbridgeHeaders;
 import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.EventValidationException;
 import io.healthbridge.event.IngestSummary;
@@ -17,6 +18,8 @@ import io.healthbridge.event.Invariants;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.Payloads;
 import io.healthbridge.event.SchemaRegistry;
+import io.healthbridge.event.Tombstones;
+import io.healthbridge.provider.Deletion;
 import io.healthbridge.provider.MappedRecord;
 import io.healthbridge.provider.MapperRegistry;
 import io.healthbridge.provider.ProviderMapper;
@@ -24,6 +27,7 @@ import io.healthbridge.store.BatchOutcome;
 import io.healthbridge.store.DeadLetter;
 import io.healthbridge.store.DeadLetterStore;
 import io.healthbridge.store.EventStore;
+import io.healthbridge.store.StoredEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -284,6 +288,31 @@ public class EventPipeline {
 
     private EventStore events() {
         return events;
+    }
+
+    /**
+     * Replaces the events a provider's deletion names ({@link Deletion}: the user's events from that record) with
+     * tombstones, in one transaction, and returns the tombstones that are new, for the bus. A deletion of something
+     * never stored, or told twice, makes none.
+     */
+    public List<CanonicalEvent> delete(Deletion deletion, Exchange exchange) {
+        String user = exchange.getIn().getHeader(HealthbridgeHeaders.USER_ID, String.class);
+        String provider = exchange.getIn().getHeader(HealthbridgeHeaders.PROVIDER, String.class);
+        List<StoredEvent> found = events.ofRecord(user, provider, deletion.recordId(),
+                deletion.types().stream().map(DataType::eventType).toList());
+        if (found.isEmpty()) {
+            meters.counter("healthbridge.deletions.unmatched", "provider", provider).increment();
+            return List.of();
+        }
+        List<CanonicalEvent> tombstones = Tombstones.of(found.stream().map(e -> EventJson.read(e.payload())).toList(),
+                Tombstones.DELETED_AT_PROVIDER, deletion.signal(), clock.instant());
+        for (CanonicalEvent t : tombstones) {
+            validate(t);
+        }
+        List<CanonicalEvent> stored = events.replace(found.stream().map(StoredEvent::id).toList(), tombstones);
+        meters.counter("healthbridge.events.deleted", "provider", provider).increment(found.size());
+        counts.published(stored, summaryOf(exchange));
+        return stored;
     }
 
     public void duplicate(CanonicalEvent event, Exchange exchange) {

@@ -37,6 +37,12 @@ public class PublishRoutes extends RouteBuilder {
                 .filter(method("eventPipeline", "store"));
         handOff(stored).end();
 
+        // a provider's deletion: the events of the record it names replaced by tombstones, which go to the bus
+        var deleted = from("direct:delete").routeId("event-delete")
+                .setBody(method("eventPipeline", "delete"))
+                .filter(simple("${body.isEmpty()} == false"));
+        handOff(deleted).end();
+
         from("direct:dead-letter").routeId("event-dead-letter")
                 .bean("eventPipeline", "deadLetter");
 

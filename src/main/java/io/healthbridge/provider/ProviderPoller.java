@@ -236,6 +236,16 @@ public class ProviderPoller implements Processor {
         return total;
     }
 
+    /**
+     * Replaces the connection's events from a record the provider deleted with tombstones (the publish path's
+     * {@code direct:delete}); returns how many tombstones were published.
+     */
+    public int delete(Connection c, Deletion deletion) {
+        List<?> tombstones = producer.requestBodyAndHeaders("direct:delete", deletion, Map.of(
+                HealthbridgeHeaders.PROVIDER, c.provider(), HealthbridgeHeaders.USER_ID, c.userId()), List.class);
+        return tombstones == null ? 0 : tombstones.size();
+    }
+
     private IngestSummary ingest(Connection c, String dataset, JsonNode payload, ZoneId zone) {
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(HealthbridgeHeaders.PROVIDER, c.provider());

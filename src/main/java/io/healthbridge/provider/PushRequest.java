@@ -39,6 +39,12 @@ public interface PushRequest {
     /** Stores one notification without answering (one of several in a request); returns its inbox id. */
     String store(Connection c, List<String> datasets, String body);
 
+    /**
+     * Stores the provider's deletion of one of the connection's records (durably) and answers 200 with its id; the
+     * events made from that record are replaced by tombstones when it is processed.
+     */
+    void delete(Connection c, Deletion deletion, String body);
+
     /** Answers 200 without storing anything, saying why. */
     void acknowledge(String why);
 

@@ -20,7 +20,12 @@ public class PushInbox {
 
     /** One stored notification. */
     public record Notification(String id, String provider, String connectionId, List<String> datasets, String body,
-            int attempts) {
+            int attempts, String deletion) {
+
+        public Notification(String id, String provider, String connectionId, List<String> datasets, String body,
+                int attempts) {
+            this(id, provider, connectionId, datasets, body, attempts, null);
+        }
     }
 
     private final DataSource dataSource;
@@ -32,11 +37,16 @@ public class PushInbox {
     }
 
     public String add(String provider, String connectionId, List<String> datasets, String body) {
+        return add(provider, connectionId, datasets, body, null);
+    }
+
+    /** Stores a notification; {@code deletion} (JSON, or null) is a record the provider deleted. */
+    public String add(String provider, String connectionId, List<String> datasets, String body, String deletion) {
         String id = UUID.randomUUID().toString();
         Timestamp now = Timestamp.from(clock.instant());
         update("INSERT INTO inbound_notifications (id, provider, connection_id, datasets, body, status, attempts, "
-               + "next_attempt_at, received_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)", id, provider, connectionId,
-                String.join(",", datasets), body, now, now);
+               + "next_attempt_at, received_at, deletion) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)", id, provider,
+                connectionId, String.join(",", datasets), body, now, now, deletion);
         return id;
     }
 
@@ -49,7 +59,8 @@ public class PushInbox {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Notification(rs.getString("id"), rs.getString("provider"), rs.getString("connection_id"),
-                            List.of(rs.getString("datasets").split(",")), rs.getString("body"), rs.getInt("attempts")));
+                            datasets(rs.getString("datasets")), rs.getString("body"), rs.getInt("attempts"),
+                            rs.getString("deletion")));
                 }
             }
             return out;
@@ -62,6 +73,10 @@ public class PushInbox {
      * Takes a due notification for this instance until {@code leaseUntil}: true when it got it, false when another
      * instance took it first. A claim whose instance died runs out and the notification is due again.
      */
+    private static List<String> datasets(String column) {
+        return column == null || column.isEmpty() ? List.of() : List.of(column.split(","));
+    }
+
     public boolean claim(String id, Instant leaseUntil) {
         Timestamp now = Timestamp.from(clock.instant());
         return update("UPDATE inbound_notifications SET status = 'processing', next_attempt_at = ? WHERE id = ? "

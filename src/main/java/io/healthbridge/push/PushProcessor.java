@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 import io.healthbridge.event.EventJson;
+import io.healthbridge.provider.Deletion;
 import io.healthbridge.provider.ProviderPoller;
 import io.healthbridge.provider.TimeWindow;
 import io.healthbridge.store.Connection;
@@ -140,7 +141,9 @@ public class PushProcessor {
             }
             try {
                 int published = 0;
-                if ("garmin".equals(n.provider())) {
+                if (n.deletion() != null) {
+                    published = poller.delete(c, Deletion.fromJson(n.deletion()));
+                } else if ("garmin".equals(n.provider())) {
                     published = garmin(c, n);
                 } else if ("withings".equals(n.provider())) {
                     published = withings(c, n);

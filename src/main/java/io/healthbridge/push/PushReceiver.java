@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.Json;
+import io.healthbridge.provider.Deletion;
 import io.healthbridge.provider.PushHandler;
 import io.healthbridge.provider.PushRefused;
 import io.healthbridge.provider.PushRequest;
@@ -174,6 +175,13 @@ public class PushReceiver implements Processor {
                 return;
             }
             String id = store(c, datasets, notification);
+            counted();
+            respond(200, Map.of("accepted", id));
+        }
+
+        @Override
+        public void delete(Connection c, Deletion deletion, String notification) {
+            String id = inbox.add(provider, c.id(), List.of(), notification, deletion.toJson());
             counted();
             respond(200, Map.of("accepted", id));
         }

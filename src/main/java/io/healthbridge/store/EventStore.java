@@ -1,5 +1,6 @@
 package io.healthbridge.store;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,4 +33,13 @@ public interface EventStore {
 
     /** Position of the newest stored event, 0 when there is none. */
     long latestSeq();
+
+    /**
+     * The events of a user that came from one record of a provider ({@code provenance.source_record_id}), of these
+     * event types.
+     */
+    List<StoredEvent> ofRecord(String subject, String provider, String recordId, Collection<String> types);
+
+    /** Deletes these events and stores their tombstones in one transaction; returns the tombstones that were new. */
+    List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones);
 }

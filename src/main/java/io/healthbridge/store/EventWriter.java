@@ -41,7 +41,7 @@ import io.healthbridge.event.CanonicalEvent;
 final class EventWriter {
 
     static final String INSERT = "INSERT INTO events (id, event_key, type, provider, subject, event_time, payload, "
-                                 + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+                                 + "created_at, record_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** PostgreSQL ends a transaction at its first error: a duplicate is skipped in the statement instead. */
     static final String INSERT_NEW_ONLY = INSERT + " ON CONFLICT (id) DO NOTHING";
     /** Most events one group commit takes (a bigger batch is taken whole). */
@@ -133,6 +133,34 @@ final class EventWriter {
             } catch (RuntimeException e) {
                 p.done().completeExceptionally(e);
             }
+        }
+    }
+
+    /**
+     * Deletes the events with these ids and stores the tombstones that say so, in one transaction: a reader sees the
+     * events or their tombstones, never neither. Returns the tombstones that were new.
+     */
+    List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones) {
+        try {
+            return Sql.transaction(dataSource, c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id = ?")) {
+                    for (String id : deletedIds) {
+                        ps.setString(1, id);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                boolean[] inserted = insertEvents(c, tombstones);
+                List<CanonicalEvent> stored = new ArrayList<>();
+                for (int i = 0; i < inserted.length; i++) {
+                    if (inserted[i]) {
+                        stored.add(tombstones.get(i));
+                    }
+                }
+                return stored;
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot store the deletion of " + deletedIds.size() + " events", e);
         }
     }
 
@@ -230,6 +258,8 @@ final class EventWriter {
         ps.setObject(6, OffsetDateTime.parse(event.time()));
         ps.setString(7, event.toJsonString());
         ps.setTimestamp(8, now);
+        String record = event.data().path("provenance").path("source_record_id").asText(null);
+        ps.setString(9, record == null || record.length() > 160 ? null : record);
     }
 
     static boolean isUniqueViolation(SQLException e) {

@@ -6,12 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
 import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.EventJson;
 
 /** {@link EventStore} over JDBC; the SQL runs unchanged on H2 and PostgreSQL. */
 public class JdbcEventStore implements EventStore {
@@ -97,6 +100,33 @@ public class JdbcEventStore implements EventStore {
         } catch (SQLException e) {
             throw new StoreException("cannot read the newest event", e);
         }
+    }
+
+    @Override
+    public List<StoredEvent> ofRecord(String subject, String provider, String recordId, Collection<String> types) {
+        if (types.isEmpty() || recordId == null) {
+            return List.of();
+        }
+        // read through events_subject_seq; rows stored before record_id existed are matched on their payload
+        String sql = "SELECT * FROM events WHERE subject = ? AND provider = ? AND type IN ("
+                     + String.join(",", Collections.nCopies(types.size(), "?"))
+                     + ") AND (record_id = ? OR record_id IS NULL) ORDER BY seq";
+        List<Object> args = new ArrayList<>(List.of(subject, provider));
+        args.addAll(types);
+        args.add(recordId);
+        List<StoredEvent> out = new ArrayList<>();
+        for (StoredEvent e : query(sql, args, 0)) {
+            if (recordId.equals(EventJson.read(e.payload()).path("data").path("provenance")
+                    .path("source_record_id").asText(null))) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones) {
+        return writer.replace(deletedIds, tombstones);
     }
 
     private List<StoredEvent> query(String sql, List<Object> args, int limit) {

@@ -183,7 +183,7 @@ public class DeclarativeProvider {
             throw new RecordSkipped(reason, "the " + provider + " mapping skips this record: " + reason);
         }
         String typeName = Records.text(m, "type");
-        DataType type = DataType.fromId(typeName).filter(t -> !t.isConnectionEvent())
+        DataType type = DataType.fromId(typeName).filter(DataType::isMeasurement)
                 .orElseThrow(() -> new MappingException("the JSONata mapping gave an unknown type '" + typeName + "'"));
         OffsetDateTime start = Records.offsetTime(m, "start");
         OffsetDateTime end = Records.has(m, "end") ? Records.offsetTime(m, "end") : start;

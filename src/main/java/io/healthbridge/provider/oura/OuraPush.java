@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.DataType;
+import io.healthbridge.provider.Deletion;
 import io.healthbridge.provider.ProviderRegistry;
 import io.healthbridge.provider.PushHandler;
 import io.healthbridge.provider.PushRefused;
@@ -17,9 +19,19 @@ import io.healthbridge.provider.PushSignatures;
 /**
  * Oura webhooks: the subscription's GET handshake echoes {@code challenge} for our {@code verification_token};
  * notifications are signed {@code x-oura-signature} = upper-case hex HMAC-SHA256(client secret,
- * {@code x-oura-timestamp} + body), the timestamp in epoch seconds. Deletions are acknowledged, not mirrored.
+ * {@code x-oura-timestamp} + body), the timestamp in epoch seconds. A {@code delete} of a document names it by
+ * {@code object_id}: the events made from that document become tombstones. Heart rate samples carry no document id,
+ * so their deletion cannot be told apart and is acknowledged only.
  */
 public class OuraPush implements PushHandler {
+
+    /** The canonical types each Oura document type is mapped to ({@link OuraMapper}). */
+    static final Map<String, List<DataType>> DELETABLE = Map.of(
+            "sleep", List.of(DataType.SLEEP_SESSION, DataType.HEART_RATE_VARIABILITY, DataType.RESPIRATORY_RATE,
+                    DataType.HEART_RATE),
+            "workout", List.of(DataType.WORKOUT),
+            "daily_activity", List.of(DataType.DAILY_ACTIVITY),
+            "daily_spo2", List.of(DataType.OXYGEN_SATURATION));
 
     private final ProviderRegistry providers;
     private final Clock clock;
@@ -49,11 +61,18 @@ public class OuraPush implements PushHandler {
         verify(signature, r.header("x-oura-timestamp"), r.body(), providers.settings("oura").oauth().clientSecret(), clock);
         r.once(signature);
         JsonNode n = r.json();
+        String dataType = n.path("data_type").asText("");
         if ("delete".equals(n.path("event_type").asText())) {
-            r.acknowledge("deletions are not mirrored");
+            List<DataType> types = DELETABLE.get(dataType);
+            String record = n.path("object_id").asText("");
+            if (types == null || record.isBlank()) {
+                r.acknowledge("no published record of data_type '" + dataType + "' is named by an id");
+                return;
+            }
+            r.delete(r.connection(n.path("user_id").asText(null)), new Deletion(record, types,
+                    "oura webhook: delete " + dataType), new String(r.body(), StandardCharsets.UTF_8));
             return;
         }
-        String dataType = n.path("data_type").asText("");
         List<String> datasets = providers.api("oura").orElseThrow().datasets().contains(dataType) ? List.of(dataType)
                 : List.of();
         r.accept(r.connection(n.path("user_id").asText(null)), datasets, new String(r.body(), StandardCharsets.UTF_8));

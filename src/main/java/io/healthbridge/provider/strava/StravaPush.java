@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.DataType;
+import io.healthbridge.provider.Deletion;
 import io.healthbridge.provider.PushHandler;
 import io.healthbridge.provider.PushRefused;
 import io.healthbridge.provider.PushRequest;
@@ -47,8 +49,17 @@ public class StravaPush implements PushHandler {
             r.acknowledge("connection revoked");
             return;
         }
-        boolean activity = "activity".equals(n.path("object_type").asText())
-                           && !"delete".equals(n.path("aspect_type").asText());
+        boolean activity = "activity".equals(n.path("object_type").asText());
+        if (activity && "delete".equals(n.path("aspect_type").asText())) {
+            String record = n.path("object_id").asText("");
+            if (record.isBlank()) {
+                r.acknowledge("the deletion names no activity");
+                return;
+            }
+            r.delete(c, new Deletion(record, List.of(DataType.WORKOUT), "strava webhook: activity delete"),
+                    new String(r.body(), StandardCharsets.UTF_8));
+            return;
+        }
         r.accept(c, activity ? List.of("activities") : List.of(), new String(r.body(), StandardCharsets.UTF_8));
     }
 }

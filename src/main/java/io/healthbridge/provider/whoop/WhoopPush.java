@@ -6,6 +6,8 @@ import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.DataType;
+import io.healthbridge.provider.Deletion;
 import io.healthbridge.provider.ProviderRegistry;
 import io.healthbridge.provider.PushHandler;
 import io.healthbridge.provider.PushRefused;
@@ -53,7 +55,21 @@ public class WhoopPush implements PushHandler {
         JsonNode n = r.json();
         String type = n.path("type").asText("");
         if (type.endsWith(".deleted")) {
-            r.acknowledge("deletions are not mirrored");
+            // v2: the id of a sleep, a workout, or of the sleep a recovery belongs to (WhoopMapper keeps the same)
+            List<DataType> types = switch (type) {
+                case "sleep.deleted" -> List.of(DataType.SLEEP_SESSION, DataType.RESPIRATORY_RATE);
+                case "recovery.deleted" -> List.of(DataType.HEART_RATE_VARIABILITY, DataType.RESTING_HEART_RATE,
+                        DataType.OXYGEN_SATURATION);
+                case "workout.deleted" -> List.of(DataType.WORKOUT);
+                default -> List.of();
+            };
+            String record = n.path("id").asText("");
+            if (types.isEmpty() || record.isBlank()) {
+                r.acknowledge("no published record is named by " + type);
+                return;
+            }
+            r.delete(r.connection(n.path("user_id").asText(null)), new Deletion(record, types, "whoop webhook: " + type),
+                    new String(r.body(), StandardCharsets.UTF_8));
             return;
         }
         List<String> datasets = switch (type) {
