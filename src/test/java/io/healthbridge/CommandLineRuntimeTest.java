@@ -27,7 +27,7 @@ class CommandLineRuntimeTest {
     @Test
     void startsFromTheCommandLineAndStopsOnSigterm() throws Exception {
         Path routes = Files.createDirectories(work.resolve("my-routes"));
-        Files.writeString(routes.resolve("hi.camel.yaml"), Routes.yamlConstant("hi", "/hi", "hi"));
+        Files.writeString(routes.resolve("hi.camel.yaml"), Routes.yamlPublic("hi", "/hi", "hi"));
         Path config = work.resolve("custom.properties");
         Files.writeString(config, "healthbridge.routes.reload-interval-ms = 200\n");
         int port = RunningHealthbridge.freePort();

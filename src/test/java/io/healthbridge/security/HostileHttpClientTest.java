@@ -55,6 +55,7 @@ class HostileHttpClientTest {
         hb.writeRoute("echo-probe.camel.yaml", """
                 - route:
                     id: echo-probe
+                    routeConfigurationId: healthbridge-public
                     from:
                       uri: platform-http:/echo-probe
                       steps:

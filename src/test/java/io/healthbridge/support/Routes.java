@@ -19,6 +19,14 @@ public final class Routes {
                 """.formatted(id, path, body);
     }
 
+    /**
+     * A YAML route answering GET {@code path} with {@code body} to anyone: it names the healthbridge-public route
+     * configuration, where route files' HTTP routes otherwise ask for an API key.
+     */
+    public static String yamlPublic(String id, String path, String body) {
+        return yamlConstant(id, path, body).replace("    from:", "    routeConfigurationId: healthbridge-public\n    from:");
+    }
+
     /** A Java DSL route class answering GET {@code path} with {@code body}. */
     public static String javaConstant(String className, String id, String path, String body) {
         return """
