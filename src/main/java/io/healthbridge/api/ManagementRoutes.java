@@ -12,6 +12,8 @@ import io.healthbridge.security.Operators;
 import io.healthbridge.store.ConnectionStore;
 import io.healthbridge.store.DeadLetterStore;
 import io.healthbridge.store.EventStore;
+import io.healthbridge.store.UserData;
+import io.healthbridge.users.Erasure;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.CamelContextHelper;
 
@@ -52,6 +54,18 @@ public class ManagementRoutes extends RouteBuilder {
                 .get("/connections/{id}").id("api-connections-get").to("direct:api-connections-get")
                 .delete("/connections/{id}").id("api-connections-delete").to("direct:api-connections-delete")
                 .post("/connect-links").id("api-connect-links-create").to("direct:api-connect-links-create");
+        UserApi users = new UserApi(bean("userData", UserData.class), bean("connectionStore", ConnectionStore.class),
+                bean("eventStore", EventStore.class), bean("erasure", Erasure.class));
+        rest("/api/v1/users").produces(JSON)
+                .get().id("api-users-list").to("direct:api-users-list")
+                .get("/{id}").id("api-users-get").to("direct:api-users-get")
+                .delete("/{id}").id("api-users-erase").to("direct:api-users-erase")
+                .get("/{id}/export").id("api-users-export").produces("application/x-ndjson").to("direct:api-users-export");
+        from("direct:api-users-list").routeId("api-users-list-impl").process(users::list);
+        from("direct:api-users-get").routeId("api-users-get-impl").process(users::get);
+        from("direct:api-users-erase").routeId("api-users-erase-impl").process(users::erase);
+        // the export is a stream read as the client reads it: never cached whole
+        from("direct:api-users-export").routeId("api-users-export-impl").streamCache("false").process(users::export);
         rest("/connect")
                 .get("/{provider}").id("connect-start").to("direct:connect-start")
                 .get("/{provider}/callback").id("connect-callback").to("direct:connect-callback");

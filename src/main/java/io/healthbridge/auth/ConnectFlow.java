@@ -132,15 +132,20 @@ public class ConnectFlow {
 
     /** Revokes at the provider where it can, marks the connection revoked and publishes {@code connection.revoked}. */
     public boolean revoke(Connection c) {
-        boolean atProvider = false;
-        try {
-            atProvider = oauth.revoke(settings.apply(c.provider()), c.refreshToken() != null ? c.refreshToken()
-                    : c.accessToken());
-        } catch (RuntimeException e) {
-            LOG.warn("Revoking connection {} at {} failed: {}", c.id(), c.provider(), e.getMessage());
-        }
+        boolean atProvider = revokeAtProvider(c);
         store.setStatus(c.id(), Connection.REVOKED, "revoked through the API");
         events.revoked(c, "revoked through the API");
         return atProvider;
+    }
+
+    /** Revokes the connection's grant at its provider where the provider offers it; false when it could not. */
+    public boolean revokeAtProvider(Connection c) {
+        try {
+            return oauth.revoke(settings.apply(c.provider()), c.refreshToken() != null ? c.refreshToken()
+                    : c.accessToken());
+        } catch (RuntimeException e) {
+            LOG.warn("Revoking connection {} at {} failed: {}", c.id(), c.provider(), e.getMessage());
+            return false;
+        }
     }
 }

@@ -6,9 +6,12 @@ import java.time.Clock;
 import java.util.UUID;
 
 import io.healthbridge.api.RequestIds;
+import io.healthbridge.delivery.webhook.WebhookStore;
 import io.healthbridge.delivery.websocket.WebSocketHub;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.http.RateLimits;
+import io.healthbridge.store.UserData;
+import io.healthbridge.users.Erasure;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -58,6 +61,13 @@ public final class HealthbridgeBeans implements AutoCloseable {
             ProducerTemplate producer = context.createProducerTemplate();
             beans.providers = new ProviderWiring(context, settings, beans.store, security, producer, meters, clock);
             beans.delivery = new DeliveryWiring(context, settings, beans.store, security, producer, meters, clock);
+            // end users span the features: their connections, events, deliveries
+            UserData users = new UserData(beans.store.database.dataSource());
+            registry.bind("userData", users);
+            Erasure erasure = new Erasure(users, beans.providers.connections, beans.providers.connectFlow,
+                    registry.lookupByNameAndType("webhookStore", WebhookStore.class).endpoints(), clock);
+            erasure.setAnnouncer(e -> producer.sendBody("direct:publish", e));
+            registry.bind("erasure", erasure);
         } catch (Exception | Error e) {
             beans.close();
             throw e;

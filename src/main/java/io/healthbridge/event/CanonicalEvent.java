@@ -22,7 +22,11 @@ public record CanonicalEvent(String id, DataType dataType, String subject, Strin
     }
 
     public String source() {
-        return dataType == DataType.WEBHOOK_DISABLED ? "healthbridge/webhooks" : "healthbridge/providers/" + provider();
+        return switch (dataType) {
+            case WEBHOOK_DISABLED -> "healthbridge/webhooks";
+            case USER_ERASED -> "healthbridge/users";
+            default -> "healthbridge/providers/" + provider();
+        };
     }
 
     public String key() {

@@ -36,7 +36,9 @@ public enum DataType {
     CONNECTION_REVOKED("connection.revoked", null, null),
     CONNECTION_ERROR("connection.error", null, null),
     /** A webhook endpoint was disabled (410 Gone, or failing for too long); subject is the endpoint id. */
-    WEBHOOK_DISABLED("webhook.disabled", null, null);
+    WEBHOOK_DISABLED("webhook.disabled", null, null),
+    /** Everything held about a user was erased; downstream systems erase their copies. Carries no health data. */
+    USER_ERASED("user.erased", null, null);
 
     public static final Loinc SYSTOLIC = new Loinc("8480-6", "Systolic blood pressure");
     public static final Loinc DIASTOLIC = new Loinc("8462-4", "Diastolic blood pressure");
@@ -81,7 +83,7 @@ public enum DataType {
 
     /** Lifecycle events of Healthbridge itself rather than health measurements. */
     public boolean isConnectionEvent() {
-        return id.startsWith("connection.") || id.startsWith("webhook.");
+        return id.startsWith("connection.") || id.startsWith("webhook.") || id.startsWith("user.");
     }
 
     /** File name of the JSON schema under {@code schemas/}. */

@@ -74,7 +74,12 @@ public class JdbcEventStore implements EventStore {
             sql.append(" AND provider = ?");
             args.add(provider);
         }
-        sql.append(" ORDER BY seq");
+        // one user's events: ordered as events_subject_seq holds them, so the embedded store reads the index in order
+        // and stops at the limit, instead of reading and sorting every event of the user for each page
+        sql.append(subject != null ? " ORDER BY subject, seq" : " ORDER BY seq");
+        if (limit > 0) {
+            sql.append(" FETCH FIRST ").append(limit).append(" ROWS ONLY");
+        }
         return query(sql.toString(), args, limit);
     }
 
