@@ -41,8 +41,10 @@ public final class Bench {
 
     static final String INGEST_ROUTE = """
             # The benchmark's way in: provider payloads POSTed here go down the same publish path as polled ones.
+            # Public (no API key per request), as a provider's push endpoint is.
             - route:
                 id: bench-ingest
+                routeConfigurationId: healthbridge-public
                 from:
                   uri: platform-http:/bench/ingest
                   parameters:
@@ -70,6 +72,13 @@ public final class Bench {
         // --phase=webhooks|websocket|delivery (both, in order): only those figures, printed, nothing written (to profile)
         String phase = Arrays.stream(args).filter(a -> a.startsWith("--phase=")).map(a -> a.substring(8)).findFirst()
                 .orElse("");
+        if (phase.equals("retention")) {
+            Path repo = Path.of("").toAbsolutePath();
+            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            log("retention: " + RetentionPhase.run(repo, repo.resolve("target/healthbridge.jar"),
+                    only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 3000 : 20_000));
+            return;
+        }
         if (Arrays.asList(args).contains("--normalization-only")) {
             String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
             System.out.println(normalization(quick, only.isEmpty() ? List.of() : List.of(only.split("\\s+"))));
@@ -119,6 +128,7 @@ public final class Bench {
                 reloads.add(reload(rt, "bench/reload-" + i + ".camel.yaml", """
                         - route:
                             id: bench-reload-%d
+                            routeConfigurationId: healthbridge-public
                             from:
                               uri: platform-http:%s
                               steps:
@@ -195,6 +205,10 @@ public final class Bench {
         } finally {
             clusterVertx.close();
         }
+
+        // 6. the store file under retention: the same load three times, on a runtime of its own
+        result.put("retention", RetentionPhase.run(repo, jar, jvmArgs, quick ? 3000 : 20_000));
+        log("retention: " + result.get("retention"));
 
         // 1. normalization: JMH, in its own JVM, with the runtime process above already stopped
         result.put("normalization", normalization(quick, jvmArgs));
