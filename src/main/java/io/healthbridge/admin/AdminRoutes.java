@@ -45,6 +45,12 @@ public class AdminRoutes extends RouteBuilder {
         // instances sharing a store follow one another's maintenance switch (a read off the hot paths)
         from("timer:maintenance-refresh?period=1000&delay=1000").routeId("maintenance-refresh")
                 .bean("maintenance", "refresh");
+        // what the store has finished with goes once past its retention (healthbridge.retention.*)
+        from("timer:retention-purge?period={{healthbridge.retention.interval-ms}}"
+             + "&delay={{healthbridge.retention.interval-ms}}")
+                .routeId("retention-purge")
+                .filter().method("maintenance", "isOff")
+                    .bean("retention", "purge");
         from("direct:api-status").routeId("api-status-impl").process(api::status);
         from("direct:api-maintenance-get").routeId("api-maintenance-get-impl").process(api::getMaintenance);
         from("direct:api-maintenance-set").routeId("api-maintenance-set-impl").process(api::setMaintenance);

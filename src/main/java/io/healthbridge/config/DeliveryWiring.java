@@ -1,6 +1,7 @@
 package io.healthbridge.config;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -16,6 +17,7 @@ import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.ingest.PublishRoutes;
 import io.healthbridge.store.Database;
+import io.healthbridge.store.Retention;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Getting events out: signed webhooks (store, dispatcher and its sender threads), the WebSocket stream, maintenance
- * mode, the audit log, and on the Kafka bus the relay from the outbox to the topic.
+ * mode, the audit log, retention (what the store keeps is bounded by what delivery has read), and on the Kafka bus
+ * the relay from the outbox to the topic.
  */
 final class DeliveryWiring {
 
@@ -88,11 +91,30 @@ final class DeliveryWiring {
             // a new event rings the dispatcher at once instead of waiting for the next poll (latency, not correctness)
             store.hub.addListener(e -> dispatcher.kick());
         }
+        registry.bind("retention", retention(settings, database, relay != null, meters, clock));
         // camel-main adds EventNotifier beans of the registry to the context itself
         registry.bind("auditLog", new AuditLog(database.dataSource(), clock));
         registry.bind("webhookStore", webhooks);
         registry.bind("webhookDispatcher", dispatcher);
         registry.bind("webhookApi", new WebhookApi(webhooks, store.events, targets, dispatcher));
+    }
+
+    /** What the store keeps and for how long; events are bounded by the outbox reader running here. */
+    static Retention retention(Settings settings, Database database, boolean kafka, MeterRegistry meters, Clock clock) {
+        String p = "healthbridge.retention.";
+        return new Retention(database.dataSource(), new Retention.Policy(settings.keptFor(p + "events"),
+                settings.keptFor(p + "delivered-deliveries"), settings.keptFor(p + "failed-deliveries"),
+                settings.keptFor(p + "dead-letters"), settings.keptFor(p + "notifications"), settings.keptFor(p + "audit"),
+                positive(settings, p + "batch-size"), settings.millis(p + "pause-ms"),
+                List.of(kafka ? RELAY_CURSOR : WebhookDispatcher.CURSOR)), meters, clock);
+    }
+
+    private static int positive(Settings settings, String key) {
+        int n = settings.integer(key);
+        if (n < 1) {
+            throw new IllegalArgumentException(key + " is '" + n + "': it must be at least 1");
+        }
+        return n;
     }
 
     static boolean kafkaBus(Settings settings) {

@@ -63,6 +63,11 @@ final class Settings {
         return d.get(0);
     }
 
+    /** How long something is kept: one duration such as {@code 90d}, or {@code forever} (null). */
+    Duration keptFor(String key) {
+        return text(key).trim().equals("forever") ? null : duration(key);
+    }
+
     /** A list such as {@code 0s,5s,5m}. */
     List<Duration> durations(String key) {
         try {

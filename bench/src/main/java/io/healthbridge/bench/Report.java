@@ -94,6 +94,14 @@ final class Report {
         }
         row(t, "5. Peak memory during 2–3 (the runtime process): RSS / heap used, MB", mem.get("peak_rss_mb").asLong() + " / "
                 + mem.get("peak_heap_used_mb").asLong(), "", "RSS < 512", mem.get("peak_rss_mb").asLong() < 512);
+        JsonNode ret = r.get("retention");
+        if (ret != null) {
+            JsonNode mb = ret.get("file_mb_after_round");
+            double ratio = ret.get("ratio_round3_to_round1").asDouble();
+            row(t, "6. Store file under retention (" + ret.get("kept").asText() + "), MB after rounds 1 / 2 / 3 of "
+                    + fmt(ret.get("events_per_round")) + " events delivered", mb.get(0) + " / " + mb.get(1) + " / "
+                    + mb.get(2), "round 1", "round 3 ≤ 1.2× round 1 (is " + ratio + "×)", ratio <= 1.2);
+        }
         return t.toString();
     }
 

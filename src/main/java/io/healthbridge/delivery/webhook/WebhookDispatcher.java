@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public class WebhookDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
-    static final String CURSOR = "webhook-fanout";
+    public static final String CURSOR = "webhook-fanout";
     /** Events fanned out per round: a backlog goes in several short rounds, so sending is never held up for long. */
     static final int FAN_OUT_BATCH = 100;
     /**

@@ -1,0 +1,95 @@
+package io.healthbridge.bench;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The embedded store's file under retention: the same load three times (events published, each delivered to a
+ * webhook), every kind of row kept {@link #KEPT} after it is finished with, the file's size measured after each round
+ * once retention has passed over it. With retention working the file stops growing after the first round (H2 reuses
+ * the space of removed rows); without it, it grows by a round's worth each time.
+ */
+final class RetentionPhase {
+
+    static final String KEPT = "20s";
+    static final int INTERVAL_MS = 2000;
+
+    private RetentionPhase() {
+    }
+
+    static Map<String, Object> run(Path repo, Path jar, List<String> jvmArgs, int events) throws Exception {
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        receiver.createContext("/hook", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
+        Map<String, String> env = new LinkedHashMap<>(Map.of("HEALTHBRIDGE_SIMULATOR_ENABLED", "false",
+                "HEALTHBRIDGE_DEMO_USERS", "", "HEALTHBRIDGE_WEBHOOKS_ALLOWED_TARGETS", "127.0.0.1",
+                "HEALTHBRIDGE_RETENTION_INTERVAL_MS", String.valueOf(INTERVAL_MS)));
+        for (String kind : List.of("EVENTS", "DELIVERED_DELIVERIES", "FAILED_DELIVERIES", "NOTIFICATIONS")) {
+            env.put("HEALTHBRIDGE_RETENTION_" + kind, KEPT);
+        }
+        List<Long> sizes = new ArrayList<>();
+        List<Long> stored = new ArrayList<>();
+        try (RuntimeProcess rt = RuntimeProcess.start(jar, RuntimeProcess.prepare(repo), env, jvmArgs)) {
+            Bench.reload(rt, "bench/ingest.camel.yaml", Bench.INGEST_ROUTE, "/bench/ingest", "POST");
+            Bench.api(rt, "POST", "/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
+                    + "/hook\",\"event_types\":[\"health.*\"]}");
+            for (int round = 0; round < 3; round++) {
+                try (Load load = new Load(rt.port, events)) {
+                    load.burst(0, events, 32, seq -> "retention-" + (seq % 500));
+                }
+                Thread.sleep(1000); // the fan-out has read the last events
+                drained(rt);
+                // past the retention of the round's rows, and a retention round after it
+                Thread.sleep(20_000 + 2L * INTERVAL_MS + 2000);
+                long events0 = Bench.api(rt, "GET", "/api/v1/status", null).at("/store/events").asLong();
+                stored.add(events0);
+                sizes.add(fileSize(rt.work.resolve("data")));
+                Bench.log("retention round " + (round + 1) + ": store file " + sizes.get(round) / 1024 / 1024
+                          + " MB, events stored " + events0);
+            }
+        } finally {
+            receiver.stop(0);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events_per_round", events);
+        out.put("kept", KEPT);
+        out.put("file_mb_after_round", sizes.stream().map(s -> Math.round(s / 1048576.0 * 10) / 10.0).toList());
+        out.put("events_stored_after_round", stored);
+        out.put("ratio_round3_to_round1", Math.round((double) sizes.get(2) / sizes.get(0) * 100) / 100.0);
+        out.put("target_ratio", 1.2);
+        return out;
+    }
+
+    /** Waits (up to 5 minutes) until no delivery is left to send. */
+    private static void drained(RuntimeProcess rt) throws Exception {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode status = Bench.api(rt, "GET", "/api/v1/status", null);
+            if (status.at("/deliveries/backlog").asLong(-1) == 0) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("deliveries still pending after 5 minutes");
+    }
+
+    private static long fileSize(Path data) throws Exception {
+        try (Stream<Path> files = Files.list(data)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".mv.db")).mapToLong(p -> p.toFile().length())
+                    .sum();
+        }
+    }
+}
