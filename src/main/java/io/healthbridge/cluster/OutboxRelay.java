@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Kafka bus: sends the outbox (the events table) to the events topic in publish order, keyed by user id, each batch
  * acknowledged by every in-sync replica (acks=all, idempotent producer) before the durable cursor moves past it. One
  * instance of the cluster relays at a time ({@link Leadership}); a relay that dies mid-batch leaves the cursor before
- * it, so the next leader sends that batch again: consumers see an event at least once, and are idempotent.
+ * it, so the next leader sends that batch again: consumers see an event at least once, and are idempotent. Each
+ * event goes encrypted with its user's key ({@link BusSealer}).
  */
 public final class OutboxRelay implements AutoCloseable {
 
@@ -34,6 +35,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final ProducerTemplate producer;
     private final CamelContext context;
     private final String topicUri;
+    private final BusSealer sealer;
     private final AtomicBoolean queued = new AtomicBoolean();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "outbox-relay");
@@ -43,7 +45,8 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile long relayed;
 
     public OutboxRelay(OutboxReader outbox, Leadership leadership, ProducerTemplate producer, CamelContext context,
-            String topicUri) {
+            String topicUri, BusSealer sealer) {
+        this.sealer = sealer;
         this.outbox = outbox;
         this.leadership = leadership;
         this.producer = producer;
@@ -84,7 +87,7 @@ public final class OutboxRelay implements AutoCloseable {
         List<Message> records = new ArrayList<>(batch.size());
         for (StoredEvent e : batch) {
             Message m = new DefaultMessage(context);
-            m.setBody(e.payload());
+            m.setBody(sealer.seal(e.subject(), e.type(), e.payload()));
             m.setHeader(KafkaConstants.KEY, e.subject());
             records.add(m);
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 
 import io.healthbridge.admin.AuditLog;
 import io.healthbridge.admin.Maintenance;
+import io.healthbridge.cluster.BusSealer;
 import io.healthbridge.cluster.Leadership;
 import io.healthbridge.cluster.OutboxRelay;
 import io.healthbridge.delivery.webhook.WebhookApi;
@@ -18,6 +19,7 @@ import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.ingest.PublishRoutes;
 import io.healthbridge.store.Database;
 import io.healthbridge.store.Retention;
+import io.healthbridge.store.UserKeyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -79,8 +81,12 @@ final class DeliveryWiring {
             OutboxReader relayed = new OutboxReader(store.events, () -> webhooks.cursor(RELAY_CURSOR),
                     seq -> webhooks.saveCursor(RELAY_CURSOR, seq), 500, clock);
             relayed.init();
+            // events on the topic are encrypted with their user's key; an erasure notice makes every instance forget it
+            BusSealer sealer = new BusSealer(new UserKeyStore(database.dataSource(), clock), security.secrets, meters);
+            store.hub.addListener(sealer::onEvent);
+            registry.bind("busSealer", sealer);
             relay = new OutboxRelay(relayed, new Leadership("outbox-relay", database.dataSource(), database.isPostgres(),
-                    clock), producer, context, PublishRoutes.topicUri());
+                    clock), producer, context, PublishRoutes.topicUri(), sealer);
             registry.bind("outboxRelay", relay);
             if (!database.isPostgres()) {
                 LOG.warn("The Kafka bus runs on the embedded store: instances do not share state; point "

@@ -56,14 +56,20 @@ public class PublishRoutes extends RouteBuilder {
         // rings it. Webhook fan-out is a consumer group (instances share the partitions); every instance's WebSocket
         // hub reads every event in a group of its own, from the newest (clients resume from the store).
         String options = "brokers={{healthbridge.kafka.brokers}}{{healthbridge.kafka.options:}}";
+        // a message of a user since erased cannot be opened (its key is gone) and goes no further
+        var open = method("busSealer", "openMessage(${header[kafka.KEY]}, ${body})");
         from("timer:outbox-relay?period={{healthbridge.kafka.relay-interval-ms}}&delay=500").routeId("outbox-relay")
                 .bean("outboxRelay", "kick");
         from("kafka:{{healthbridge.kafka.topic}}?" + options + "&groupId={{healthbridge.kafka.webhook-group}}"
              + "&autoOffsetReset=earliest&breakOnFirstError=true").routeId("event-bus-webhooks")
-                .bean("webhookDispatcher", "fanOutConsumed");
+                .setBody(open)
+                .filter(body().isNotNull())
+                    .bean("webhookDispatcher", "fanOutConsumed");
         from("kafka:{{healthbridge.kafka.topic}}?" + options + "&groupId={{healthbridge.kafka.websocket-group-prefix}}"
              + instanceId() + "&autoOffsetReset=latest").routeId("event-bus-websocket")
-                .bean("eventHub", "dispatch");
+                .setBody(open)
+                .filter(body().isNotNull())
+                    .bean("eventHub", "dispatch");
     }
 
     /**

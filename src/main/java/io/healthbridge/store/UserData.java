@@ -79,8 +79,8 @@ public class UserData {
     /**
      * Deletes, in one transaction, every row that holds the user's data or identifiers: events and the webhook
      * deliveries and attempts of them (or carrying a copy), dead letters, push notifications, backfills, sync cursors,
-     * pending OAuth authorizations and connections with their tokens; audit entries naming the user by path get
-     * {@code replacement} instead. Returns the rows removed per table.
+     * pending OAuth authorizations, connections with their tokens, and the user's key (crypto-shredding); audit
+     * entries naming the user by path get {@code replacement} instead. Returns the rows removed per table.
      */
     public Map<String, Long> erase(String userId, String replacement) {
         String mine = "SELECT id FROM connections WHERE user_id = ?";
@@ -104,6 +104,8 @@ public class UserData {
                 n.put("sync_cursors", run(c, "DELETE FROM sync_cursors WHERE connection_id IN (" + mine + ")", userId));
                 n.put("oauth_states", run(c, "DELETE FROM oauth_states WHERE user_id = ?", userId));
                 n.put("connections", run(c, "DELETE FROM connections WHERE user_id = ?", userId));
+                // the key of the user's events on the Kafka bus: what the topic still holds cannot be read any more
+                n.put("user_keys", run(c, "DELETE FROM user_keys WHERE user_id = ?", userId));
                 String path = "/users/" + userId;
                 n.put("audit_log", run(c, "UPDATE audit_log SET target = REPLACE(target, ?, ?) WHERE target LIKE ? "
                         + "ESCAPE '\\' OR target LIKE ? ESCAPE '\\'", path, "/users/" + replacement,

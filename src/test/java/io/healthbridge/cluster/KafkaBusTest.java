@@ -18,10 +18,14 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.crypto.SecretBox;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.IngestSummary;
+import io.healthbridge.store.Database;
+import io.healthbridge.store.UserKeyStore;
 import io.healthbridge.support.KafkaBroker;
 import io.healthbridge.support.RunningHealthbridge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -113,20 +117,15 @@ class KafkaBusTest {
                 .forEach(e -> stored.add(e.get("event").get("id").asText()));
         assertThat(stored).hasSize(s.published());
 
-        // on the topic, keyed by the user
-        Properties c = new Properties();
-        c.put("bootstrap.servers", kafka.bootstrapServers());
-        c.put("group.id", "test-reader");
-        c.put("auto.offset.reset", "earliest");
+        // on the topic, keyed by the user, encrypted with the user's key: no health value in clear
+        BusSealer sealer = hb.runtime().context().getRegistry().lookupByNameAndType("busSealer", BusSealer.class);
         Map<String, String> keys = new java.util.HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(TOPIC));
-            long until = System.currentTimeMillis() + 20_000;
-            while (keys.size() < stored.size() && System.currentTimeMillis() < until) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    keys.put(EventJson.read(r.value()).get("id").asText(), r.key());
-                }
-            }
+        Map<String, String> sealed = new java.util.HashMap<>();
+        for (ConsumerRecord<String, String> r : readTopic("test-reader", stored.size())) {
+            assertThat(r.value()).startsWith(BusSealer.PREFIX).doesNotContain("heart_rate").doesNotContain("bpm");
+            String id = EventJson.read(sealer.open(r.key(), r.value()).orElseThrow()).get("id").asText();
+            keys.put(id, r.key());
+            sealed.put(id, r.value());
         }
         assertThat(keys.keySet()).containsAll(stored);
         assertThat(stored.stream().map(keys::get).collect(Collectors.toSet())).containsExactly("kafka-user");
@@ -139,6 +138,40 @@ class KafkaBusTest {
                 .map(f -> f.get("id").asText()).collect(Collectors.toSet());
         assertThat(streamed).isEqualTo(stored);
         ws.abort();
+
+        // erased: the copies the topic retains can no longer be read, by this instance or any other; the notice can
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/kafka-user")).DELETE()).statusCode())
+                .isEqualTo(200);
+        BusSealer another = new BusSealer(new UserKeyStore(hb.runtime().context().getRegistry().lookupByNameAndType(
+                "database", Database.class).dataSource(), java.time.Clock.systemUTC()), SecretBox.load(null, hb.data()),
+                new SimpleMeterRegistry());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sealer.open("kafka-user", sealed.values().iterator().next())
+                .isEmpty());
+        sealed.values().forEach(v -> {
+            assertThat(sealer.open("kafka-user", v)).isEmpty();
+            assertThat(another.open("kafka-user", v)).isEmpty();
+        });
+        List<ConsumerRecord<String, String>> after = readTopic("test-reader-2", stored.size() + 1);
+        assertThat(after.stream().filter(r -> !r.value().startsWith(BusSealer.PREFIX))
+                .map(r -> EventJson.read(r.value()).get("type").asText())).containsExactly("healthbridge.user.erased");
+    }
+
+    /** At least {@code n} records of the topic from its start (20 s at most). */
+    static List<ConsumerRecord<String, String>> readTopic(String group, int n) {
+        Properties c = new Properties();
+        c.put("bootstrap.servers", kafka.bootstrapServers());
+        c.put("group.id", group);
+        c.put("auto.offset.reset", "earliest");
+        List<ConsumerRecord<String, String>> out = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(TOPIC));
+            long until = System.currentTimeMillis() + 20_000;
+            while (out.size() < n && System.currentTimeMillis() < until) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     static boolean assignedWebSocketPartitions() {

@@ -15,8 +15,10 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The embedded store's file under retention: the same load three times (events published, each delivered to a
  * webhook), every kind of row kept {@link #KEPT} after it is finished with, the file's size measured after each round
- * once retention has passed over it. With retention working the file stops growing after the first round (H2 reuses
- * the space of removed rows); without it, it grows by a round's worth each time.
+ * once retention has passed over it. Without retention the file grows by a round's worth each time. With it the file
+ * settles: H2 reuses a chunk's space only once every page in it is dead, and round 1's chunks still hold live pages
+ * (indexes, small tables) while round 2 writes, so the file grows to about two rounds' worth, then stops. The figure
+ * is what round 3 adds, as a share of what round 1 wrote.
  */
 final class RetentionPhase {
 
@@ -68,8 +70,9 @@ final class RetentionPhase {
         out.put("kept", KEPT);
         out.put("file_mb_after_round", sizes.stream().map(s -> Math.round(s / 1048576.0 * 10) / 10.0).toList());
         out.put("events_stored_after_round", stored);
-        out.put("ratio_round3_to_round1", Math.round((double) sizes.get(2) / sizes.get(0) * 100) / 100.0);
-        out.put("target_ratio", 1.2);
+        out.put("round3_growth_pct_of_round1", Math.round((double) (sizes.get(2) - sizes.get(1)) / sizes.get(0) * 1000)
+                / 10.0);
+        out.put("target_pct", 25);
         return out;
     }
 
