@@ -4,9 +4,6 @@ import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
-import javax.sql.DataSource;
 
 import com.sun.net.httpserver.HttpServer;
 import io.healthbridge.HealthbridgeHeaders;
@@ -76,30 +71,8 @@ class RetentionTest {
         receiver.stop(0);
     }
 
-    static DataSource store() {
-        return hb.runtime().context().getRegistry().lookupByNameAndType("database", Database.class).dataSource();
-    }
 
-    static long count(String sql, Object... args) throws Exception {
-        try (Connection c = store().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 
-    static void exec(String sql, Object... args) throws Exception {
-        try (Connection c = store().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
 
     static List<String> publish(int n) {
         EventStore events = hb.runtime().context().getRegistry().lookupByNameAndType("eventStore", EventStore.class);
@@ -118,14 +91,14 @@ class RetentionTest {
     /** One round of the runtime's retention policy, with the clock {@code ahead} of now. */
     static Map<String, Long> purgeAt(Duration ahead) throws Exception {
         Retention configured = hb.runtime().context().getRegistry().lookupByNameAndType("retention", Retention.class);
-        return new Retention(store(), configured.policy(), new SimpleMeterRegistry(),
+        return new Retention(hb.store(), configured.policy(), new SimpleMeterRegistry(),
                 Clock.offset(Clock.systemUTC(), ahead)).purge();
     }
 
     /** {@code events} deliveries delivered, and the fan-out's saved position past every event. */
     static void settle(long events) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT COUNT(*) FROM webhook_deliveries WHERE "
-                + "status = 'delivered'") == events && count("SELECT COUNT(*) FROM outbox_cursors WHERE name = "
+        await().atMost(Duration.ofSeconds(30)).until(() -> hb.count("SELECT COUNT(*) FROM webhook_deliveries WHERE "
+                + "status = 'delivered'") == events && hb.count("SELECT COUNT(*) FROM outbox_cursors WHERE name = "
                 + "'webhook-fanout' AND last_seq >= (SELECT MAX(seq) FROM events)") == 1);
     }
 
@@ -135,31 +108,31 @@ class RetentionTest {
         settle(300);
         // a hundred of them failed (a delivery ends failed after its last attempt)
         for (String id : first.subList(0, 100)) {
-            exec("UPDATE webhook_deliveries SET status = 'failed' WHERE event_id = ?", id);
+            hb.exec("UPDATE webhook_deliveries SET status = 'failed' WHERE event_id = ?", id);
         }
         for (int i = 0; i < 2; i++) {
             hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest", "{not json " + i,
                     Map.of(HealthbridgeHeaders.PROVIDER, "oura", HealthbridgeHeaders.DATASET, "sleep",
                             HealthbridgeHeaders.USER_ID, USER));
         }
-        assertThat(count("SELECT COUNT(*) FROM dead_letters")).isEqualTo(2);
-        exec("UPDATE dead_letters SET status = 'replayed' WHERE id = (SELECT MIN(id) FROM dead_letters)");
+        assertThat(hb.count("SELECT COUNT(*) FROM dead_letters")).isEqualTo(2);
+        hb.exec("UPDATE dead_letters SET status = 'replayed' WHERE id = (SELECT MIN(id) FROM dead_letters)");
         Instant later = Instant.now().plus(Duration.ofDays(3650));
         for (String status : List.of("processed", "failed", "pending")) {
-            exec("INSERT INTO inbound_notifications (id, provider, connection_id, datasets, body, status, attempts, "
+            hb.exec("INSERT INTO inbound_notifications (id, provider, connection_id, datasets, body, status, attempts, "
                  + "next_attempt_at, received_at) VALUES (?, 'oura', 'c-1', 'sleep', '{}', ?, 1, ?, ?)",
                     "n-" + status, status, java.sql.Timestamp.from(later), java.sql.Timestamp.from(Instant.now()));
         }
-        long audit = count("SELECT COUNT(*) FROM audit_log");
+        long audit = hb.count("SELECT COUNT(*) FROM audit_log");
         assertThat(audit).isPositive();
         // attempts are kept for what did not succeed at once: one for each of ten deliveries here
         for (String id : List.of(first.get(0), first.get(1), first.get(2), first.get(3), first.get(4), first.get(200),
                 first.get(201), first.get(202), first.get(203), first.get(204))) {
-            exec("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempted_at, status_code) SELECT "
+            hb.exec("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempted_at, status_code) SELECT "
                  + "SUBSTRING(RANDOM_UUID(), 1, 36), id, endpoint_id, updated_at, 500 FROM webhook_deliveries "
                  + "WHERE event_id = ?", id);
         }
-        assertThat(count("SELECT COUNT(*) FROM webhook_attempts")).isEqualTo(10);
+        assertThat(hb.count("SELECT COUNT(*) FROM webhook_attempts")).isEqualTo(10);
 
         // within every retention nothing goes
         assertThat(purgeAt(Duration.ofDays(1))).isEmpty();
@@ -168,12 +141,12 @@ class RetentionTest {
         Map<String, Long> week = purgeAt(Duration.ofDays(8));
         assertThat(week).containsEntry("webhook_deliveries", 200L).containsEntry("inbound_notifications", 2L)
                 .doesNotContainKeys("events", "dead_letters", "audit_log");
-        assertThat(count("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'failed'")).isEqualTo(100);
-        assertThat(count("SELECT COUNT(*) FROM webhook_attempts")).isEqualTo(5);
-        assertThat(count("SELECT COUNT(*) FROM webhook_attempts a WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d "
+        assertThat(hb.count("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'failed'")).isEqualTo(100);
+        assertThat(hb.count("SELECT COUNT(*) FROM webhook_attempts")).isEqualTo(5);
+        assertThat(hb.count("SELECT COUNT(*) FROM webhook_attempts a WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d "
                          + "WHERE d.id = a.delivery_id)")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM inbound_notifications WHERE status = 'pending'")).isEqualTo(1);
-        assertThat(count("SELECT COUNT(*) FROM events")).isEqualTo(300);
+        assertThat(hb.count("SELECT COUNT(*) FROM inbound_notifications WHERE status = 'pending'")).isEqualTo(1);
+        assertThat(hb.count("SELECT COUNT(*) FROM events")).isEqualTo(300);
 
         // events the fan-out has not read yet stay, however old (maintenance holds the fan-out)
         maintenance(true);
@@ -181,25 +154,25 @@ class RetentionTest {
         Map<String, Long> quarter = purgeAt(Duration.ofDays(100));
         assertThat(quarter).containsEntry("events", 300L).containsEntry("webhook_deliveries", 100L)
                 .containsEntry("dead_letters", 1L).doesNotContainKey("audit_log");
-        assertThat(count("SELECT COUNT(*) FROM events")).isEqualTo(10);
-        assertThat(count("SELECT COUNT(*) FROM webhook_attempts")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM dead_letters WHERE status = 'open'")).isEqualTo(1);
+        assertThat(hb.count("SELECT COUNT(*) FROM events")).isEqualTo(10);
+        assertThat(hb.count("SELECT COUNT(*) FROM webhook_attempts")).isZero();
+        assertThat(hb.count("SELECT COUNT(*) FROM dead_letters WHERE status = 'open'")).isEqualTo(1);
         assertThat(hb.getJson("/api/v1/events?limit=500").get("events")).hasSize(10);
 
         // an event a delivery still owes stays, with every event after it
         maintenance(false);
         settle(10);
-        exec("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE event_id = ? AND status = "
+        hb.exec("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE event_id = ? AND status = "
              + "'delivered'", java.sql.Timestamp.from(later), late.get(3));
         assertThat(purgeAt(Duration.ofDays(100))).containsEntry("events", 3L);
-        assertThat(count("SELECT COUNT(*) FROM events")).isEqualTo(7);
-        assertThat(count("SELECT COUNT(*) FROM events WHERE id = ?", late.get(3))).isEqualTo(1);
+        assertThat(hb.count("SELECT COUNT(*) FROM events")).isEqualTo(7);
+        assertThat(hb.count("SELECT COUNT(*) FROM events WHERE id = ?", late.get(3))).isEqualTo(1);
 
         // the audit log after a year; the runtime goes on publishing and delivering
         assertThat(purgeAt(Duration.ofDays(400))).containsKey("audit_log");
-        assertThat(count("SELECT COUNT(*) FROM audit_log")).isLessThan(audit);
+        assertThat(hb.count("SELECT COUNT(*) FROM audit_log")).isLessThan(audit);
         String next = publish(1).get(0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT COUNT(*) FROM webhook_deliveries WHERE "
+        await().atMost(Duration.ofSeconds(30)).until(() -> hb.count("SELECT COUNT(*) FROM webhook_deliveries WHERE "
                 + "status = 'delivered' AND event_id = ?", next) == 1);
     }
 

@@ -8,12 +8,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+
+import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.healthbridge.HealthbridgeRuntime;
+import io.healthbridge.store.Database;
 
 /** The real runtime on a free loopback port with its own routes and data folders, spoken to over HTTP. */
 public final class RunningHealthbridge implements AutoCloseable {
@@ -172,6 +179,36 @@ public final class RunningHealthbridge implements AutoCloseable {
             }
         }
         return MAPPER.createObjectNode();
+    }
+
+    /** The runtime's store, to look at (or set up) rows a test cannot reach through the API. */
+    public DataSource store() {
+        return runtime.context().getRegistry().lookupByNameAndType("database", Database.class).dataSource();
+    }
+
+    /** The number a query of the store answers ({@code SELECT COUNT(*) …}). */
+    public long count(String sql, Object... args) throws SQLException {
+        try (Connection c = store().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Runs one statement on the store; the rows it touched. */
+    public int exec(String sql, Object... args) throws SQLException {
+        try (Connection c = store().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
     }
 
     /** Deletes a route file, as an operator would. */

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Types;
 import java.time.Duration;
@@ -23,15 +22,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.sql.DataSource;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.healthbridge.HealthbridgeHeaders;
 import io.healthbridge.auth.ConnectFlow;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.provider.PushSignatures;
-import io.healthbridge.store.Database;
 import io.healthbridge.support.RunningHealthbridge;
 import io.healthbridge.support.SimulatedProviders;
 import org.junit.jupiter.api.AfterAll;
@@ -92,9 +88,9 @@ class UserErasureTest {
             give(user);
         }
         // everything a user can leave behind is there before the erasure
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT COUNT(*) FROM webhook_deliveries") > 0
-                && count("SELECT COUNT(*) FROM inbound_notifications WHERE status = 'processed'") >= 4
-                && count("SELECT COUNT(*) FROM backfills") >= 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> hb.count("SELECT COUNT(*) FROM webhook_deliveries") > 0
+                && hb.count("SELECT COUNT(*) FROM inbound_notifications WHERE status = 'processed'") >= 4
+                && hb.count("SELECT COUNT(*) FROM backfills") >= 2);
     }
 
     /** Data of every kind for the user: pushes fetched, a dead letter, a backfill, a pending authorization. */
@@ -128,26 +124,12 @@ class UserErasureTest {
         receiver.stop(0);
     }
 
-    static DataSource store() {
-        return hb.runtime().context().getRegistry().lookupByNameAndType("database", Database.class).dataSource();
-    }
 
-    static long count(String sql, Object... args) throws Exception {
-        try (Connection c = store().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 
     /** Every table of the schema with its character columns. */
     static Map<String, List<String>> textColumns() throws Exception {
         Map<String, List<String>> out = new TreeMap<>();
-        try (Connection c = store().getConnection()) {
+        try (Connection c = hb.store().getConnection()) {
             DatabaseMetaData md = c.getMetaData();
             try (ResultSet rs = md.getColumns(null, "PUBLIC", "%", "%")) {
                 while (rs.next()) {
@@ -180,7 +162,7 @@ class UserErasureTest {
             if (t.getKey().equalsIgnoreCase("events")) {
                 sql.append(" AND type <> 'healthbridge.user.erased'");
             }
-            long n = count(sql.toString());
+            long n = hb.count(sql.toString());
             if (n > 0) {
                 found.put(t.getKey().toLowerCase(Locale.ROOT), n);
             }
@@ -214,7 +196,7 @@ class UserErasureTest {
             sum += t.get("count").asLong();
         }
         assertThat(detail.get("data").findValuesAsText("type")).contains("health.sleep_session");
-        assertThat(detail.get("events").asLong()).isEqualTo(sum).isEqualTo(count(
+        assertThat(detail.get("events").asLong()).isEqualTo(sum).isEqualTo(hb.count(
                 "SELECT COUNT(*) FROM events WHERE subject = ?", OTHER));
         assertThat(hb.get("/api/v1/users/nobody-here").statusCode()).isEqualTo(404);
     }
