@@ -43,7 +43,7 @@ class PushNotificationTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         google = g.generateKeyPair();
-        Properties p = SimulatedProviders.settings("pia");
+        Properties p = SimulatedProviders.settings("pia,ron");
         p.setProperty("healthbridge.providers.oura.webhook.verification-token", "vt-123");
         p.setProperty("healthbridge.providers.fitbit.webhook.authorization", "gh-secret");
         p.setProperty("healthbridge.providers.fitbit.webhook.public-key", "-----BEGIN PUBLIC KEY-----\n"
@@ -294,6 +294,20 @@ class PushNotificationTest {
         assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/providers/polar/webhook")).header("Polar-Webhook-Signature", sig)
                 .POST(HttpRequest.BodyPublishers.ofString(body))).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> events("health.workout", "polar") > 0);
+    }
+
+    @Test
+    void aGarminDeregistrationRevokesTheConnection() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> hb.getJson("/api/v1/connections?user=ron&provider=garmin")
+                .get("connections").size() == 1);
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri(GARMIN_URL)).header("garmin-client-id", "healthbridge-sim-client")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"deregistrations\":[{\"userId\":\"ron\"}]}")))
+                .statusCode()).isEqualTo(200);
+        assertThat(hb.getJson("/api/v1/connections?user=ron&provider=garmin").get("connections").get(0).get("status")
+                .asText()).isEqualTo("revoked");
+        assertThat(hb.getJson("/api/v1/events?type=healthbridge.connection.revoked&user=ron").get("events")).isNotEmpty();
+        assertThat(hb.getJson("/api/v1/connections?user=pia&provider=garmin").get("connections").get(0).get("status")
+                .asText()).isEqualTo("active");
     }
 
     @Test

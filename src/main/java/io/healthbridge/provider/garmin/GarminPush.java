@@ -22,11 +22,14 @@ import org.slf4j.LoggerFactory;
  * ping bodies a callback URL to pull. Garmin signs nothing, and its client id is no secret (the connect redirect
  * shows it): the push URL set in Garmin's Endpoint Configuration Tool must carry this deployment's secret token
  * ({@code ?token=}) and the {@code garmin-client-id} header this app's client id. One inbox entry per user and summary
- * type; unknown users are skipped and counted.
+ * type; unknown users are skipped and counted. A deregistration revokes the user's connection.
  */
 public class GarminPush implements PushHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(GarminPush.class);
+    /** The summary type of a user's deregistration: {@code {"deregistrations":[{"userId":…}]}}. */
+    static final String DEREGISTRATIONS = "deregistrations";
+    static final String DEREGISTERED = "the user removed the app's access at Garmin";
 
     private final ProviderRegistry providers;
 
@@ -61,6 +64,16 @@ public class GarminPush implements PushHandler {
         JsonNode n = r.json();
         int stored = 0;
         int unknown = 0;
+        for (JsonNode item : n.path(DEREGISTRATIONS)) {
+            // the user removed this app's access at Garmin: nothing more will come, nothing is fetched
+            Optional<Connection> c = r.findConnection(item.path("userId").asText(""));
+            if (c.isEmpty()) {
+                unknown++;
+                continue;
+            }
+            r.revoke(c.get(), DEREGISTERED);
+            stored++;
+        }
         for (var it = n.fields(); it.hasNext();) {
             var e = it.next();
             String dataset = GarminApi.datasetOf(e.getKey());
