@@ -47,6 +47,11 @@ class RetentionTest {
 
     @BeforeAll
     static void start() throws Exception {
+        start(new Properties());
+    }
+
+    /** The runtime with {@code store} settings (none: the embedded store). */
+    static void start(Properties p) throws Exception {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         receiver.createContext("/ok", ex -> {
             ex.getRequestBody().readAllBytes();
@@ -54,7 +59,6 @@ class RetentionTest {
             ex.close();
         });
         receiver.start();
-        Properties p = new Properties();
         p.setProperty("healthbridge.webhooks.allowed-targets", "127.0.0.1");
         // the runtime's own round never runs here: the test runs rounds with a clock of its own
         p.setProperty("healthbridge.retention.interval-ms", "3600000");
@@ -129,8 +133,8 @@ class RetentionTest {
         for (String id : List.of(first.get(0), first.get(1), first.get(2), first.get(3), first.get(4), first.get(200),
                 first.get(201), first.get(202), first.get(203), first.get(204))) {
             hb.exec("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempted_at, status_code) SELECT "
-                 + "SUBSTRING(RANDOM_UUID(), 1, 36), id, endpoint_id, updated_at, 500 FROM webhook_deliveries "
-                 + "WHERE event_id = ?", id);
+                 + "?, id, endpoint_id, updated_at, 500 FROM webhook_deliveries WHERE event_id = ?",
+                    java.util.UUID.randomUUID().toString(), id);
         }
         assertThat(hb.count("SELECT COUNT(*) FROM webhook_attempts")).isEqualTo(10);
 
