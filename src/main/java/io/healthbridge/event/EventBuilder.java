@@ -44,6 +44,7 @@ public final class EventBuilder {
     private OffsetDateTime start;
     private OffsetDateTime end;
     private String sourceRecordId;
+    private String sourceApp;
 
     private EventBuilder(DataType type, MappingContext context) {
         this.type = type;
@@ -73,6 +74,12 @@ public final class EventBuilder {
 
     public EventBuilder sourceRecordId(String id) {
         this.sourceRecordId = id;
+        return this;
+    }
+
+    /** The app on the phone that wrote the record (a phone store keeps every app's data side by side). */
+    public EventBuilder sourceApp(String app) {
+        this.sourceApp = app;
         return this;
     }
 
@@ -210,6 +217,7 @@ public final class EventBuilder {
         if (provenance.has("device")) {
             prov.set("device", provenance.get("device"));
         }
+        putIfNotNull(prov, "source_app", sourceApp);
         putIfNotNull(prov, "source_record_id", sourceRecordId);
         prov.put("fetched_at", context.fetchedAt().toString());
         if (provenance.has("raw_digest")) {

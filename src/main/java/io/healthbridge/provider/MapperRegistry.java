@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import io.healthbridge.provider.declarative.DeclarativeProvider;
 import io.healthbridge.provider.fitbit.FitbitMapper;
 import io.healthbridge.provider.garmin.GarminMapper;
+import io.healthbridge.provider.healthconnect.HealthConnectMapper;
 import io.healthbridge.provider.oura.OuraMapper;
 import io.healthbridge.provider.polar.PolarMapper;
 import io.healthbridge.provider.strava.StravaMapper;
@@ -31,7 +32,7 @@ public class MapperRegistry {
     public static MapperRegistry withBuiltIns() {
         MapperRegistry r = new MapperRegistry();
         for (ProviderMapper m : new ProviderMapper[] { new OuraMapper(), new WithingsMapper(), new GarminMapper(),
-                new PolarMapper(), new WhoopMapper(), new StravaMapper(), new FitbitMapper() }) {
+                new PolarMapper(), new WhoopMapper(), new StravaMapper(), new FitbitMapper(), new HealthConnectMapper() }) {
             r.register(m);
         }
         return r;

@@ -21,6 +21,7 @@ import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.provider.fitbit.FitbitMapper;
 import io.healthbridge.provider.garmin.GarminMapper;
+import io.healthbridge.provider.healthconnect.HealthConnectMapper;
 import io.healthbridge.provider.oura.OuraMapper;
 import io.healthbridge.provider.polar.PolarMapper;
 import io.healthbridge.provider.strava.StravaMapper;
@@ -50,11 +51,12 @@ public class MapperGoldenTest {
     static final Map<String, ProviderMapper> MAPPERS = Map.of(
             "dexcom", declared("routes/providers/dexcom.camel.yaml"), "fitbit", new FitbitMapper(), "garmin", new GarminMapper(),
             "oura", new OuraMapper(), "polar", new PolarMapper(), "strava", new StravaMapper(),
-            "whoop", new WhoopMapper(), "withings", new WithingsMapper());
+            "whoop", new WhoopMapper(), "withings", new WithingsMapper(), "health-connect", new HealthConnectMapper());
 
     /** sample file (provider/name) → dataset it is a response of. */
     static final Map<String, String> DATASETS = Map.ofEntries(
             Map.entry("dexcom/glucose.json", "egvs"),
+            Map.entry("health-connect/batch.json", HealthConnectMapper.DATASET),
             Map.entry("fitbit/heart-rate.json", "activities_heart"),
             Map.entry("garmin/blood-pressure.json", "bloodPressures"),
             Map.entry("garmin/body.json", "bodyComps"),
@@ -124,8 +126,7 @@ public class MapperGoldenTest {
             Map.entry("polar/webhook-ping-3.json", "a webhook PING: answered 200, no data"),
             Map.entry("polar/webhook-sleep-2.json", "a push notification: a day to fetch"),
             Map.entry("apple-health/push-health-auto-export.json", "a phone-store push: no mapper yet"),
-            Map.entry("apple-health/push-open-wearables-sync.json", "a phone-store push: no mapper yet"),
-            Map.entry("health-connect/batch.json", "a phone-store push: no mapper yet"));
+            Map.entry("apple-health/push-open-wearables-sync.json", "a phone-store push: no mapper yet"));
 
     static ProviderMapper declared(String file) {
         try {
@@ -146,7 +147,7 @@ public class MapperGoldenTest {
         String provider = sample.substring(0, sample.indexOf('/'));
         ProviderMapper mapper = MAPPERS.get(provider);
         JsonNode payload = EventJson.MAPPER.readTree(FIXTURES.resolve(sample).toFile());
-        MappingContext ctx = new MappingContext(provider, CONTEXT.userId(), CONTEXT.providerUserId(),
+        MappingContext ctx = new MappingContext(mapper.provider(), CONTEXT.userId(), CONTEXT.providerUserId(),
                 CONTEXT.fetchedAt(), CONTEXT.zone());
 
         PayloadRun run = PayloadRun.of(mapper, dataset, payload, ctx);
@@ -162,7 +163,7 @@ public class MapperGoldenTest {
             deadLetters.addObject().put("reason_code", d.reasonCode()).put("reason", d.reason())
                     .put("raw_digest", EventJson.digest(EventJson.read(d.raw())));
         }
-        run.summary.skippedByReason().forEach((reason, n) -> skipped.addObject().put("reason", reason).put("records", n));
+        new java.util.TreeMap<>(run.summary.skippedByReason()).forEach((reason, n) -> skipped.addObject().put("reason", reason).put("records", n));
         assertThat(run.events.size() + run.deadLetters.size() + run.skipped()).as("outcomes of " + sample).isPositive();
 
         Path golden = GOLDEN.resolve(sample);
