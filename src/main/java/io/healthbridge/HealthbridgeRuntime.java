@@ -21,6 +21,7 @@ import io.healthbridge.http.HttpRouteConfigurations;
 import io.healthbridge.http.NoEchoHeaderFilterStrategy;
 import io.healthbridge.ingest.PublishRoutes;
 import io.healthbridge.integration.IntegrationRoutes;
+import io.healthbridge.phone.PhoneRoutes;
 import io.healthbridge.push.PushRoutes;
 import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileWatcher;
@@ -75,6 +76,7 @@ public class HealthbridgeRuntime {
         main.configure().addRoutesBuilder(new PublishRoutes());
         main.configure().addRoutesBuilder(new WebhookRoutes());
         main.configure().addRoutesBuilder(new PushRoutes());
+        main.configure().addRoutesBuilder(new PhoneRoutes());
         main.configure().addRoutesBuilder(new BackfillRoutes());
         main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new IntegrationRoutes());

@@ -2,10 +2,13 @@ package io.healthbridge.api;
 
 import io.healthbridge.auth.ConnectFlow;
 import io.healthbridge.auth.ConnectLinks;
+import io.healthbridge.event.EventJson;
 import io.healthbridge.http.ApiErrors;
+import io.healthbridge.http.Json;
 import io.healthbridge.ingest.EventPipeline;
 import io.healthbridge.provider.ProviderRegistry;
 import io.healthbridge.security.ApiKeys;
+import io.healthbridge.security.DeviceTokens;
 import io.healthbridge.security.LoginLimiter;
 import io.healthbridge.security.OperatorSessions;
 import io.healthbridge.security.Operators;
@@ -41,6 +44,8 @@ public class ManagementRoutes extends RouteBuilder {
                 .get("/routes").id("api-routes-list").to("direct:api-routes-list")
                 .get("/schemas").id("api-schemas-list").to("direct:api-schemas-list")
                 .get("/schemas/{type}").id("api-schemas-get").to("direct:api-schemas-get")
+                .get("/schemas/ingest/health-connect").id("api-schemas-ingest-health-connect")
+                    .to("direct:api-schemas-ingest-health-connect")
                 .get("/events").id("api-events-list").to("direct:api-events-list")
                 .get("/events/{id}").id("api-events-get").to("direct:api-events-get")
                 .get("/dead-letters").id("api-dead-letters-list").to("direct:api-dead-letters-list")
@@ -55,12 +60,22 @@ public class ManagementRoutes extends RouteBuilder {
                 .delete("/connections/{id}").id("api-connections-delete").to("direct:api-connections-delete")
                 .post("/connect-links").id("api-connect-links-create").to("direct:api-connect-links-create");
         UserApi users = new UserApi(bean("userData", UserData.class), bean("connectionStore", ConnectionStore.class),
-                bean("eventStore", EventStore.class), bean("erasure", Erasure.class));
+                bean("eventStore", EventStore.class), bean("erasure", Erasure.class),
+                bean("deviceTokens", DeviceTokens.class));
         rest("/api/v1/users").produces(JSON)
                 .get().id("api-users-list").to("direct:api-users-list")
                 .get("/{id}").id("api-users-get").to("direct:api-users-get")
                 .delete("/{id}").id("api-users-erase").to("direct:api-users-erase")
-                .get("/{id}/export").id("api-users-export").produces("application/x-ndjson").to("direct:api-users-export");
+                .get("/{id}/export").id("api-users-export").produces("application/x-ndjson").to("direct:api-users-export")
+                .post("/{id}/device-tokens").id("api-device-tokens-create").to("direct:api-device-tokens-create")
+                .get("/{id}/device-tokens").id("api-device-tokens-list").to("direct:api-device-tokens-list")
+                .delete("/{id}/device-tokens/{tokenId}").id("api-device-tokens-revoke")
+                    .to("direct:api-device-tokens-revoke");
+        from("direct:api-device-tokens-create").routeId("api-device-tokens-create-impl")
+                .process(users::createDeviceToken);
+        from("direct:api-device-tokens-list").routeId("api-device-tokens-list-impl").process(users::listDeviceTokens);
+        from("direct:api-device-tokens-revoke").routeId("api-device-tokens-revoke-impl")
+                .process(users::revokeDeviceToken);
         from("direct:api-users-list").routeId("api-users-list-impl").process(users::list);
         from("direct:api-users-get").routeId("api-users-get-impl").process(users::get);
         from("direct:api-users-erase").routeId("api-users-erase-impl").process(users::erase);
@@ -104,6 +119,10 @@ public class ManagementRoutes extends RouteBuilder {
         from("direct:api-routes-list").routeId("api-routes-list-impl").process(new RoutesReport());
         from("direct:api-schemas-list").routeId("api-schemas-list-impl").process(events::listSchemas);
         from("direct:api-schemas-get").routeId("api-schemas-get-impl").process(events::getSchema);
+        // the phone apps' push format, for app authors to build against
+        String ingestSchema = resource("schemas/ingest/health-connect.json");
+        from("direct:api-schemas-ingest-health-connect").routeId("api-schemas-ingest-health-connect-impl")
+                .process(e -> Json.respond(e, 200, EventJson.read(ingestSchema)));
         from("direct:api-events-list").routeId("api-events-list-impl").process(events::listEvents);
         from("direct:api-events-get").routeId("api-events-get-impl").process(events::getEvent);
         from("direct:api-dead-letters-list").routeId("api-dead-letters-list-impl").process(events::listDeadLetters);
@@ -114,5 +133,14 @@ public class ManagementRoutes extends RouteBuilder {
     /** A bean of the wiring, looked up once when the routes are built (NoSuchBeanException when it is missing). */
     private <T> T bean(String name, Class<T> type) {
         return CamelContextHelper.mandatoryLookup(getContext(), name, type);
+    }
+
+    private static String resource(String path) {
+        try (var in = ManagementRoutes.class.getClassLoader().getResourceAsStream(path)) {
+            return new String(java.util.Objects.requireNonNull(in, path).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.http.ApiAuth;
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.Json;
+import io.healthbridge.security.DeviceTokens;
 import io.healthbridge.store.Connection;
 import io.healthbridge.store.ConnectionStore;
 import io.healthbridge.store.EventStore;
@@ -31,12 +33,71 @@ public class UserApi {
     private final ConnectionStore connections;
     private final EventStore events;
     private final Erasure erasure;
+    private final DeviceTokens deviceTokens;
 
-    public UserApi(UserData users, ConnectionStore connections, EventStore events, Erasure erasure) {
+    public UserApi(UserData users, ConnectionStore connections, EventStore events, Erasure erasure,
+            DeviceTokens deviceTokens) {
         this.users = users;
         this.connections = connections;
         this.events = events;
         this.erasure = erasure;
+        this.deviceTokens = deviceTokens;
+    }
+
+    /** {@code POST /api/v1/users/{id}/device-tokens {"label"}}: a token for the user's phone app, answered once. */
+    public void createDeviceToken(Exchange exchange) throws Exception {
+        String id = id(exchange);
+        if (id == null) {
+            return;
+        }
+        String text = exchange.getIn().getBody(String.class);
+        JsonNode body = text == null || text.isBlank() ? Json.MAPPER.createObjectNode() : Json.objectBody(text);
+        JsonNode label = body == null ? null : body.get("label");
+        if (body == null || body.size() > (label == null ? 0 : 1) || (label != null && (!label.isTextual()
+                || label.asText().length() > 128))) {
+            ApiError.invalid(exchange, "the body is empty or {\"label\": \"<at most 128 characters>\"}",
+                    Map.of("field", "label"));
+            return;
+        }
+        DeviceTokens.Issued t = deviceTokens.issue(id, label == null ? null : label.asText());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", t.id());
+        out.put("user_id", t.userId());
+        out.put("token", t.token());
+        out.put("created_at", t.createdAt().toString());
+        Json.respond(exchange, 201, out);
+    }
+
+    public void listDeviceTokens(Exchange exchange) throws Exception {
+        String id = id(exchange);
+        if (id == null) {
+            return;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (DeviceTokens.Listed t : deviceTokens.list(id)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", t.id());
+            m.put("label", t.label());
+            m.put("prefix", t.prefix());
+            m.put("created_at", t.createdAt().toString());
+            m.put("revoked_at", text(t.revokedAt()));
+            out.add(m);
+        }
+        Json.respond(exchange, 200, Map.of("device_tokens", out));
+    }
+
+    public void revokeDeviceToken(Exchange exchange) throws Exception {
+        String id = id(exchange);
+        if (id == null) {
+            return;
+        }
+        if (!deviceTokens.revoke(id, exchange.getIn().getHeader("tokenId", "", String.class))) {
+            ApiError.notFound(exchange, "device token");
+            return;
+        }
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        exchange.getMessage().setBody(null);
     }
 
     public void list(Exchange exchange) throws Exception {
@@ -64,7 +125,8 @@ public class UserApi {
         }
         List<Map<String, Object>> conns = connectionsOf(id);
         List<UserData.TypeHeld> held = users.typesHeld(id);
-        if (conns.isEmpty() && held.isEmpty()) {
+        long devices = deviceTokens.list(id).stream().filter(t -> t.revokedAt() == null).count();
+        if (conns.isEmpty() && held.isEmpty() && !users.hasDeviceTokens(id)) {
             ApiError.notFound(exchange, "user '" + id + "'");
             return;
         }
@@ -86,6 +148,7 @@ public class UserApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user_id", id);
         body.put("connections", conns);
+        body.put("device_tokens", devices);
         body.put("data", data);
         body.put("events", total);
         body.put("first_event_at", text(first));

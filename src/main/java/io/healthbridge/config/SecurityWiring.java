@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.healthbridge.auth.ConnectLinks;
 import io.healthbridge.crypto.SecretBox;
+import io.healthbridge.security.DeviceTokens;
 import io.healthbridge.http.RateLimits;
 import io.healthbridge.security.ApiKeys;
 import io.healthbridge.security.Authenticator;
@@ -34,6 +35,7 @@ final class SecurityWiring {
         }
         ApiKeys apiKeys = new ApiKeys(database.dataSource(), adminKey, clock);
         registry.bind("apiKeys", apiKeys);
+        registry.bind("deviceTokens", new DeviceTokens(database.dataSource(), clock));
         InitialCredentials.adminKey(apiKeys, store.dataDir);
         Operators operators = new Operators(database.dataSource(), new PasswordHasher(), clock);
         OperatorSessions sessions = new OperatorSessions(database.dataSource(), operators, secrets, clock,

@@ -20,9 +20,13 @@ public final class Json {
 
     /** The request body as a JSON object, or null when it is empty, not JSON (a key twice too) or not an object. */
     public static JsonNode objectBody(Exchange exchange) {
+        return objectBody(exchange.getIn().getBody(String.class));
+    }
+
+    /** {@link #objectBody(Exchange)} of a body already read. */
+    public static JsonNode objectBody(String text) {
         try {
-            JsonNode n = EventJson.readStrict(
-                    exchange.getIn().getBody(String.class));
+            JsonNode n = EventJson.readStrict(text);
             return n != null && n.isObject() ? n : null;
         } catch (Exception e) {
             return null;

@@ -14,7 +14,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * What the store holds about one end user, across tables: who the users are (those with a connection), the
+ * What the store holds about one end user, across tables: who the users are (a connection or a device token), the
  * data types held for one, and the erasure of every row that holds a user's data or identifiers.
  */
 public class UserData {
@@ -33,10 +33,12 @@ public class UserData {
         this.dataSource = dataSource;
     }
 
-    /** Users with a connection, by id, a page at a time. */
+    /** Users with a connection or a device token, by id, a page at a time. */
     public List<Summary> list(int limit, int offset) {
-        String sql = "SELECT user_id, COUNT(*) AS n, SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS a, "
-                     + "MAX(last_sync_at) AS s FROM connections GROUP BY user_id ORDER BY user_id LIMIT ? OFFSET ?";
+        String sql = "SELECT u.user_id, COALESCE(k.n, 0) AS n, COALESCE(k.a, 0) AS a, k.s FROM (SELECT user_id "
+                     + "FROM connections UNION SELECT user_id FROM device_tokens) u LEFT JOIN (SELECT user_id, "
+                     + "COUNT(*) AS n, SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS a, MAX(last_sync_at) AS s "
+                     + "FROM connections GROUP BY user_id) k ON k.user_id = u.user_id ORDER BY u.user_id LIMIT ? OFFSET ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, limit);
             ps.setInt(2, offset);
@@ -51,6 +53,19 @@ public class UserData {
             return out;
         } catch (SQLException e) {
             throw new StoreException("cannot list users", e);
+        }
+    }
+
+    /** Whether the user has a device token, revoked or not (a phone app's user may have no connection). */
+    public boolean hasDeviceTokens(String userId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM device_tokens WHERE user_id = ?")) {
+            ps.setString(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read a user's device tokens", e);
         }
     }
 
@@ -79,8 +94,9 @@ public class UserData {
     /**
      * Deletes, in one transaction, every row that holds the user's data or identifiers: events and the webhook
      * deliveries and attempts of them (or carrying a copy), dead letters, push notifications, backfills, sync cursors,
-     * pending OAuth authorizations, connections with their tokens, and the user's key (crypto-shredding); audit
-     * entries naming the user by path get {@code replacement} instead. Returns the rows removed per table.
+     * pending OAuth authorizations, connections with their tokens, device tokens, and the user's key
+     * (crypto-shredding); audit entries naming the user by path get {@code replacement} instead. Returns the rows
+     * removed per table.
      */
     public Map<String, Long> erase(String userId, String replacement) {
         String mine = "SELECT id FROM connections WHERE user_id = ?";
@@ -106,6 +122,7 @@ public class UserData {
                 n.put("connections", run(c, "DELETE FROM connections WHERE user_id = ?", userId));
                 // the key of the user's events on the Kafka bus: what the topic still holds cannot be read any more
                 n.put("user_keys", run(c, "DELETE FROM user_keys WHERE user_id = ?", userId));
+                n.put("device_tokens", run(c, "DELETE FROM device_tokens WHERE user_id = ?", userId));
                 String path = "/users/" + userId;
                 n.put("audit_log", run(c, "UPDATE audit_log SET target = REPLACE(target, ?, ?) WHERE target LIKE ? "
                         + "ESCAPE '\\' OR target LIKE ? ESCAPE '\\'", path, "/users/" + replacement,

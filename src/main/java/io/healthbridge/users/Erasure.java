@@ -71,7 +71,7 @@ public class Erasure {
     /** Erases the user; empty when nothing is held about them. */
     public Optional<Receipt> erase(String userId) {
         List<Connection> held = connections.list(null, userId);
-        if (held.isEmpty() && users.typesHeld(userId).isEmpty()) {
+        if (held.isEmpty() && users.typesHeld(userId).isEmpty() && !users.hasDeviceTokens(userId)) {
             return Optional.empty();
         }
         List<Map<String, Object>> revoked = new ArrayList<>();

@@ -48,7 +48,7 @@ class UserErasureTest {
     /** Tables erasure covers, and tables that hold no user's data; a table in neither fails the test. */
     static final Set<String> USER_TABLES = Set.of("events", "dead_letters", "connections", "sync_cursors", "oauth_states",
             "webhook_deliveries", "webhook_attempts", "inbound_notifications", "backfills", "audit_log",
-            "webhook_endpoints", "user_keys");
+            "webhook_endpoints", "user_keys", "device_tokens");
     static final Set<String> OTHER_TABLES = Set.of("camel_messageprocessed", "outbox_cursors", "api_keys",
             "runtime_settings", "operators", "operator_sessions", "integrations", "push_signatures", "leadership",
             "quota_buckets", "flyway_schema_history", "backfill_chunks");
@@ -116,6 +116,8 @@ class UserErasureTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"from\":\"" + Instant.now().minus(Duration.ofDays(2))
                         + "\",\"to\":\"" + Instant.now() + "\",\"datasets\":[\"workout\"]}"))).statusCode()).isEqualTo(202);
         hb.runtime().context().getRegistry().lookupByNameAndType("connectFlow", ConnectFlow.class).start("polar", user);
+        assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/" + user + "/device-tokens"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(201);
     }
 
     @AfterAll
@@ -215,7 +217,7 @@ class UserErasureTest {
     void afterTheErasureNoRowHoldsTheUserAndTheOtherUserKeepsEverything() throws Exception {
         Map<String, Long> before = rowsHolding(USER);
         assertThat(before).containsKeys("events", "connections", "dead_letters", "inbound_notifications",
-                "oauth_states", "webhook_endpoints");
+                "oauth_states", "webhook_endpoints", "device_tokens");
         Map<String, Long> otherBefore = rowsHolding(OTHER);
         JsonNode otherUser = hb.getJson("/api/v1/users/" + OTHER);
 

@@ -1,0 +1,139 @@
+package io.healthbridge.phone;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.event.DataType;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.event.IngestSummary;
+import io.healthbridge.event.MappingContext;
+import io.healthbridge.http.ApiError;
+import io.healthbridge.http.Json;
+import io.healthbridge.provider.Deletion;
+import io.healthbridge.provider.MappedRecord;
+import io.healthbridge.provider.healthconnect.HealthConnectMapper;
+import io.healthbridge.security.DeviceTokens;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * {@code POST /ingest/health-connect}: a batch of the {@code health-connect-ingest} v0.1 format from a user's phone
+ * app, authenticated by that user's device token, which decides whose data it is (nothing in the body does). The
+ * records go down the publish path ({@code direct:ingest}: events and dead letters committed in one transaction), then
+ * each deletion replaces the events of its record with tombstones ({@code direct:delete}); only then is the batch
+ * answered {@code 202}, so what is acknowledged is durable. A record is refused on its own, never the batch: the answer
+ * lists each refused record's index and reason (and it is dead-lettered with them). Sending a batch again is
+ * harmless: the same records are the same events, dropped as duplicates.
+ */
+public class HealthConnectIngest {
+
+    static final String FORMAT = "health-connect-ingest";
+    /** Records and deletions in one batch at most: a phone app sends its changes a page at a time. */
+    static final int MAX_ITEMS = 5000;
+    /** Every measurement type: a Health Connect deletion names a record id and nothing else. */
+    static final List<DataType> ANY_MEASUREMENT = Arrays.stream(DataType.values()).filter(DataType::isMeasurement)
+            .toList();
+
+    private final DeviceTokens tokens;
+    private final ProducerTemplate producer;
+    private final Clock clock;
+    private final HealthConnectMapper mapper = new HealthConnectMapper();
+
+    public HealthConnectIngest(DeviceTokens tokens, ProducerTemplate producer, Clock clock) {
+        this.tokens = tokens;
+        this.producer = producer;
+        this.clock = clock;
+    }
+
+    public void handle(Exchange exchange) throws Exception {
+        String auth = exchange.getIn().getHeader("Authorization", String.class);
+        Optional<String> user = auth != null && auth.startsWith("Bearer ")
+                ? tokens.userOf(auth.substring(7).trim()) : Optional.empty();
+        if (user.isEmpty()) {
+            ApiError.respond(exchange, 401, "AUTH_001", "a device token is required (Authorization: Bearer hbd_…)",
+                    null);
+            return;
+        }
+        JsonNode body = Json.objectBody(exchange);
+        String problem = problem(body);
+        if (problem != null) {
+            ApiError.invalid(exchange, problem, null);
+            return;
+        }
+        Map<String, Object> headers = Map.of(HealthbridgeHeaders.PROVIDER, HealthConnectMapper.PROVIDER,
+                HealthbridgeHeaders.DATASET, HealthConnectMapper.DATASET, HealthbridgeHeaders.USER_ID, user.get());
+        List<MappedRecord> mapped = mapper.map(HealthConnectMapper.DATASET, body, new MappingContext(
+                HealthConnectMapper.PROVIDER, user.get(), null, clock.instant(), ZoneOffset.UTC));
+        List<Map<String, Object>> rejected = new ArrayList<>();
+        for (int i = 0; i < mapped.size(); i++) {
+            if (mapped.get(i).error() != null) {
+                rejected.add(Map.of("index", i, "reason", mapped.get(i).error()));
+            }
+        }
+        IngestSummary summary = producer.requestBodyAndHeaders("direct:ingest", EventJson.write(body), headers,
+                IngestSummary.class);
+        int deleted = 0;
+        int unmatched = 0;
+        for (JsonNode d : body.path("deletions")) {
+            Deletion deletion = new Deletion(d.get("recordId").asText(), ANY_MEASUREMENT,
+                    "health connect: DeletionChange");
+            List<?> tombstones = producer.requestBodyAndHeaders("direct:delete", deletion, headers, List.class);
+            if (tombstones == null || tombstones.isEmpty()) {
+                unmatched++;
+            } else {
+                deleted++;
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("batchId", body.get("batchId").asText());
+        answer.put("accepted", mapped.size() - rejected.size());
+        answer.put("rejected", rejected);
+        answer.put("published", summary == null ? 0 : summary.published());
+        answer.put("duplicates", summary == null ? 0 : summary.duplicates());
+        answer.put("skipped", summary == null ? Map.of() : summary.skippedByReason());
+        answer.put("deletions", Map.of("applied", deleted, "unmatched", unmatched));
+        Json.respond(exchange, 202, answer);
+    }
+
+    /** What is wrong with the batch as a whole, or null. */
+    static String problem(JsonNode body) {
+        if (body == null) {
+            return "the body is not a JSON object";
+        }
+        if (!FORMAT.equals(body.path("format").asText())) {
+            return "format must be '" + FORMAT + "'";
+        }
+        if (!body.path("formatVersion").asText("").startsWith("0.1")) {
+            return "formatVersion must be 0.1 (this server reads health-connect-ingest 0.1)";
+        }
+        String batchId = body.path("batchId").asText("");
+        if (batchId.isBlank() || batchId.length() > 128 || !body.get("batchId").isTextual()) {
+            return "batchId must be a string of 1 to 128 characters";
+        }
+        for (String list : List.of("records", "deletions")) {
+            JsonNode n = body.get(list);
+            if (n != null && !n.isNull() && (!n.isArray() || n.size() > MAX_ITEMS)) {
+                return list + " must be an array of at most " + MAX_ITEMS;
+            }
+        }
+        for (JsonNode d : body.path("deletions")) {
+            JsonNode id = d.get("recordId");
+            if (id == null || !id.isTextual() || id.asText().isBlank() || id.asText().length() > 160) {
+                return "every deletion needs a recordId (a string of at most 160 characters)";
+            }
+        }
+        JsonNode snapshots = body.get("snapshots");
+        if (snapshots != null && !snapshots.isNull() && !snapshots.isEmpty()) {
+            return "snapshots are not supported yet: send the window's records and a deletion for each record gone";
+        }
+        return null;
+    }
+}
