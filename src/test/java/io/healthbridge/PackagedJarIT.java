@@ -73,6 +73,9 @@ class PackagedJarIT {
             assertThat(runtime.get(0).info().arguments().map(List::of).orElseThrow()).contains("-Xmx224m");
             await().atMost(Duration.ofSeconds(60)).until(() -> get(port, "/api/v1/events?type=health.heart_rate&limit=1")
                     .contains("\"type\":\"health.heart_rate\""));
+            // and the demo's phone: a Health Connect batch pushed at the first start
+            assertThat(get(port, "/api/v1/events?provider=health_connect&type=health.steps&limit=5"))
+                    .contains("com.sec.android.app.shealth").contains("com.google.android.apps.fitness");
 
             Files.writeString(work.resolve("routes/hello.camel.yaml"), Routes.yamlConstant("hello", "/hello", "hi"));
             await().atMost(Duration.ofSeconds(5)).until(() -> get(port, "/hello").equals("hi"));

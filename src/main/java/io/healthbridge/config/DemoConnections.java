@@ -1,8 +1,13 @@
 package io.healthbridge.config;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import io.healthbridge.auth.ConnectFlow;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.phone.HealthConnectIngest;
 import io.healthbridge.provider.ProviderApi;
 import io.healthbridge.provider.ProviderRegistry;
 import io.healthbridge.simulator.ProviderSimulator;
@@ -40,6 +45,26 @@ final class DemoConnections {
                     LOG.warn("Demo connection of {} to {} failed: {}", u, api.provider(), e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * With the simulator on, the first demo user's phone pushes the Health Connect sample batch (Samsung Health, Google
+     * Fit, a scale, in January 2025), so phone data sits beside the providers' from the first start; later starts find
+     * it there already (duplicates).
+     */
+    static void phone(String users, ProviderSimulator simulator, HealthConnectIngest ingest) {
+        if (simulator == null || users.isBlank()) {
+            return;
+        }
+        String user = users.split(",")[0].trim();
+        try (var in = DemoConnections.class.getResourceAsStream("/demo/health-connect-batch.json")) {
+            var batch = EventJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, Object> answer = ingest.ingest(user, batch);
+            LOG.info("Demo: {}'s phone pushed a Health Connect batch: {} events published, {} there already", user,
+                    answer.get("published"), answer.get("duplicates"));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Demo Health Connect push for {} failed: {}", user, e.getMessage());
         }
     }
 }

@@ -10,6 +10,8 @@ import io.healthbridge.delivery.webhook.WebhookStore;
 import io.healthbridge.delivery.websocket.WebSocketHub;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.http.RateLimits;
+import io.healthbridge.phone.HealthConnectIngest;
+import io.healthbridge.security.DeviceTokens;
 import io.healthbridge.store.UserData;
 import io.healthbridge.users.Erasure;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -68,6 +70,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
                     registry.lookupByNameAndType("webhookStore", WebhookStore.class).endpoints(), clock);
             erasure.setAnnouncer(e -> producer.sendBody("direct:publish", e));
             registry.bind("erasure", erasure);
+            registry.bind("healthConnectIngest", new HealthConnectIngest(registry.lookupByNameAndType("deviceTokens",
+                    DeviceTokens.class), producer, clock));
         } catch (Exception | Error e) {
             beans.close();
             throw e;
@@ -109,6 +113,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
         }
         DemoConnections.connect(settings.text("healthbridge.demo.users"), providers.simulator, providers.providers,
                 providers.connections, providers.connectFlow);
+        DemoConnections.phone(settings.text("healthbridge.demo.users"), providers.simulator,
+                context.getRegistry().lookupByNameAndType("healthConnectIngest", HealthConnectIngest.class));
     }
 
     @Override

@@ -68,10 +68,18 @@ public class HealthConnectIngest {
             ApiError.invalid(exchange, problem, null);
             return;
         }
+        Json.respond(exchange, 202, ingest(user.get(), body));
+    }
+
+    /**
+     * Publishes a batch (already checked with {@link #problem}) as {@code user}'s data and answers what became of it:
+     * the records through the publish path, then the deletions.
+     */
+    public Map<String, Object> ingest(String user, JsonNode body) {
         Map<String, Object> headers = Map.of(HealthbridgeHeaders.PROVIDER, HealthConnectMapper.PROVIDER,
-                HealthbridgeHeaders.DATASET, HealthConnectMapper.DATASET, HealthbridgeHeaders.USER_ID, user.get());
+                HealthbridgeHeaders.DATASET, HealthConnectMapper.DATASET, HealthbridgeHeaders.USER_ID, user);
         List<MappedRecord> mapped = mapper.map(HealthConnectMapper.DATASET, body, new MappingContext(
-                HealthConnectMapper.PROVIDER, user.get(), null, clock.instant(), ZoneOffset.UTC));
+                HealthConnectMapper.PROVIDER, user, null, clock.instant(), ZoneOffset.UTC));
         List<Map<String, Object>> rejected = new ArrayList<>();
         for (int i = 0; i < mapped.size(); i++) {
             if (mapped.get(i).error() != null) {
@@ -100,11 +108,11 @@ public class HealthConnectIngest {
         answer.put("duplicates", summary == null ? 0 : summary.duplicates());
         answer.put("skipped", summary == null ? Map.of() : summary.skippedByReason());
         answer.put("deletions", Map.of("applied", deleted, "unmatched", unmatched));
-        Json.respond(exchange, 202, answer);
+        return answer;
     }
 
     /** What is wrong with the batch as a whole, or null. */
-    static String problem(JsonNode body) {
+    public static String problem(JsonNode body) {
         if (body == null) {
             return "the body is not a JSON object";
         }

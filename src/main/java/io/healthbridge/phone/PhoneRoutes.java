@@ -1,9 +1,6 @@
 package io.healthbridge.phone;
 
-import java.time.Clock;
-
 import io.healthbridge.http.ApiErrors;
-import io.healthbridge.security.DeviceTokens;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.CamelContextHelper;
 
@@ -16,8 +13,8 @@ public class PhoneRoutes extends RouteBuilder {
     @Override
     public void configure() {
         ApiErrors.handle(this);
-        HealthConnectIngest ingest = new HealthConnectIngest(CamelContextHelper.mandatoryLookup(getContext(),
-                "deviceTokens", DeviceTokens.class), getContext().createProducerTemplate(), Clock.systemUTC());
+        HealthConnectIngest ingest = CamelContextHelper.mandatoryLookup(getContext(), "healthConnectIngest",
+                HealthConnectIngest.class);
         // the path of the contract's proposal (…/v0) and the short one
         for (String path : new String[] {"/ingest/health-connect", "/ingest/health-connect/v0"}) {
             from("platform-http:" + path + "?httpMethodRestrict=POST").routeId("ingest-health-connect"

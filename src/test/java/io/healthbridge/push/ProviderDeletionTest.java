@@ -164,7 +164,7 @@ class ProviderDeletionTest {
         }
         assertThat(fromRecord).isNotEmpty();
         HttpResponse<String> answer = hb.send(deletion);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.statusCode()).as(answer.body()).isIn(200, 202);
         assertThat(answer.body()).contains("accepted");
 
         for (JsonNode gone : fromRecord) {
@@ -208,6 +208,27 @@ class ProviderDeletionTest {
                 + "\"}"));
         // the other sleeps of the user are untouched
         assertThat(events("oura", "health.sleep_session")).isNotEmpty();
+    }
+
+    @Test
+    void aHealthConnectDeletionChangeIsATombstone() throws Exception {
+        HttpResponse<String> issued = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/dana/device-tokens"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        String token = EventJson.read(issued.body()).get("token").asText();
+        String batch = java.nio.file.Files.readString(java.nio.file.Path.of(
+                "src/test/resources/fixtures/health-connect/batch.json"));
+        assertThat(hb.send(healthConnect(token, batch)).statusCode()).isEqualTo(202);
+        // the night's sleep session; a DeletionChange carries its record id and nothing else
+        String record = "5eed0000-0000-0000-0000-000000000008";
+        deletedEverywhere("health_connect", record, List.of("health.sleep_session"), healthConnect(token,
+                "{\"format\":\"health-connect-ingest\",\"formatVersion\":\"0.1\",\"batchId\":\"del-1\","
+                + "\"deletions\":[{\"recordId\":\"" + record + "\",\"recordType\":null}]}"));
+        assertThat(events("health_connect", "health.steps")).hasSize(4);
+    }
+
+    static HttpRequest.Builder healthConnect(String token, String body) {
+        return HttpRequest.newBuilder(hb.uri("/ingest/health-connect")).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     @Test

@@ -94,6 +94,12 @@ class HealthConnectMapperTest {
     }
 
     @Test
+    void theDemosBatchIsTheSharedSample() throws Exception {
+        assertThat(java.nio.file.Files.readString(Path.of("src/main/resources/demo/health-connect-batch.json")))
+                .isEqualTo(java.nio.file.Files.readString(Path.of("src/test/resources/fixtures/health-connect/batch.json")));
+    }
+
+    @Test
     void unitsConvertWithHealthConnectsOwnConstants() {
         // a mile is 1609.34 m in Health Connect (not 1609.344), 1 mmol/L is 18.0 mg/dL, a pound 453.59237 g
         assertThat(value(one(interval("DistanceRecord", "2025-01-14T07:00:00Z", "2025-01-14T07:30:00Z",
