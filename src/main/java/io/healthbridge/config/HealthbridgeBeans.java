@@ -8,6 +8,7 @@ import java.util.UUID;
 import io.healthbridge.api.RequestIds;
 import io.healthbridge.delivery.webhook.WebhookStore;
 import io.healthbridge.delivery.websocket.WebSocketHub;
+import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.http.RateLimits;
 import io.healthbridge.phone.HealthConnectIngest;
@@ -71,7 +72,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
             erasure.setAnnouncer(e -> producer.sendBody("direct:publish", e));
             registry.bind("erasure", erasure);
             registry.bind("healthConnectIngest", new HealthConnectIngest(registry.lookupByNameAndType("deviceTokens",
-                    DeviceTokens.class), producer, clock));
+                    DeviceTokens.class), registry.lookupByNameAndType("schemaRegistry", SchemaRegistry.class), producer,
+                    clock));
         } catch (Exception | Error e) {
             beans.close();
             throw e;

@@ -11,10 +11,13 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.IngestSummary;
+import io.healthbridge.event.Invariants;
 import io.healthbridge.event.MappingContext;
+import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.Json;
 import io.healthbridge.provider.Deletion;
@@ -45,10 +48,12 @@ public class HealthConnectIngest {
     private final DeviceTokens tokens;
     private final ProducerTemplate producer;
     private final Clock clock;
+    private final SchemaRegistry schemas;
     private final HealthConnectMapper mapper = new HealthConnectMapper();
 
-    public HealthConnectIngest(DeviceTokens tokens, ProducerTemplate producer, Clock clock) {
+    public HealthConnectIngest(DeviceTokens tokens, SchemaRegistry schemas, ProducerTemplate producer, Clock clock) {
         this.tokens = tokens;
+        this.schemas = schemas;
         this.producer = producer;
         this.clock = clock;
     }
@@ -82,8 +87,9 @@ public class HealthConnectIngest {
                 HealthConnectMapper.PROVIDER, user, null, clock.instant(), ZoneOffset.UTC));
         List<Map<String, Object>> rejected = new ArrayList<>();
         for (int i = 0; i < mapped.size(); i++) {
-            if (mapped.get(i).error() != null) {
-                rejected.add(Map.of("index", i, "reason", mapped.get(i).error()));
+            String reason = mapped.get(i).error() != null ? mapped.get(i).error() : invalid(mapped.get(i).events());
+            if (reason != null) {
+                rejected.add(Map.of("index", i, "reason", reason));
             }
         }
         IngestSummary summary = producer.requestBodyAndHeaders("direct:ingest", EventJson.write(body), headers,
@@ -106,9 +112,28 @@ public class HealthConnectIngest {
         answer.put("rejected", rejected);
         answer.put("published", summary == null ? 0 : summary.published());
         answer.put("duplicates", summary == null ? 0 : summary.duplicates());
+        answer.put("dead_lettered", summary == null ? 0 : summary.deadLettered());
         answer.put("skipped", summary == null ? Map.of() : summary.skippedByReason());
         answer.put("deletions", Map.of("applied", deleted, "unmatched", unmatched));
         return answer;
+    }
+
+    /**
+     * Why the publish path will refuse one of a record's events (its schema, the invariants), as it will: the same
+     * checks, so the answer names the record the dead letter holds.
+     */
+    private String invalid(List<CanonicalEvent> events) {
+        for (CanonicalEvent e : events) {
+            List<String> errors = schemas.validate(e);
+            if (!errors.isEmpty()) {
+                return String.join("; ", errors);
+            }
+            List<Invariants.Violation> broken = Invariants.check(e);
+            if (!broken.isEmpty()) {
+                return String.join("; ", broken.stream().map(Invariants.Violation::toString).toList());
+            }
+        }
+        return null;
     }
 
     /** What is wrong with the batch as a whole, or null. */

@@ -131,6 +131,15 @@ class HealthConnectIngestTest {
         assertThat(answer.at("/rejected/0/reason").asText()).contains("percentage");
         assertThat(answer.get("published").asInt()).isEqualTo(1);
         assertThat(hb.count("SELECT COUNT(*) FROM dead_letters WHERE user_id = ?", "hc-cy")).isEqualTo(1);
+
+        // a value the mapping takes but the canonical checks refuse (SpO2 0.97 %: a fraction sent as a percentage)
+        // is refused by index too, never counted as accepted
+        JsonNode fraction = EventJson.read(push(token, batchOf(good.replace("cy-2", "cy-3").replace("97", "0.97"), ""))
+                .body());
+        assertThat(fraction.get("accepted").asInt()).isZero();
+        assertThat(fraction.at("/rejected/0/index").asInt()).isZero();
+        assertThat(fraction.get("dead_lettered").asInt()).isEqualTo(1);
+        assertThat(fraction.get("published").asInt()).isZero();
     }
 
     @Test
