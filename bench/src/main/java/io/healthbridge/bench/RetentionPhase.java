@@ -24,11 +24,34 @@ final class RetentionPhase {
 
     static final String KEPT = "20s";
     static final int INTERVAL_MS = 2000;
+    static final int ROUNDS = 4;
 
     private RetentionPhase() {
     }
 
     static Map<String, Object> run(Path repo, Path jar, List<String> jvmArgs, int events) throws Exception {
+        List<Long> kept = rounds(repo, jar, jvmArgs, events, KEPT);
+        List<Long> forever = rounds(repo, jar, jvmArgs, events, "forever");
+        long grewKept = kept.get(ROUNDS - 1) - kept.get(ROUNDS - 2);
+        long grewForever = forever.get(ROUNDS - 1) - forever.get(ROUNDS - 2);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events_per_round", events);
+        out.put("kept", KEPT);
+        out.put("file_mb_after_round", mb(kept));
+        out.put("baseline_kept_forever_mb_after_round", mb(forever));
+        out.put("last_round_growth_ratio", Math.round((double) Math.max(0, grewKept) / Math.max(1, grewForever) * 100)
+                / 100.0);
+        out.put("target_ratio", 0.25);
+        return out;
+    }
+
+    private static List<Double> mb(List<Long> sizes) {
+        return sizes.stream().map(s -> Math.round(s / 1048576.0 * 10) / 10.0).toList();
+    }
+
+    /** The store file's size after each of {@link #ROUNDS} rounds, every retention {@code kept}. */
+    private static List<Long> rounds(Path repo, Path jar, List<String> jvmArgs, int events, String kept)
+            throws Exception {
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         receiver.createContext("/hook", ex -> {
             ex.getRequestBody().readAllBytes();
@@ -40,40 +63,30 @@ final class RetentionPhase {
                 "HEALTHBRIDGE_DEMO_USERS", "", "HEALTHBRIDGE_WEBHOOKS_ALLOWED_TARGETS", "127.0.0.1",
                 "HEALTHBRIDGE_RETENTION_INTERVAL_MS", String.valueOf(INTERVAL_MS)));
         for (String kind : List.of("EVENTS", "DELIVERED_DELIVERIES", "FAILED_DELIVERIES", "NOTIFICATIONS")) {
-            env.put("HEALTHBRIDGE_RETENTION_" + kind, KEPT);
+            env.put("HEALTHBRIDGE_RETENTION_" + kind, kept);
         }
         List<Long> sizes = new ArrayList<>();
-        List<Long> stored = new ArrayList<>();
         try (RuntimeProcess rt = RuntimeProcess.start(jar, RuntimeProcess.prepare(repo), env, jvmArgs)) {
             Bench.reload(rt, "bench/ingest.camel.yaml", Bench.INGEST_ROUTE, "/bench/ingest", "POST");
             Bench.api(rt, "POST", "/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
                     + "/hook\",\"event_types\":[\"health.*\"]}");
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < ROUNDS; round++) {
                 try (Load load = new Load(rt.port, events)) {
                     load.burst(0, events, 32, seq -> "retention-" + (seq % 500));
                 }
                 Thread.sleep(1000); // the fan-out has read the last events
                 drained(rt);
-                // past the retention of the round's rows, and a retention round after it
+                // past the retention of the round's rows, and a retention round after it (the same wait without)
                 Thread.sleep(20_000 + 2L * INTERVAL_MS + 2000);
-                long events0 = Bench.api(rt, "GET", "/api/v1/status", null).at("/store/events").asLong();
-                stored.add(events0);
+                long stored = Bench.api(rt, "GET", "/api/v1/status", null).at("/store/events").asLong();
                 sizes.add(fileSize(rt.work.resolve("data")));
-                Bench.log("retention round " + (round + 1) + ": store file " + sizes.get(round) / 1024 / 1024
-                          + " MB, events stored " + events0);
+                Bench.log("retention " + kept + ", round " + (round + 1) + ": store file " + sizes.get(round) / 1024
+                          / 1024 + " MB, events stored " + stored);
             }
         } finally {
             receiver.stop(0);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("events_per_round", events);
-        out.put("kept", KEPT);
-        out.put("file_mb_after_round", sizes.stream().map(s -> Math.round(s / 1048576.0 * 10) / 10.0).toList());
-        out.put("events_stored_after_round", stored);
-        out.put("round3_growth_pct_of_round1", Math.round((double) (sizes.get(2) - sizes.get(1)) / sizes.get(0) * 1000)
-                / 10.0);
-        out.put("target_pct", 25);
-        return out;
+        return sizes;
     }
 
     /** Waits (up to 5 minutes) until no delivery is left to send. */
