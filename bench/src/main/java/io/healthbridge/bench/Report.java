@@ -96,11 +96,11 @@ final class Report {
                 + mem.get("peak_heap_used_mb").asLong(), "", "RSS < 512", mem.get("peak_rss_mb").asLong() < 512);
         JsonNode ret = r.get("retention");
         if (ret != null && ret.has("last_round_growth_ratio")) {
-            double ratio = ret.get("last_round_growth_ratio").asDouble();
+            double growth = ret.get("last_round_growth_ratio").asDouble();
             row(t, "6. Store file under retention (" + ret.get("kept").asText() + "), MB after each round of "
                     + fmt(ret.get("events_per_round")) + " events delivered", join(ret.get("file_mb_after_round")),
                     "everything kept: " + join(ret.get("baseline_kept_forever_mb_after_round")),
-                    "last round grows ≤ 0.25 of baseline's (is " + ratio + ")", ratio <= 0.25);
+                    "last round grows ≤ 0.25 of baseline's (is " + growth + ")", growth <= 0.25);
         }
         return t.toString();
     }
