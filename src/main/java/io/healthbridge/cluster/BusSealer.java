@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -18,6 +17,7 @@ import io.healthbridge.event.DataType;
 import io.healthbridge.store.UserKeyStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.support.LRUCacheFactory;
 
 /**
  * Crypto-shredding on the Kafka bus: each event goes to the topic encrypted (AES-256-GCM, the user id as associated
@@ -32,13 +32,13 @@ public class BusSealer {
     static final String PREFIX = "hbsealed:v1:";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
-    /** Unsealed keys kept in memory; past this many the cache starts again (a store read per user brings each back). */
+    /** Unsealed keys kept in memory, least recently used out first (a store read brings one back). */
     static final int CACHED_KEYS = 10_000;
 
     private final UserKeyStore keys;
     private final SecretBox secrets;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, SecretKeySpec> cache = new ConcurrentHashMap<>();
+    private final Map<String, SecretKeySpec> cache = LRUCacheFactory.newLRUCache(CACHED_KEYS);
     private final Counter unreadable;
 
     public BusSealer(UserKeyStore keys, SecretBox secrets, MeterRegistry meters) {
@@ -136,9 +136,6 @@ public class BusSealer {
     }
 
     private void remember(String userId, SecretKeySpec key) {
-        if (cache.size() >= CACHED_KEYS) {
-            cache.clear();
-        }
         cache.put(userId, key);
     }
 }
