@@ -11,6 +11,7 @@ import io.healthbridge.delivery.websocket.WebSocketHub;
 import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.http.RateLimits;
+import io.healthbridge.phone.AppleHealthIngest;
 import io.healthbridge.phone.HealthConnectIngest;
 import io.healthbridge.security.DeviceTokens;
 import io.healthbridge.store.UserData;
@@ -71,9 +72,10 @@ public final class HealthbridgeBeans implements AutoCloseable {
                     registry.lookupByNameAndType("webhookStore", WebhookStore.class).endpoints(), clock);
             erasure.setAnnouncer(e -> producer.sendBody("direct:publish", e));
             registry.bind("erasure", erasure);
-            registry.bind("healthConnectIngest", new HealthConnectIngest(registry.lookupByNameAndType("deviceTokens",
-                    DeviceTokens.class), registry.lookupByNameAndType("schemaRegistry", SchemaRegistry.class), producer,
-                    clock));
+            DeviceTokens deviceTokens = registry.lookupByNameAndType("deviceTokens", DeviceTokens.class);
+            SchemaRegistry schemas = registry.lookupByNameAndType("schemaRegistry", SchemaRegistry.class);
+            registry.bind("healthConnectIngest", new HealthConnectIngest(deviceTokens, schemas, producer, clock));
+            registry.bind("appleHealthIngest", new AppleHealthIngest(deviceTokens, schemas, producer, clock));
         } catch (Exception | Error e) {
             beans.close();
             throw e;

@@ -2,7 +2,6 @@ package io.healthbridge.phone;
 
 import java.time.Clock;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,11 +10,9 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.HealthbridgeHeaders;
-import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.IngestSummary;
-import io.healthbridge.event.Invariants;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.http.ApiError;
@@ -59,12 +56,8 @@ public class HealthConnectIngest {
     }
 
     public void handle(Exchange exchange) throws Exception {
-        String auth = exchange.getIn().getHeader("Authorization", String.class);
-        Optional<String> user = auth != null && auth.startsWith("Bearer ")
-                ? tokens.userOf(auth.substring(7).trim()) : Optional.empty();
+        Optional<String> user = PhoneBatches.user(exchange, tokens);
         if (user.isEmpty()) {
-            ApiError.respond(exchange, 401, "AUTH_001", "a device token is required (Authorization: Bearer hbd_…)",
-                    null);
             return;
         }
         JsonNode body = Json.objectBody(exchange);
@@ -85,13 +78,7 @@ public class HealthConnectIngest {
                 HealthbridgeHeaders.DATASET, HealthConnectMapper.DATASET, HealthbridgeHeaders.USER_ID, user);
         List<MappedRecord> mapped = mapper.map(HealthConnectMapper.DATASET, body, new MappingContext(
                 HealthConnectMapper.PROVIDER, user, null, clock.instant(), ZoneOffset.UTC));
-        List<Map<String, Object>> rejected = new ArrayList<>();
-        for (int i = 0; i < mapped.size(); i++) {
-            String reason = mapped.get(i).error() != null ? mapped.get(i).error() : invalid(mapped.get(i).events());
-            if (reason != null) {
-                rejected.add(Map.of("index", i, "reason", reason));
-            }
-        }
+        List<Map<String, Object>> rejected = PhoneBatches.rejected(mapped, schemas);
         IngestSummary summary = producer.requestBodyAndHeaders("direct:ingest", EventJson.write(body), headers,
                 IngestSummary.class);
         int deleted = 0;
@@ -110,30 +97,9 @@ public class HealthConnectIngest {
         answer.put("batchId", body.get("batchId").asText());
         answer.put("accepted", mapped.size() - rejected.size());
         answer.put("rejected", rejected);
-        answer.put("published", summary == null ? 0 : summary.published());
-        answer.put("duplicates", summary == null ? 0 : summary.duplicates());
-        answer.put("dead_lettered", summary == null ? 0 : summary.deadLettered());
-        answer.put("skipped", summary == null ? Map.of() : summary.skippedByReason());
+        PhoneBatches.putSummary(answer, summary);
         answer.put("deletions", Map.of("applied", deleted, "unmatched", unmatched));
         return answer;
-    }
-
-    /**
-     * Why the publish path will refuse one of a record's events (its schema, the invariants), as it will: the same
-     * checks, so the answer names the record the dead letter holds.
-     */
-    private String invalid(List<CanonicalEvent> events) {
-        for (CanonicalEvent e : events) {
-            List<String> errors = schemas.validate(e);
-            if (!errors.isEmpty()) {
-                return String.join("; ", errors);
-            }
-            List<Invariants.Violation> broken = Invariants.check(e);
-            if (!broken.isEmpty()) {
-                return String.join("; ", broken.stream().map(Invariants.Violation::toString).toList());
-            }
-        }
-        return null;
     }
 
     /** What is wrong with the batch as a whole, or null. */

@@ -5,7 +5,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.CamelContextHelper;
 
 /**
- * Phone health stores in: their companion apps push here with a device token (never an API key), and the format's
+ * Phone health stores in: their companion apps (Health Connect's format, the iOS apps' own shapes) push here with a device token (never an API key), and the format's
  * JSON Schema is published for app authors at {@code GET /api/v1/schemas/ingest/health-connect}.
  */
 public class PhoneRoutes extends RouteBuilder {
@@ -20,5 +20,9 @@ public class PhoneRoutes extends RouteBuilder {
             from("platform-http:" + path + "?httpMethodRestrict=POST").routeId("ingest-health-connect"
                     + (path.endsWith("v0") ? "-v0" : "")).process(ingest::handle);
         }
+        AppleHealthIngest apple = CamelContextHelper.mandatoryLookup(getContext(), "appleHealthIngest",
+                AppleHealthIngest.class);
+        from("platform-http:/ingest/apple-health?httpMethodRestrict=POST").routeId("ingest-apple-health")
+                .process(apple::handle);
     }
 }

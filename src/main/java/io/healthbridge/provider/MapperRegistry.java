@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import io.healthbridge.provider.applehealth.AppleHealthMapper;
 import io.healthbridge.provider.declarative.DeclarativeProvider;
 import io.healthbridge.provider.fitbit.FitbitMapper;
 import io.healthbridge.provider.garmin.GarminMapper;
@@ -32,7 +33,8 @@ public class MapperRegistry {
     public static MapperRegistry withBuiltIns() {
         MapperRegistry r = new MapperRegistry();
         for (ProviderMapper m : new ProviderMapper[] { new OuraMapper(), new WithingsMapper(), new GarminMapper(),
-                new PolarMapper(), new WhoopMapper(), new StravaMapper(), new FitbitMapper(), new HealthConnectMapper() }) {
+                new PolarMapper(), new WhoopMapper(), new StravaMapper(), new FitbitMapper(), new HealthConnectMapper(),
+                new AppleHealthMapper() }) {
             r.register(m);
         }
         return r;
