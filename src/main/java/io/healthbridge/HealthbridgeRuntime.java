@@ -19,6 +19,7 @@ import io.healthbridge.config.HealthbridgeBeans;
 import io.healthbridge.delivery.webhook.WebhookRoutes;
 import io.healthbridge.http.HttpRouteConfigurations;
 import io.healthbridge.http.NoEchoHeaderFilterStrategy;
+import io.healthbridge.imports.ImportRoutes;
 import io.healthbridge.ingest.PublishRoutes;
 import io.healthbridge.integration.IntegrationRoutes;
 import io.healthbridge.phone.PhoneRoutes;
@@ -77,6 +78,7 @@ public class HealthbridgeRuntime {
         main.configure().addRoutesBuilder(new WebhookRoutes());
         main.configure().addRoutesBuilder(new PushRoutes());
         main.configure().addRoutesBuilder(new PhoneRoutes());
+        main.configure().addRoutesBuilder(new ImportRoutes());
         main.configure().addRoutesBuilder(new BackfillRoutes());
         main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new IntegrationRoutes());

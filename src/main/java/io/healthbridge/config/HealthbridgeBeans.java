@@ -11,6 +11,8 @@ import io.healthbridge.delivery.websocket.WebSocketHub;
 import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.http.RateLimits;
+import io.healthbridge.imports.ImportJobs;
+import io.healthbridge.imports.ImportStore;
 import io.healthbridge.phone.AppleHealthIngest;
 import io.healthbridge.phone.HealthConnectIngest;
 import io.healthbridge.security.DeviceTokens;
@@ -76,6 +78,12 @@ public final class HealthbridgeBeans implements AutoCloseable {
             SchemaRegistry schemas = registry.lookupByNameAndType("schemaRegistry", SchemaRegistry.class);
             registry.bind("healthConnectIngest", new HealthConnectIngest(deviceTokens, schemas, producer, clock));
             registry.bind("appleHealthIngest", new AppleHealthIngest(deviceTokens, schemas, producer, clock));
+            ImportJobs imports = new ImportJobs(context, new ImportStore(beans.store.database.dataSource(), clock),
+                    beans.store.dataDir, settings.integer("healthbridge.imports.chunk"),
+                    settings.number("healthbridge.imports.max-upload-bytes"),
+                    settings.number("healthbridge.imports.max-xml-bytes"), clock);
+            registry.bind("importJobs", imports);
+            context.addService(imports);
         } catch (Exception | Error e) {
             beans.close();
             throw e;

@@ -123,6 +123,8 @@ public class UserData {
                 // the key of the user's events on the Kafka bus: what the topic still holds cannot be read any more
                 n.put("user_keys", run(c, "DELETE FROM user_keys WHERE user_id = ?", userId));
                 n.put("device_tokens", run(c, "DELETE FROM device_tokens WHERE user_id = ?", userId));
+                // an import still running finds its row gone and stops; its file is deleted by whoever holds it
+                n.put("imports", run(c, "DELETE FROM imports WHERE user_id = ?", userId));
                 String path = "/users/" + userId;
                 n.put("audit_log", run(c, "UPDATE audit_log SET target = REPLACE(target, ?, ?) WHERE target LIKE ? "
                         + "ESCAPE '\\' OR target LIKE ? ESCAPE '\\'", path, "/users/" + replacement,

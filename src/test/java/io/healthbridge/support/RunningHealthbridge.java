@@ -62,6 +62,7 @@ public final class RunningHealthbridge implements AutoCloseable {
         p.setProperty("healthbridge.routes.dir", routes.toString());
         p.setProperty("healthbridge.routes.reload-interval-ms", "100");
         p.setProperty("healthbridge.data.dir", data.toString());
+        p.setProperty("healthbridge.imports.dir", workDir.resolve("imports").toString());
         p.setProperty("healthbridge.public-url", "http://127.0.0.1:" + port);
         // the simulator and its demo users only where a test asks for them
         p.setProperty("healthbridge.simulator.enabled", "false");

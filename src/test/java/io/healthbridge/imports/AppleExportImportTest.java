@@ -1,0 +1,208 @@
+package io.healthbridge.imports;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.support.RunningHealthbridge;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Apple Health exports imported end to end: uploaded and dropped into the imports folder, as XML and as the zip the
+ * Health app writes, imported again (only what is new is published), broken, too large, and interrupted by a stop.
+ */
+class AppleExportImportTest {
+
+    static final Path SAMPLE = AppleExportMappingTest.SAMPLE;
+
+    static HttpResponse<String> upload(RunningHealthbridge hb, String user, byte[] body) throws Exception {
+        return hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/" + user + "/imports?name=export.zip"))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    static JsonNode awaitEnd(RunningHealthbridge hb, String id) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode job = hb.getJson("/api/v1/imports/" + id);
+            if (job.get("status").asText().equals("done") || job.get("status").asText().equals("failed")) {
+                return job;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("import " + id + " did not end");
+    }
+
+    static byte[] zip(byte[] xml) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("apple_health_export/export_cda.xml"));
+            zip.write("<ClinicalDocument/><ClinicalDocument/>".getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("apple_health_export/workout-routes/route_2025-01-14_7.05pm.gpx"));
+            zip.write("<gpx/>".getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("apple_health_export/export.xml"));
+            zip.write(xml);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void theSampleImportsWithEveryElementAccountedFor_AndImportedAgainPublishesOnlyWhatIsNew(@TempDir Path work)
+            throws Exception {
+        Properties p = new Properties();
+        // uploads are streamed to disk: the API's body limit is not theirs
+        p.setProperty("camel.server.max-body-size", "20000");
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
+            byte[] xml = Files.readAllBytes(SAMPLE);
+            HttpResponse<String> r = upload(hb, "ex-ana", xml);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            assertThat(r.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l)
+                    .startsWith("/api/v1/imports/"));
+            JsonNode job = awaitEnd(hb, EventJson.read(r.body()).get("id").asText());
+            assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("done");
+            assertThat(job.get("percent").asDouble()).isEqualTo(100);
+            assertThat(job.get("elements_read").asInt()).isEqualTo(68);
+            assertThat(job.get("dead_letters").asInt()).isZero();
+            assertThat(job.at("/skipped/blood_pressure_in_correlation").asInt()).isEqualTo(2);
+            assertThat(job.at("/skipped/in_bed_only").asInt()).isEqualTo(1);
+            int events = job.get("events").asInt();
+            // every record accounted for: events or counted skips (a record may give two events: HRV and its beats)
+            assertThat(events).isEqualTo(hb.getJson("/api/v1/users/ex-ana").get("events").asInt()).isGreaterThan(40);
+            assertThat(hb.getJson("/api/v1/events?user=ex-ana&type=health.steps&limit=100").get("events")).hasSize(12);
+            assertThat(job.has("file_path")).isFalse();
+
+            // the same export again, now as the zip the Health app writes: nothing new
+            JsonNode again = awaitEnd(hb, EventJson.read(upload(hb, "ex-ana", zip(xml)).body()).get("id").asText());
+            assertThat(again.get("status").asText()).as(again.toString()).isEqualTo("done");
+            assertThat(again.get("events").asInt()).isZero();
+            assertThat(again.get("duplicates").asInt()).isEqualTo(events);
+
+            // a later export with one more weight: only that is published
+            String later = new String(xml, StandardCharsets.UTF_8).replace("0x30201b1c0", "0x51aa00000")
+                    .replace("</HealthData>", "<Record type=\"HKQuantityTypeIdentifierBodyMass\" sourceName=\"Health\" "
+                            + "unit=\"kg\" startDate=\"2025-01-20 07:00:00 +0100\" endDate=\"2025-01-20 07:00:00 +0100\""
+                            + " value=\"69.0\"/></HealthData>");
+            JsonNode third = awaitEnd(hb, EventJson.read(upload(hb, "ex-ana", later.getBytes(StandardCharsets.UTF_8))
+                    .body()).get("id").asText());
+            assertThat(third.get("events").asInt()).isEqualTo(1);
+            assertThat(hb.getJson("/api/v1/users/ex-ana/imports").get("imports")).hasSize(3);
+            // the spool holds no file of a finished job
+            try (var files = Files.list(hb.data().resolve("imports"))) {
+                assertThat(files).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aFileDroppedIntoTheUsersFolderIsImportedAndMovedAside(@TempDir Path work) throws Exception {
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work)) {
+            Path folder = Files.createDirectories(work.resolve("imports").resolve("ex-ben"));
+            Files.write(folder.resolve("export.zip"), zip(Files.readAllBytes(SAMPLE)));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            JsonNode jobs = hb.getJson("/api/v1/users/ex-ben/imports").get("imports");
+            while (jobs.isEmpty() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(200);
+                jobs = hb.getJson("/api/v1/users/ex-ben/imports").get("imports");
+            }
+            assertThat(jobs).hasSize(1);
+            JsonNode job = awaitEnd(hb, jobs.get(0).get("id").asText());
+            assertThat(job.get("status").asText()).isEqualTo("done");
+            assertThat(job.get("origin").asText()).isEqualTo("folder");
+            assertThat(job.get("elements_read").asInt()).isEqualTo(68);
+            assertThat(folder.resolve("export.zip")).doesNotExist();
+            try (var done = Files.list(folder.resolve(".done"))) {
+                assertThat(done).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void aBrokenOrOversizedExportIsRefusedWithAReason(@TempDir Path work) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("healthbridge.imports.max-upload-bytes", "50000");
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
+            JsonNode notXml = awaitEnd(hb, EventJson.read(upload(hb, "ex-cy", "this is not xml".getBytes()).body())
+                    .get("id").asText());
+            assertThat(notXml.get("status").asText()).isEqualTo("failed");
+            assertThat(notXml.get("error").asText()).contains("not well-formed");
+            JsonNode noExport = awaitEnd(hb, EventJson.read(upload(hb, "ex-cy", zipOf("other.txt")).body())
+                    .get("id").asText());
+            assertThat(noExport.get("error").asText()).contains("no export.xml");
+            HttpResponse<String> big = upload(hb, "ex-cy", new byte[60000]);
+            assertThat(big.statusCode()).isEqualTo(413);
+            assertThat(upload(hb, "ex-cy", new byte[0]).statusCode()).isEqualTo(400);
+            // an API key that may only read cannot upload; no key, no upload
+            assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/ex-cy/imports")).header("Authorization", "")
+                    .POST(HttpRequest.BodyPublishers.ofString("x"))).statusCode()).isEqualTo(401);
+            assertThat(hb.getJson("/api/v1/imports/nope").has("error")).isTrue();
+        }
+    }
+
+    private static byte[] zipOf(String entry) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry(entry));
+            zip.write("hello".getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    /** An export of {@code n} step records of one source, a minute apart. */
+    static void generate(Writer out, int n) throws IOException {
+        out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HealthData locale=\"en_US\">\n"
+                  + " <ExportDate value=\"2025-01-15 09:30:12 +0100\"/>\n");
+        Instant t = Instant.parse("2024-01-01T00:00:00Z");
+        var f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z").withZone(java.time.ZoneOffset.UTC);
+        for (int i = 0; i < n; i++) {
+            Instant s = t.plusSeconds(60L * i);
+            out.write(" <Record type=\"HKQuantityTypeIdentifierStepCount\" sourceName=\"Anna’s iPhone\" unit=\"count\" "
+                      + "startDate=\"" + f.format(s) + "\" endDate=\"" + f.format(s.plusSeconds(50)) + "\" value=\""
+                      + (i % 90 + 1) + "\"/>\n");
+        }
+        out.write("</HealthData>\n");
+    }
+
+    @Test
+    void anImportStoppedByARestartGoesOnWhereItWas(@TempDir Path work) throws Exception {
+        Path export = work.resolve("big.xml");
+        try (Writer w = Files.newBufferedWriter(export)) {
+            generate(w, 30_000);
+        }
+        Properties p = new Properties();
+        p.setProperty("healthbridge.imports.chunk", "500");
+        String id;
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
+            id = EventJson.read(upload(hb, "ex-dan", Files.readAllBytes(export)).body()).get("id").asText();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            JsonNode job = hb.getJson("/api/v1/imports/" + id);
+            while (job.get("events").asInt() == 0 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+                job = hb.getJson("/api/v1/imports/" + id);
+            }
+            assertThat(job.get("status").asText()).as("stopped while running").isEqualTo("running");
+        }
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
+            JsonNode job = awaitEnd(hb, id);
+            assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("done");
+            // every record exactly once in the store; a chunk published again before the stop counts as duplicates
+            assertThat(hb.getJson("/api/v1/users/ex-dan").get("events").asInt()).isEqualTo(30_000);
+            assertThat(job.get("events").asInt()).isEqualTo(30_000);
+            assertThat(job.get("elements_read").asInt()).isEqualTo(30_000);
+        }
+    }
+}
