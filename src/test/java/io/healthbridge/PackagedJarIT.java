@@ -76,6 +76,11 @@ class PackagedJarIT {
             // and the demo's phone: a Health Connect batch pushed at the first start
             assertThat(get(port, "/api/v1/events?provider=health_connect&type=health.steps&limit=5"))
                     .contains("com.sec.android.app.shealth").contains("com.google.android.apps.fitness");
+            // and an Apple Health export imported for the demo users: iPhone and Watch as two sources
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(port,
+                    "/api/v1/events?provider=apple_health&type=health.steps&limit=50").contains("Watch7,1"));
+            assertThat(get(port, "/api/v1/events?provider=apple_health&type=health.steps&limit=50"))
+                    .contains("iPhone15,2");
 
             Files.writeString(work.resolve("routes/hello.camel.yaml"), Routes.yamlConstant("hello", "/hello", "hi"));
             await().atMost(Duration.ofSeconds(5)).until(() -> get(port, "/hello").equals("hi"));

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.healthbridge.auth.ConnectFlow;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.imports.ImportJobs;
 import io.healthbridge.phone.HealthConnectIngest;
 import io.healthbridge.provider.ProviderApi;
 import io.healthbridge.provider.ProviderRegistry;
@@ -51,9 +52,9 @@ final class DemoConnections {
     /**
      * With the simulator on, the first demo user's phone pushes the Health Connect sample batch (Samsung Health, Google
      * Fit, a scale, in January 2025), so phone data sits beside the providers' from the first start; later starts find
-     * it there already (duplicates).
+     * it there already (duplicates). Every demo user gets an Apple Health import of the shared sample export, once.
      */
-    static void phone(String users, ProviderSimulator simulator, HealthConnectIngest ingest) {
+    static void phone(String users, ProviderSimulator simulator, HealthConnectIngest ingest, ImportJobs imports) {
         if (simulator == null || users.isBlank()) {
             return;
         }
@@ -65,6 +66,16 @@ final class DemoConnections {
                     answer.get("published"), answer.get("duplicates"));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Demo Health Connect push for {} failed: {}", user, e.getMessage());
+        }
+        // every demo user's iPhone: an Apple Health export (the shared sample: iPhone and Watch, January 2025)
+        for (String u : users.split(",")) {
+            try (var in = DemoConnections.class.getResourceAsStream("/demo/apple-health-export.xml")) {
+                imports.importOnce(u.trim(), "export.xml", in).ifPresent(job ->
+                        LOG.info("Demo: {}'s Apple Health export is being imported (GET /api/v1/imports/{})", u.trim(),
+                                job.id()));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Demo Apple Health import for {} failed: {}", u.trim(), e.getMessage());
+            }
         }
     }
 }

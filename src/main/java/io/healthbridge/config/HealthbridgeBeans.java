@@ -126,7 +126,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
         DemoConnections.connect(settings.text("healthbridge.demo.users"), providers.simulator, providers.providers,
                 providers.connections, providers.connectFlow);
         DemoConnections.phone(settings.text("healthbridge.demo.users"), providers.simulator,
-                context.getRegistry().lookupByNameAndType("healthConnectIngest", HealthConnectIngest.class));
+                context.getRegistry().lookupByNameAndType("healthConnectIngest", HealthConnectIngest.class),
+                context.getRegistry().lookupByNameAndType("importJobs", ImportJobs.class));
     }
 
     @Override

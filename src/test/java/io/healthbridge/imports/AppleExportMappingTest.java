@@ -166,6 +166,33 @@ class AppleExportMappingTest {
     }
 
     @Test
+    void readingOnFromTheResumePointLosesNothing() throws Exception {
+        List<String> all = ids(Files.readString(SAMPLE));
+        for (int stop : new int[] {5, 40, 55}) {
+            List<ObjectNode> first = new ArrayList<>();
+            long committed;
+            long resumeFrom;
+            try (ExportElements elements = new ExportElements(Files.newInputStream(SAMPLE))) {
+                for (int i = 0; i < stop; i++) {
+                    first.add(elements.next(0, 0));
+                }
+                committed = elements.index();
+                resumeFrom = elements.resumePoint();
+            }
+            List<ObjectNode> rest = new ArrayList<>();
+            try (ExportElements elements = new ExportElements(Files.newInputStream(SAMPLE))) {
+                for (ObjectNode e; (e = elements.next(committed, resumeFrom)) != null; ) {
+                    rest.add(e);
+                }
+            }
+            java.util.Set<String> resumed = new java.util.HashSet<>();
+            mapped(first).forEach(r -> r.events().forEach(e -> resumed.add(e.id())));
+            mapped(rest).forEach(r -> r.events().forEach(e -> resumed.add(e.id())));
+            assertThat(resumed).as("stopped after %d elements", stop).containsExactlyInAnyOrderElementsOf(all);
+        }
+    }
+
+    @Test
     void anIos16ExportWithItsBrokenDtdAndControlCharactersIsRead() throws Exception {
         String xml = Files.readString(SAMPLE);
         // iOS 16: an ATTLIST never closed, and a stray vertical tab inside an attribute
