@@ -79,6 +79,13 @@ public final class Bench {
                     only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 3000 : 20_000));
             return;
         }
+        if (phase.equals("import")) {
+            Path repo = Path.of("").toAbsolutePath();
+            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            log("import: " + ImportPhase.run(repo, repo.resolve("target/healthbridge.jar"),
+                    only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 50_000 : 1_000_000));
+            return;
+        }
         if (Arrays.asList(args).contains("--normalization-only")) {
             String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
             System.out.println(normalization(quick, only.isEmpty() ? List.of() : List.of(only.split("\\s+"))));
@@ -209,6 +216,10 @@ public final class Bench {
         // 6. the store file under retention: the same load three times, on a runtime of its own
         result.put("retention", RetentionPhase.run(repo, jar, jvmArgs, quick ? 3000 : 20_000));
         log("retention: " + result.get("retention"));
+
+        // 7. an Apple Health export of a million records imported, against StAX alone, on a runtime of its own
+        result.put("import", ImportPhase.run(repo, jar, jvmArgs, quick ? 50_000 : 1_000_000));
+        log("import: " + result.get("import"));
 
         // 1. normalization: JMH, in its own JVM, with the runtime process above already stopped
         result.put("normalization", normalization(quick, jvmArgs));
