@@ -104,11 +104,11 @@ final class Report {
         }
         JsonNode imp = r.get("import");
         if (imp != null && imp.has("ratio_to_stax")) {
-            double ratio = imp.get("ratio_to_stax").asDouble();
+            double importRatio = imp.get("ratio_to_stax").asDouble();
             row(t, "7. Apple Health export import, " + fmt(imp.get("elements")) + " records (" + fmt(imp.get("file_mb"))
                     + " MB), upload to job done, s; peak heap MB", fmt(imp.get("import_s")) + "; heap "
                     + fmt(imp.get("peak_heap_used_mb")), "StAX only: " + fmt(imp.get("stax_only_s")),
-                    "≤ 3× StAX (is " + ratio + "×), heap < 256", ratio <= 3 && imp.get("peak_heap_used_mb").asLong() < 256
+                    "≤ 3× StAX (is " + importRatio + "×), heap < 256", importRatio <= 3 && imp.get("peak_heap_used_mb").asLong() < 256
                     && imp.get("status").asText().equals("done"));
         }
         return t.toString();
