@@ -13,6 +13,7 @@ import io.healthbridge.http.ApiErrors;
 import io.healthbridge.http.RateLimits;
 import io.healthbridge.imports.ImportJobs;
 import io.healthbridge.imports.ImportStore;
+import io.healthbridge.imports.UploadGuard;
 import io.healthbridge.phone.AppleHealthIngest;
 import io.healthbridge.phone.HealthConnectIngest;
 import io.healthbridge.security.DeviceTokens;
@@ -76,7 +77,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
             registry.bind("erasure", erasure);
             DeviceTokens deviceTokens = registry.lookupByNameAndType("deviceTokens", DeviceTokens.class);
             SchemaRegistry schemas = registry.lookupByNameAndType("schemaRegistry", SchemaRegistry.class);
-            registry.bind("healthConnectIngest", new HealthConnectIngest(deviceTokens, schemas, producer, clock));
+            registry.bind("healthConnectIngest", new HealthConnectIngest(deviceTokens, schemas, beans.store.events,
+                    producer, clock));
             registry.bind("appleHealthIngest", new AppleHealthIngest(deviceTokens, schemas, producer, clock));
             ImportJobs imports = new ImportJobs(context, new ImportStore(beans.store.database.dataSource(), clock),
                     beans.store.dataDir, settings.integer("healthbridge.imports.chunk"),
@@ -120,6 +122,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
             context.getRegistry().lookupByNameAndType("rateLimits", RateLimits.class).attach(router);
             ApiErrors.attach(router);
             delivery.webSocketHub.attach(router, router.vertx());
+            UploadGuard.attach(router, settings.number("healthbridge.imports.max-upload-bytes"));
         } else {
             LOG.warn("No HTTP server router on port {}: the WebSocket stream {} is not served", port, WebSocketHub.PATH);
         }

@@ -45,6 +45,7 @@ public final class EventBuilder {
     private OffsetDateTime end;
     private String sourceRecordId;
     private String sourceApp;
+    private Long sourceRecordVersion;
 
     private EventBuilder(DataType type, MappingContext context) {
         this.type = type;
@@ -74,6 +75,12 @@ public final class EventBuilder {
 
     public EventBuilder sourceRecordId(String id) {
         this.sourceRecordId = id;
+        return this;
+    }
+
+    /** The record's version at its source (Health Connect's {@code clientRecordVersion}); not part of the id. */
+    public EventBuilder sourceRecordVersion(Long version) {
+        this.sourceRecordVersion = version;
         return this;
     }
 
@@ -219,6 +226,9 @@ public final class EventBuilder {
         }
         putIfNotNull(prov, "source_app", sourceApp);
         putIfNotNull(prov, "source_record_id", sourceRecordId);
+        if (sourceRecordVersion != null) {
+            prov.put("source_record_version", sourceRecordVersion);
+        }
         prov.put("fetched_at", context.fetchedAt().toString());
         if (provenance.has("raw_digest")) {
             prov.set("raw_digest", provenance.get("raw_digest"));

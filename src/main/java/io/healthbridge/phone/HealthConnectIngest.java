@@ -3,12 +3,15 @@ package io.healthbridge.phone;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.HealthbridgeHeaders;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventJson;
@@ -21,6 +24,7 @@ import io.healthbridge.provider.Deletion;
 import io.healthbridge.provider.MappedRecord;
 import io.healthbridge.provider.healthconnect.HealthConnectMapper;
 import io.healthbridge.security.DeviceTokens;
+import io.healthbridge.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -46,10 +50,13 @@ public class HealthConnectIngest {
     private final ProducerTemplate producer;
     private final Clock clock;
     private final SchemaRegistry schemas;
+    private final EventStore events;
     private final HealthConnectMapper mapper = new HealthConnectMapper();
 
-    public HealthConnectIngest(DeviceTokens tokens, SchemaRegistry schemas, ProducerTemplate producer, Clock clock) {
+    public HealthConnectIngest(DeviceTokens tokens, SchemaRegistry schemas, EventStore events, ProducerTemplate producer,
+            Clock clock) {
         this.tokens = tokens;
+        this.events = events;
         this.schemas = schemas;
         this.producer = producer;
         this.clock = clock;
@@ -71,9 +78,10 @@ public class HealthConnectIngest {
 
     /**
      * Publishes a batch (already checked with {@link #problem}) as {@code user}'s data and answers what became of it:
-     * the records through the publish path, then the deletions.
+     * the records through the publish path, then the deletions, then what the snapshots say is gone.
      */
     public Map<String, Object> ingest(String user, JsonNode body) {
+        body = markStale(user, body);
         Map<String, Object> headers = Map.of(HealthbridgeHeaders.PROVIDER, HealthConnectMapper.PROVIDER,
                 HealthbridgeHeaders.DATASET, HealthConnectMapper.DATASET, HealthbridgeHeaders.USER_ID, user);
         List<MappedRecord> mapped = mapper.map(HealthConnectMapper.DATASET, body, new MappingContext(
@@ -93,13 +101,47 @@ public class HealthConnectIngest {
                 deleted++;
             }
         }
+        // records held in a snapshot's window but not in the batch were deleted on the phone
+        int bySnapshot = 0;
+        for (Deletion d : HealthConnectSnapshots.unlisted(user, body, events)) {
+            List<?> tombstones = producer.requestBodyAndHeaders("direct:delete", d, headers, List.class);
+            bySnapshot += tombstones == null || tombstones.isEmpty() ? 0 : 1;
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("batchId", body.get("batchId").asText());
         answer.put("accepted", mapped.size() - rejected.size());
         answer.put("rejected", rejected);
         PhoneBatches.putSummary(answer, summary);
         answer.put("deletions", Map.of("applied", deleted, "unmatched", unmatched));
+        answer.put("snapshots", Map.of("deleted", bySnapshot));
         return answer;
+    }
+
+    /**
+     * The batch with each record older than a version of it received in an earlier batch marked stale (skipped, never
+     * published as a revision): a phone that sends an old version late must not undo a newer one.
+     */
+    private JsonNode markStale(String user, JsonNode body) {
+        Set<String> ids = new HashSet<>();
+        for (JsonNode r : body.path("records")) {
+            String id = r.path("metadata").path("id").asText("");
+            if (!id.isEmpty() && r.path("metadata").path("clientRecordVersion").canConvertToLong()) {
+                ids.add(id);
+            }
+        }
+        Map<String, Long> stored = ids.isEmpty() ? Map.of()
+                : events.recordVersions(user, HealthConnectMapper.PROVIDER, ids);
+        if (stored.isEmpty()) {
+            return body;
+        }
+        ObjectNode copy = body.deepCopy();
+        for (JsonNode r : copy.path("records")) {
+            Long known = stored.get(r.path("metadata").path("id").asText(""));
+            if (known != null && r.isObject() && r.path("metadata").path("clientRecordVersion").asLong() < known) {
+                ((ObjectNode) r).put(HealthConnectMapper.STALE, known);
+            }
+        }
+        return copy;
     }
 
     /** What is wrong with the batch as a whole, or null. */
@@ -129,10 +171,6 @@ public class HealthConnectIngest {
                 return "every deletion needs a recordId (a string of at most 160 characters)";
             }
         }
-        JsonNode snapshots = body.get("snapshots");
-        if (snapshots != null && !snapshots.isNull() && !snapshots.isEmpty()) {
-            return "snapshots are not supported yet: send the window's records and a deletion for each record gone";
-        }
-        return null;
+        return HealthConnectSnapshots.problem(body.get("snapshots"));
     }
 }

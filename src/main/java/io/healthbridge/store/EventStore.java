@@ -2,6 +2,7 @@ package io.healthbridge.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.healthbridge.event.CanonicalEvent;
@@ -42,4 +43,10 @@ public interface EventStore {
 
     /** Deletes these events and stores their tombstones in one transaction; returns the tombstones that were new. */
     List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones);
+
+    /**
+     * The highest version at its source ({@code provenance.source_record_version}) stored for each of these records
+     * of the subject and provider; records with none stored (or no version) are absent.
+     */
+    Map<String, Long> recordVersions(String subject, String provider, Collection<String> recordIds);
 }

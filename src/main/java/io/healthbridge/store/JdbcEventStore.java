@@ -8,11 +8,14 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
 
@@ -132,6 +135,26 @@ public class JdbcEventStore implements EventStore {
     @Override
     public List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones) {
         return writer.replace(deletedIds, tombstones);
+    }
+
+    @Override
+    public Map<String, Long> recordVersions(String subject, String provider, Collection<String> recordIds) {
+        Map<String, Long> out = new HashMap<>();
+        List<String> ids = new ArrayList<>(recordIds);
+        // 500 ids a statement, each through events_subject_seq
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + 500));
+            List<Object> args = new ArrayList<>(List.of(subject, provider));
+            args.addAll(part);
+            for (StoredEvent e : query("SELECT * FROM events WHERE subject = ? AND provider = ? AND record_id IN ("
+                                       + String.join(",", Collections.nCopies(part.size(), "?")) + ")", args, 0)) {
+                JsonNode p = EventJson.read(e.payload()).path("data").path("provenance");
+                if (p.path("source_record_version").isIntegralNumber()) {
+                    out.merge(p.path("source_record_id").asText(), p.get("source_record_version").asLong(), Math::max);
+                }
+            }
+        }
+        return out;
     }
 
     private List<StoredEvent> query(String sql, List<Object> args, int limit) {

@@ -201,7 +201,8 @@ class AppleExportImportTest {
             assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("done");
             // every record exactly once in the store; a chunk published again before the stop counts as duplicates
             assertThat(hb.getJson("/api/v1/users/ex-dan").get("events").asInt()).isEqualTo(30_000);
-            assertThat(job.get("events").asInt()).isEqualTo(30_000);
+            // what was published before the stop and not yet recorded comes again as duplicates
+            assertThat(job.get("events").asInt() + job.get("duplicates").asInt()).isEqualTo(30_000);
             assertThat(job.get("elements_read").asInt()).isEqualTo(30_000);
         }
     }

@@ -184,4 +184,58 @@ class HealthConnectIngestTest {
         assertThat(schema.get("$id").asText()).endsWith("ingest/health-connect.json");
         assertThat(schema.at("/properties/format/const").asText()).isEqualTo("health-connect-ingest");
     }
+
+    static String weight(String id, int version, String kg) {
+        return "{\"recordType\":\"WeightRecord\",\"metadata\":{\"id\":\"" + id + "\",\"dataOrigin\":{\"packageName\":"
+               + "\"com.example.scale\"},\"clientRecordVersion\":" + version + "},\"time\":\"2025-01-14T06:00:00Z\","
+               + "\"zoneOffset\":\"+01:00\",\"values\":{\"weight\":{\"value\":" + kg + ",\"unit\":\"kg\"}}}";
+    }
+
+    static String steps(String id, String start, String end, int count) {
+        return "{\"recordType\":\"StepsRecord\",\"metadata\":{\"id\":\"" + id + "\",\"dataOrigin\":{\"packageName\":"
+               + "\"com.example.steps\"},\"clientRecordVersion\":1},\"startTime\":\"" + start + "\",\"startZoneOffset\":"
+               + "\"+01:00\",\"endTime\":\"" + end + "\",\"endZoneOffset\":\"+01:00\",\"values\":{\"count\":" + count + "}}";
+    }
+
+    @Test
+    void anOlderVersionArrivingInALaterBatchIsSkippedNotPublished() throws Exception {
+        String token = token("hc-gus").get("token").asText();
+        assertThat(EventJson.read(push(token, batchOf(weight("w-1", 5, "70.0"), "")).body()).get("published").asInt())
+                .isEqualTo(1);
+        JsonNode stale = EventJson.read(push(token, batchOf(weight("w-1", 4, "71.0"), "")).body());
+        assertThat(stale.get("published").asInt()).isZero();
+        assertThat(stale.at("/skipped/stale_version").asInt()).isEqualTo(1);
+        JsonNode newer = EventJson.read(push(token, batchOf(weight("w-1", 6, "72.0"), "")).body());
+        assertThat(newer.get("published").asInt()).isEqualTo(1);
+        JsonNode weights = hb.getJson("/api/v1/events?user=hc-gus&type=health.body_weight").get("events");
+        assertThat(weights).extracting(e -> e.at("/event/data/value/value").decimalValue().intValue())
+                .containsExactlyInAnyOrder(70, 72);
+        assertThat(weights).extracting(e -> e.at("/event/data/provenance/source_record_version").asInt())
+                .containsExactlyInAnyOrder(5, 6);
+    }
+
+    @Test
+    void aSnapshotDeletesWhatIsHeldInItsWindowAndWasNotSent() throws Exception {
+        String token = token("hc-hal").get("token").asText();
+        String three = steps("s-1", "2025-01-14T07:00:00Z", "2025-01-14T07:30:00Z", 500) + ","
+                       + steps("s-2", "2025-01-14T08:00:00Z", "2025-01-14T08:30:00Z", 600) + ","
+                       + steps("s-3", "2025-01-15T08:00:00Z", "2025-01-15T08:30:00Z", 700);
+        assertThat(EventJson.read(push(token, batchOf(three, "")).body()).get("published").asInt()).isEqualTo(3);
+        // the phone lost its changes token: it re-reads the 14th and sends only what is still there
+        String snapshot = batchOf(steps("s-1", "2025-01-14T07:00:00Z", "2025-01-14T07:30:00Z", 500), "")
+                .replace("\"records\"", "\"snapshots\":[{\"recordType\":\"StepsRecord\",\"startTime\":"
+                        + "\"2025-01-14T00:00:00Z\",\"endTime\":\"2025-01-15T00:00:00Z\",\"dataOrigins\":"
+                        + "[\"com.example.steps\"]}],\"records\"");
+        HttpResponse<String> r = push(token, snapshot);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(EventJson.read(r.body()).at("/snapshots/deleted").asInt()).isEqualTo(1);
+        assertThat(stepsBySource("hc-hal")).containsEntry("com.example.steps", 500 + 700);
+        JsonNode tombstones = hb.getJson("/api/v1/events?user=hc-hal&type=health.deleted").get("events");
+        assertThat(tombstones).hasSize(1);
+        // a snapshot of an unknown type or a backwards window is refused whole
+        assertThat(push(token, snapshot.replace("\"StepsRecord\",\"startTime", "\"FooRecord\",\"startTime"))
+                .statusCode()).isEqualTo(400);
+        assertThat(push(token, snapshot.replace("2025-01-15T00:00:00Z", "2025-01-13T00:00:00Z")).statusCode())
+                .isEqualTo(400);
+    }
 }

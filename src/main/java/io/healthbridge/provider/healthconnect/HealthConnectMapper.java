@@ -41,6 +41,8 @@ public class HealthConnectMapper implements ProviderMapper {
     public static final String DATASET = "records";
     /** Set by {@link #records} on a record a newer version of the same record replaces in the payload. */
     static final String SUPERSEDED = "$supersededByVersion";
+    /** Set by the ingest on a record older than the version of it already received in an earlier batch. */
+    public static final String STALE = "$staleAgainstVersion";
 
     private static final BigDecimal ZERO = BigDecimal.ZERO;
 
@@ -94,6 +96,10 @@ public class HealthConnectMapper implements ProviderMapper {
         if (r.has(SUPERSEDED)) {
             throw new RecordSkipped("superseded", "a newer version (clientRecordVersion " + r.get(SUPERSEDED).asLong()
                                                   + ") of this record is in the same payload");
+        }
+        if (r.has(STALE)) {
+            throw new RecordSkipped("stale_version", "version " + r.path("metadata").path("clientRecordVersion")
+                    .asLong() + " of this record is older than version " + r.get(STALE).asLong() + " received before");
         }
         String type = Records.text(r, "recordType");
         JsonNode v = r.path("values");
@@ -234,7 +240,10 @@ public class HealthConnectMapper implements ProviderMapper {
         Device device = d.isObject() ? new Device(null, Records.optText(d, "model"),
                 HealthConnectEnums.name(HealthConnectEnums.DEVICE_TYPE, d.get("type")),
                 Records.optText(d, "manufacturer")) : null;
+        JsonNode version = m.get("clientRecordVersion");
         return EventBuilder.of(type, ctx).raw(r).sourceRecordId(id).device(device)
+                .sourceRecordVersion(version != null && version.canConvertToLong() && version.asLong() >= 0
+                        ? version.asLong() : null)
                 .sourceApp(m.path("dataOrigin").path("packageName").asText(null));
     }
 
