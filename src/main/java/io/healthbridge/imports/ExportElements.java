@@ -3,6 +3,7 @@ package io.healthbridge.imports;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,13 +14,15 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.provider.applehealth.AppleHealthMapper;
 import io.healthbridge.provider.applehealth.AppleSleep;
 
 /**
  * An export's elements as the {@code apple_health} mapper takes them: each top-level element as it is read, except
  * sleep samples, which HealthKit stores one per stage and this gathers into nights per source ({@code SleepNight}):
  * a source's night is given out once one of its samples starts more than {@link AppleSleep#NIGHT_GAP} after the
- * night's latest end, and every night still open at the end of the file. Memory holds one night per source.
+ * night's latest end, or any sample starts a day after it ended, and every night still open at the end of the file.
+ * Memory holds one night per source, and at most {@link #MAX_OPEN} nights.
  *
  * <p>Elements are numbered in document order ({@link #index}), so an import can resume: {@link #resumePoint} is the
  * first element not yet given out, counting the samples of nights still open.
@@ -27,6 +30,10 @@ import io.healthbridge.provider.applehealth.AppleSleep;
 final class ExportElements implements Closeable {
 
     static final String SLEEP = "HKCategoryTypeIdentifierSleepAnalysis";
+    /** A source's night is over once a sample this much later of any source is read. */
+    static final Duration STALE_NIGHT = Duration.ofHours(24);
+    /** Nights open at once, at most (one per source is the usual): past it the oldest are given out. */
+    static final int MAX_OPEN = 1000;
 
     private record Night(long firstIndex, ArrayNode samples, OffsetDateTime start, OffsetDateTime end) {
     }
@@ -93,8 +100,18 @@ final class ExportElements implements Closeable {
             ready.add(single(sample, i)); // its times are broken: a night of its own, which the mapper refuses
             return;
         }
-        String source = sample.path("sourceName").asText("") + "|" + sample.path("device").asText("")
-                .replaceAll("HKDevice: 0x[0-9a-fA-F]+", "");
+        // nights of other sources that ended long before this sample are over (an export lists a type's samples in
+        // time order); without this, a source seen once would hold its night to the end of the file
+        OffsetDateTime over = start.minus(STALE_NIGHT);
+        open.values().removeIf(n -> {
+            boolean done = n.end().isBefore(over) || open.size() > MAX_OPEN;
+            if (done) {
+                ready.add(night(n));
+            }
+            return done;
+        });
+        String source = AppleHealthMapper.sourceKey(sample.path("sourceName").asText(null),
+                sample.path("device").asText(null));
         Night night = open.get(source);
         if (night != null && (start.isAfter(night.end().plus(AppleSleep.NIGHT_GAP))
                               || end.isBefore(night.start().minus(AppleSleep.NIGHT_GAP)))) {

@@ -53,7 +53,6 @@ final class ImportRunner {
              InputStream xml = export(counted);
              ExportElements elements = new ExportElements(xml)) {
             ArrayNode records = EventJson.MAPPER.createArrayNode();
-            long chunks = 0;
             for (ObjectNode e; (e = elements.next(job.committed(), job.resumeFrom())) != null; ) {
                 records.add(e);
                 if (records.size() >= chunk) {
@@ -62,11 +61,9 @@ final class ImportRunner {
                     }
                     records = EventJson.MAPPER.createArrayNode();
                     job = store.get(job.id()).orElse(job);
-                    if (++chunks % 50 == 0) {
-                        LOG.info("Import {}: {} % of the file, {} elements read, {} events, {} duplicates, {} dead "
-                                 + "letters", job.id(), job.percent(), job.elementsRead(), job.events(),
-                                job.duplicates(), job.deadLetters());
-                    }
+                    LOG.info("Import {}: {} % of the file, {} elements read, {} events, {} duplicates, {} dead letters",
+                            job.id(), job.percent(), job.elementsRead(), job.events(), job.duplicates(),
+                            job.deadLetters());
                 }
             }
             if (!publish(job, elements, records, counted.count)) {

@@ -193,6 +193,30 @@ class AppleExportMappingTest {
     }
 
     @Test
+    void aNightOfASourceNeverSeenAgainIsGivenOutOnceTheExportHasMovedOn() throws Exception {
+        // a year of nights, each from a source of its own (a renamed device, an app tried once)
+        StringBuilder xml = new StringBuilder("<HealthData locale=\"en_US\">");
+        java.time.LocalDate day = java.time.LocalDate.of(2024, 1, 1);
+        for (int i = 0; i < 365; i++, day = day.plusDays(1)) {
+            xml.append("<Record type=\"HKCategoryTypeIdentifierSleepAnalysis\" sourceName=\"App ").append(i)
+                    .append("\" startDate=\"").append(day).append(" 23:00:00 +0100\" endDate=\"").append(day.plusDays(1))
+                    .append(" 06:00:00 +0100\" value=\"HKCategoryValueSleepAnalysisAsleepUnspecified\"/>");
+        }
+        xml.append("</HealthData>");
+        try (ExportElements elements = new ExportElements(new ByteArrayInputStream(xml.toString()
+                .getBytes(StandardCharsets.UTF_8)))) {
+            int nights = 0;
+            long maxHeldBack = 0;
+            while (elements.next(0, 0) != null) {
+                nights++;
+                maxHeldBack = Math.max(maxHeldBack, elements.index() - elements.resumePoint());
+            }
+            assertThat(nights).isEqualTo(365);
+            assertThat(maxHeldBack).as("samples held in open nights").isLessThan(5);
+        }
+    }
+
+    @Test
     void anIos16ExportWithItsBrokenDtdAndControlCharactersIsRead() throws Exception {
         String xml = Files.readString(SAMPLE);
         // iOS 16: an ATTLIST never closed, and a stray vertical tab inside an attribute

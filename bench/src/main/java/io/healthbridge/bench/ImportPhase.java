@@ -33,7 +33,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class ImportPhase {
 
-    private static final Pattern DATE = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}) ([+-]\\d{4})");
+    /** The times of a sample (not the creation date inside a device's description, which stays one device). */
+    private static final Pattern DATE = Pattern.compile(
+            "((?:startDate|endDate|creationDate|date)=\")(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}) ([+-]\\d{4})");
     private static final Pattern DAY = Pattern.compile("dateComponents=\"(\\d{4}-\\d{2}-\\d{2})\"");
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -144,8 +146,8 @@ final class ImportPhase {
         Matcher m = DATE.matcher(element);
         StringBuilder b = new StringBuilder();
         while (m.find()) {
-            String t = LocalDateTime.parse(m.group(1) + " " + m.group(2), LOCAL).plusDays(days).format(LOCAL);
-            m.appendReplacement(b, t + " " + m.group(3));
+            String t = LocalDateTime.parse(m.group(2) + " " + m.group(3), LOCAL).plusDays(days).format(LOCAL);
+            m.appendReplacement(b, m.group(1) + t + " " + m.group(4));
         }
         m.appendTail(b);
         Matcher d = DAY.matcher(b);

@@ -59,6 +59,11 @@ public class AppleHealthMapper implements ProviderMapper {
         return AppleExport.map(record, context);
     }
 
+    /** What tells one source of an export from another: its name and device model (not the device's address). */
+    public static String sourceKey(String sourceName, String device) {
+        return AppleDevice.sourceKey(sourceName, device);
+    }
+
     /** Which companion app's shape a push body has: {@link #SYNC}, {@link #AUTO_EXPORT}, or null for neither. */
     public static String shapeOf(JsonNode body) {
         if (body == null || !body.isObject()) {
