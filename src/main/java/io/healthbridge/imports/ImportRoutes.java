@@ -30,7 +30,8 @@ public class ImportRoutes extends RouteBuilder {
         from("direct:api-imports-get").routeId("api-imports-get-impl").process(jobs::get);
         from("direct:api-imports-list").routeId("api-imports-list-impl").process(jobs::list);
 
-        from("file:{{healthbridge.imports.dir}}?recursive=true&minDepth=2&maxDepth=2&autoCreate=true"
+        // first poll at once: until a polling consumer has polled, Camel reports it (and so /health) DOWN
+        from("file:{{healthbridge.imports.dir}}?initialDelay=0&recursive=true&minDepth=2&maxDepth=2&autoCreate=true"
              + "&include=.*\\.(zip|xml)&readLock=changed&readLockCheckInterval=1000&readLockMinAge=2000"
              + "&move=${file:parent}/.done/${date:now:yyyyMMdd-HHmmss}-${file:onlyname}"
              + "&moveFailed=${file:parent}/.failed/${date:now:yyyyMMdd-HHmmss}-${file:onlyname}")

@@ -182,20 +182,20 @@ final class HealthAutoExport {
     }
 
     private static OffsetDateTime earliest(JsonNode r, String a, String b) {
-        OffsetDateTime x = r.hasNonNull(a) ? AppleTimes.field(r, a) : null;
-        OffsetDateTime y = r.hasNonNull(b) ? AppleTimes.field(r, b) : null;
-        if (x == null || y == null) {
-            return x != null ? x : AppleTimes.field(r, b);
-        }
-        return x.isBefore(y) ? x : y;
+        return pick(r, a, b, true);
     }
 
     private static OffsetDateTime latest(JsonNode r, String a, String b) {
+        return pick(r, a, b, false);
+    }
+
+    /** The earlier (or later) of two times of which at least one is given. */
+    private static OffsetDateTime pick(JsonNode r, String a, String b, boolean earlier) {
         OffsetDateTime x = r.hasNonNull(a) ? AppleTimes.field(r, a) : null;
         OffsetDateTime y = r.hasNonNull(b) ? AppleTimes.field(r, b) : null;
         if (x == null || y == null) {
             return x != null ? x : AppleTimes.field(r, b);
         }
-        return x.isAfter(y) ? x : y;
+        return x.isBefore(y) == earlier ? x : y;
     }
 }
