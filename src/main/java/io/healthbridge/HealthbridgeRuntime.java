@@ -24,6 +24,7 @@ import io.healthbridge.ingest.PublishRoutes;
 import io.healthbridge.integration.IntegrationRoutes;
 import io.healthbridge.phone.PhoneRoutes;
 import io.healthbridge.push.PushRoutes;
+import io.healthbridge.reconcile.DayRoutes;
 import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,6 +80,7 @@ public class HealthbridgeRuntime {
         main.configure().addRoutesBuilder(new PushRoutes());
         main.configure().addRoutesBuilder(new PhoneRoutes());
         main.configure().addRoutesBuilder(new ImportRoutes());
+        main.configure().addRoutesBuilder(new DayRoutes());
         main.configure().addRoutesBuilder(new BackfillRoutes());
         main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new IntegrationRoutes());

@@ -3,6 +3,9 @@ package io.healthbridge.config;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.healthbridge.api.RequestIds;
@@ -15,7 +18,10 @@ import io.healthbridge.imports.ImportJobs;
 import io.healthbridge.imports.ImportStore;
 import io.healthbridge.imports.UploadGuard;
 import io.healthbridge.phone.AppleHealthIngest;
+import io.healthbridge.reconcile.DayView;
+import io.healthbridge.reconcile.Priorities;
 import io.healthbridge.phone.HealthConnectIngest;
+import io.healthbridge.security.Authenticator;
 import io.healthbridge.security.DeviceTokens;
 import io.healthbridge.store.UserData;
 import io.healthbridge.users.Erasure;
@@ -85,6 +91,14 @@ public final class HealthbridgeBeans implements AutoCloseable {
                     settings.number("healthbridge.imports.max-upload-bytes"),
                     settings.number("healthbridge.imports.max-xml-bytes"), clock);
             registry.bind("importJobs", imports);
+            Map<String, List<String>> order = new HashMap<>();
+            for (String type : Priorities.TYPES) {
+                String entries = settings.text("healthbridge.reconcile.priority." + type);
+                order.put(type, List.of(entries.trim().split("\\s*,\\s*")));
+            }
+            Priorities priorities = new Priorities(beans.store.database.dataSource(), order, clock);
+            registry.bind("priorities", priorities);
+            registry.bind("dayView", new DayView(beans.store.events, priorities));
             context.addService(imports);
         } catch (Exception | Error e) {
             beans.close();
@@ -122,7 +136,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
             context.getRegistry().lookupByNameAndType("rateLimits", RateLimits.class).attach(router);
             ApiErrors.attach(router);
             delivery.webSocketHub.attach(router, router.vertx());
-            UploadGuard.attach(router, settings.number("healthbridge.imports.max-upload-bytes"));
+            UploadGuard.attach(router, settings.number("healthbridge.imports.max-upload-bytes"),
+                    context.getRegistry().lookupByNameAndType("authenticator", Authenticator.class));
         } else {
             LOG.warn("No HTTP server router on port {}: the WebSocket stream {} is not served", port, WebSocketHub.PATH);
         }

@@ -5,15 +5,18 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.security.AuthCheck;
+import io.healthbridge.security.Authenticator;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Refuses an upload before its body is read: Camel's platform-http reads a streamed body to its spool before the
- * route runs, so the checks that cost nothing are made first, on the HTTP server: a credential is there at all, the
- * length is given, and it is within {@code healthbridge.imports.max-upload-bytes}. The route then checks the
- * credential itself, and the length again as it copies.
+ * route runs, so an upload is checked first, on the HTTP server, while the request waits paused: the length is
+ * given and within {@code healthbridge.imports.max-upload-bytes}, and the credential is an admin's (checked off the
+ * event loop: an API key is a store look-up). A client without one never gets a byte to disk. The route checks the
+ * credential again, as every API route does, and the length again as it copies.
  */
 public final class UploadGuard {
 
@@ -22,14 +25,8 @@ public final class UploadGuard {
     private UploadGuard() {
     }
 
-    public static void attach(Router router, long maxBytes) {
+    public static void attach(Router router, long maxBytes, Authenticator authenticator) {
         router.route(HttpMethod.POST, PATH).order(-1800).handler(ctx -> {
-            String auth = ctx.request().getHeader("Authorization");
-            String key = ctx.request().getHeader("X-API-Key");
-            if ((auth == null || auth.isBlank()) && (key == null || key.isBlank())) {
-                refuse(ctx, 401, "AUTH_001", "an API key or access token is required");
-                return;
-            }
             String length = ctx.request().getHeader("Content-Length");
             long bytes;
             try {
@@ -43,7 +40,30 @@ public final class UploadGuard {
                 refuse(ctx, 413, "VAL_001", "the export is larger than healthbridge.imports.max-upload-bytes ("
                                             + maxBytes + " bytes)");
             } else {
+                authorize(ctx, authenticator);
+            }
+        });
+    }
+
+    private static void authorize(RoutingContext ctx, Authenticator authenticator) {
+        String auth = ctx.request().getHeader("Authorization");
+        String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
+                : ctx.request().getHeader("X-API-Key");
+        if (key == null || key.isBlank()) {
+            refuse(ctx, 401, "AUTH_001", "an API key or access token is required");
+            return;
+        }
+        ctx.request().pause();
+        ctx.vertx().<AuthCheck>executeBlocking(() -> authenticator.check(key.trim()), false).onComplete(r -> {
+            if (r.failed() || !r.result().ok()) {
+                refuse(ctx, 401, "AUTH_001", r.succeeded() ? r.result().message() : "the credential cannot be checked");
+            } else if (!r.result().principal().may("POST")) {
+                refuse(ctx, 403, "AUTH_003", "only an admin may upload an export");
+            } else {
                 ctx.next();
+                if (!ctx.request().isEnded()) {
+                    ctx.request().resume();
+                }
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.healthbridge.store;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ public interface EventStore {
     List<StoredEvent> after(long afterSeq, String type, String subject, String provider, int limit);
 
     long count();
+
+    /** One subject's events of a type whose time ({@code event_time}, the measurement's start) is in [from, to). */
+    List<StoredEvent> inWindow(String subject, String type, Instant from, Instant to);
 
     /** Position of the newest stored event, 0 when there is none. */
     long latestSeq();

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -135,6 +137,14 @@ public class JdbcEventStore implements EventStore {
     @Override
     public List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones) {
         return writer.replace(deletedIds, tombstones);
+    }
+
+    @Override
+    public List<StoredEvent> inWindow(String subject, String type, Instant from, Instant to) {
+        // through events_type_time: every subject's events of the type in the window, then this one's
+        return query("SELECT * FROM events WHERE type = ? AND event_time >= ? AND event_time < ? AND subject = ? "
+                     + "ORDER BY event_time, seq", List.of(type, Timestamp.from(from), Timestamp.from(to),
+                subject), 0);
     }
 
     @Override

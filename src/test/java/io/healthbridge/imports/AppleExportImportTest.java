@@ -146,9 +146,30 @@ class AppleExportImportTest {
             HttpResponse<String> big = upload(hb, "ex-cy", new byte[60000]);
             assertThat(big.statusCode()).isEqualTo(413);
             assertThat(upload(hb, "ex-cy", new byte[0]).statusCode()).isEqualTo(400);
-            // an API key that may only read cannot upload; no key, no upload
-            assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/ex-cy/imports")).header("Authorization", "")
-                    .POST(HttpRequest.BodyPublishers.ofString("x"))).statusCode()).isEqualTo(401);
+            // no key, a wrong key, a key that may only read: refused before a byte of the body is kept
+            String reader = EventJson.read(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/keys"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"r\",\"scopes\":[\"read\"]}"))).body())
+                    .get("key").asText();
+            for (String[] c : new String[][] {{"Authorization", ""}, {"X-API-Key", "hbk_wrong-0123456789abcdef"},
+                    {"X-API-Key", reader}}) {
+                HttpResponse<String> refused = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/ex-cy/imports"))
+                        .header(c[0], c[1]).POST(HttpRequest.BodyPublishers.ofByteArray(new byte[40000])));
+                assertThat(refused.statusCode()).as(c[0] + " " + c[1]).isEqualTo(c[1].equals(reader) ? 403 : 401);
+            }
+            // the answer comes before the body: a client with a wrong key never gets a byte to the server's disk
+            for (String key : new String[] {"hbk_wrong-0123456789abcdef", reader}) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", hb.port())) {
+                    socket.setSoTimeout(5000);
+                    socket.getOutputStream().write(("POST /api/v1/users/ex-cy/imports HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "X-API-Key: " + key + "\r\nContent-Type: application/octet-stream\r\n"
+                            + "Content-Length: 40000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                            StandardCharsets.US_ASCII)).readLine();
+                    assertThat(status).as("answered with no body sent").startsWith(
+                            "HTTP/1.1 " + (key.equals(reader) ? "403" : "401"));
+                }
+            }
             assertThat(hb.getJson("/api/v1/imports/nope").has("error")).isTrue();
         }
     }
