@@ -47,12 +47,19 @@ class KillDuringDeliveryIT {
                 HttpResponse<String> sub = first.post("/api/v1/webhooks", "{\"url\":\"" + receiver.url()
                         + "\",\"event_types\":[\"health.heart_rate\"]}");
                 assertThat(sub.statusCode()).isEqualTo(201);
+                // the receiver is slow while the events go in, fast until a third is through, slow again when the
+                // kill lands: mid-delivery whatever the machine's speed (publishing 1,000 events can take longer
+                // than delivering them)
+                receiver.delayMillis.set(1000);
                 first.publishHeartRates(0, n);
                 assertThat(first.events("type=health.heart_rate")).hasSize(n);
-                // mid-delivery: a third is through
-                await().atMost(Duration.ofMinutes(5)).until(() -> received.size() >= n / 3);
+                receiver.delayMillis.set(20);
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> received.size() >= n / 3);
+                receiver.delayMillis.set(5000);
                 atKill = received.size();
                 first.kill();
+                receiver.delayMillis.set(20);
             }
             assertThat(atKill).as("killed before everything was delivered").isLessThan(n);
             try (PackagedRuntime second = PackagedRuntime.start(work, env)) {
