@@ -25,6 +25,12 @@ import io.healthbridge.store.StoredEvent;
  */
 public class DayView {
 
+    /** Point measurements: the same reading sent by several sources is one. */
+    static final List<String> POINT_TYPES = List.of("body_weight", "body_fat", "blood_pressure", "oxygen_saturation",
+            "blood_glucose");
+    /** Readings of several sources are the same when this close and equal to a tenth of their unit. */
+    static final Duration SAME_READING = Duration.ofMinutes(5);
+
     /** Workouts of several sources are one when they start this close and overlap most of the shorter one. */
     static final Duration SAME_WORKOUT_START = Duration.ofMinutes(5);
 
@@ -63,6 +69,14 @@ public class DayView {
         out.put("totals", totals);
         out.put("sleep", sleep(user, from, to, order.get("sleep_session")));
         out.put("workouts", workouts(user, from, to, order.get("workout")));
+        Map<String, Object> readings = new LinkedHashMap<>();
+        for (String type : POINT_TYPES) {
+            List<Map<String, Object>> r = readings(user, type, from, to);
+            if (!r.isEmpty()) {
+                readings.put(type, r);
+            }
+        }
+        out.put("measurements", readings);
         out.put("priorities", order);
         return out;
     }
@@ -113,6 +127,48 @@ public class DayView {
         }
         out.sort(Comparator.comparing(m -> (String) m.get("start")));
         return out;
+    }
+
+    /** The day's readings of a point type, identical readings of several sources within minutes as one. */
+    private List<Map<String, Object>> readings(String user, String type, Instant from, Instant to) {
+        List<List<Stored>> groups = new ArrayList<>();
+        for (Stored r : latest(user, type, from, to)) {
+            List<Stored> group = groups.stream().filter(g -> sameReading(g.get(0), r)).findFirst().orElse(null);
+            if (group == null) {
+                groups.add(new ArrayList<>(List.of(r)));
+            } else {
+                group.add(r);
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (List<Stored> g : groups) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", g.get(0).data().path("start").asText());
+            m.put("reading", reading(g.get(0).data()));
+            m.put("sources", g.stream().map(Stored::source).toList());
+            m.put("derived_from", g.stream().map(Stored::id).toList());
+            m.put("rule", "same_reading: equal values (to a tenth of the unit) from several sources within 5 min");
+            out.add(m);
+        }
+        return out;
+    }
+
+    static boolean sameReading(Stored a, Stored b) {
+        return !a.source().equals(b.source())
+               && Duration.between(a.start(), b.start()).abs().compareTo(SAME_READING) <= 0
+               && reading(a.data()).equals(reading(b.data()));
+    }
+
+    /** The reading's values, each to a tenth of its canonical unit: {@code {"value": 69.1}}, or systolic/diastolic. */
+    private static Map<String, BigDecimal> reading(JsonNode data) {
+        Map<String, BigDecimal> values = new LinkedHashMap<>();
+        for (String field : List.of("value", "systolic", "diastolic")) {
+            JsonNode v = data.path(field).path("value");
+            if (v.isNumber()) {
+                values.put(field, v.decimalValue().setScale(1, java.math.RoundingMode.HALF_EVEN));
+            }
+        }
+        return values;
     }
 
     static boolean sameWorkout(Stored a, Stored b) {

@@ -18,7 +18,8 @@ final class Sources {
         String app = p.path("source_app").asText("");
         if ("apple_health".equals(provider)) {
             String device = p.path("device").path("type").asText("");
-            return provider + ":" + ("watch".equals(device) || "phone".equals(device) ? device : app);
+            String what = "watch".equals(device) || "phone".equals(device) ? device : app;
+            return what.isEmpty() ? provider : provider + ":" + what;
         }
         return app.isEmpty() ? provider : provider + ":" + app;
     }

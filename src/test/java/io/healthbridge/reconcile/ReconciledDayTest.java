@@ -88,6 +88,29 @@ class ReconciledDayTest {
     }
 
     @Test
+    void theSameReadingFromTwoSourcesIsOne() throws Exception {
+        // the Withings scale and the OMRON cuff write to Apple Health and to Health Connect: 152.34 lb is 69.1 kg,
+        // at 07:12:03 both; 128/83 at 07:20:15 both
+        importSample("rc-cy");
+        HttpResponse<String> r = hb.send(HttpRequest.newBuilder(hb.uri("/ingest/health-connect"))
+                .header("Authorization", "Bearer " + deviceToken("rc-cy")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Files.readString(
+                        Path.of("src/test/resources/fixtures/health-connect/batch.json")))));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode m = day("rc-cy", "2025-01-14").get("measurements");
+        assertThat(m.get("body_weight")).hasSize(1);
+        assertThat(m.at("/body_weight/0/reading/value").decimalValue()).isEqualByComparingTo("69.1");
+        assertThat(m.at("/body_weight/0/sources")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
+                "apple_health:Withings", "health_connect:com.withings.wiscale2");
+        assertThat(m.at("/body_weight/0/derived_from")).hasSize(2);
+        assertThat(m.get("blood_pressure")).hasSize(1);
+        assertThat(m.at("/blood_pressure/0/reading/systolic").asInt()).isEqualTo(128);
+        assertThat(m.at("/blood_pressure/0/derived_from")).hasSize(2);
+        // the Watch's SpO2 at 02:10, 03:40 (97 %) and 05:15, Samsung's at 03:40 (96 %): not the same reading, four
+        assertThat(m.get("oxygen_saturation")).hasSize(4);
+    }
+
+    @Test
     void aUsersOwnPriorityRecomputesTheirDay() throws Exception {
         String token = deviceToken("rc-ben");
         HttpResponse<String> r = hb.send(HttpRequest.newBuilder(hb.uri("/ingest/health-connect"))
