@@ -19,6 +19,7 @@ import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.SchemaRegistry;
+import io.healthbridge.provider.applehealth.AppleHealthMapper;
 import io.healthbridge.provider.fitbit.FitbitMapper;
 import io.healthbridge.provider.garmin.GarminMapper;
 import io.healthbridge.provider.healthconnect.HealthConnectMapper;
@@ -51,12 +52,15 @@ public class MapperGoldenTest {
     static final Map<String, ProviderMapper> MAPPERS = Map.of(
             "dexcom", declared("routes/providers/dexcom.camel.yaml"), "fitbit", new FitbitMapper(), "garmin", new GarminMapper(),
             "oura", new OuraMapper(), "polar", new PolarMapper(), "strava", new StravaMapper(),
-            "whoop", new WhoopMapper(), "withings", new WithingsMapper(), "health-connect", new HealthConnectMapper());
+            "whoop", new WhoopMapper(), "withings", new WithingsMapper(), "health-connect", new HealthConnectMapper(),
+            "apple-health", new AppleHealthMapper());
 
     /** sample file (provider/name) → dataset it is a response of. */
     static final Map<String, String> DATASETS = Map.ofEntries(
             Map.entry("dexcom/glucose.json", "egvs"),
             Map.entry("health-connect/batch.json", HealthConnectMapper.DATASET),
+            Map.entry("apple-health/push-open-wearables-sync.json", AppleHealthMapper.SYNC),
+            Map.entry("apple-health/push-health-auto-export.json", AppleHealthMapper.AUTO_EXPORT),
             Map.entry("fitbit/heart-rate.json", "activities_heart"),
             Map.entry("garmin/blood-pressure.json", "bloodPressures"),
             Map.entry("garmin/body.json", "bodyComps"),
