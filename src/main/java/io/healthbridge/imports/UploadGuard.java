@@ -1,6 +1,7 @@
 package io.healthbridge.imports;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,8 +14,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Refuses an upload before its body is read: Camel's platform-http reads a streamed body to its spool before the
- * route runs, so an upload is checked first, on the HTTP server, while the request waits paused: the length is
- * given and within {@code healthbridge.imports.max-upload-bytes}, and the credential is an admin's (checked off the
+ * route runs, so an upload is checked first, on the HTTP server, while the request waits paused: it is sent as
+ * {@code application/octet-stream}, the length is given and within {@code healthbridge.imports.max-upload-bytes}, and the credential is an admin's (checked off the
  * event loop: an API key is a store look-up). A client without one never gets a byte to disk. The route checks the
  * credential again, as every API route does, and the length again as it copies.
  */
@@ -59,6 +60,10 @@ public final class UploadGuard {
                 refuse(ctx, 401, "AUTH_001", r.succeeded() ? r.result().message() : "the credential cannot be checked");
             } else if (!r.result().principal().may("POST")) {
                 refuse(ctx, 403, "AUTH_003", "only an admin may upload an export");
+            } else if (!octetStream(ctx.request().getHeader("Content-Type"))) {
+                // Camel streams only an octet-stream body; a form or multipart one it would try to parse
+                refuse(ctx, 415, "VAL_001", "send the export (export.zip or export.xml) as the body, with "
+                                            + "Content-Type: application/octet-stream");
             } else {
                 ctx.next();
                 if (!ctx.request().isEnded()) {
@@ -66,6 +71,10 @@ public final class UploadGuard {
                 }
             }
         });
+    }
+
+    private static boolean octetStream(String type) {
+        return type != null && type.trim().toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
     }
 
     /** Answers in the API's error format and closes the connection: the body is never read. */

@@ -146,6 +146,12 @@ class AppleExportImportTest {
             HttpResponse<String> big = upload(hb, "ex-cy", new byte[60000]);
             assertThat(big.statusCode()).isEqualTo(413);
             assertThat(upload(hb, "ex-cy", new byte[0]).statusCode()).isEqualTo(400);
+            // curl --data-binary without a Content-Type sends a form: a clear answer, not a parser's failure
+            HttpResponse<String> form = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/ex-cy/imports"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("<HealthData/>")));
+            assertThat(form.statusCode()).isEqualTo(415);
+            assertThat(form.body()).contains("application/octet-stream");
             // no key, a wrong key, a key that may only read: refused before a byte of the body is kept
             String reader = EventJson.read(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/keys"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"r\",\"scopes\":[\"read\"]}"))).body())
