@@ -87,8 +87,9 @@ public class HealthConnectIngest {
         List<MappedRecord> mapped = mapper.map(HealthConnectMapper.DATASET, body, new MappingContext(
                 HealthConnectMapper.PROVIDER, user, null, clock.instant(), ZoneOffset.UTC));
         List<Map<String, Object>> rejected = PhoneBatches.rejected(mapped, schemas);
-        IngestSummary summary = producer.requestBodyAndHeaders("direct:ingest", EventJson.write(body), headers,
-                IngestSummary.class);
+        // a batch of deletions alone has nothing to publish (sent on, it would be a payload without its records)
+        IngestSummary summary = body.path("records").isEmpty() ? null : producer.requestBodyAndHeaders(
+                "direct:ingest", EventJson.write(body), headers, IngestSummary.class);
         int deleted = 0;
         int unmatched = 0;
         for (JsonNode d : body.path("deletions")) {

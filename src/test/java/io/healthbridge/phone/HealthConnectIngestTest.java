@@ -109,6 +109,10 @@ class HealthConnectIngestTest {
         JsonNode answer = EventJson.read(push(token, batchOf("", "{\"recordId\":\"5eed0000-0000-0000-0000-000000000001\","
                 + "\"recordType\":\"StepsRecord\",\"observedAt\":\"2025-01-14T20:00:00Z\"}")).body());
         assertThat(answer.at("/deletions/applied").asInt()).isEqualTo(1);
+        // a batch of deletions alone has no records to publish: nothing of it is a dead letter
+        assertThat(answer.get("dead_lettered").asInt()).isZero();
+        assertThat(hb.getJson("/api/v1/dead-letters?provider=health_connect&limit=500").get("dead_letters"))
+                .noneMatch(d -> d.get("user_id").asText().equals("hc-ben"));
         assertThat(stepsBySource("hc-ben")).containsEntry("com.sec.android.app.shealth", 2436 - 884);
         JsonNode tombstones = hb.getJson("/api/v1/events?user=hc-ben&type=health.deleted").get("events");
         assertThat(tombstones).hasSize(1);
