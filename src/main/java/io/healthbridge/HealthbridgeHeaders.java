@@ -15,6 +15,8 @@ public final class HealthbridgeHeaders {
     public static final String ZONE = "Healthbridge.zone";
     /** Id of the canonical event being published. */
     public static final String EVENT_ID = "Healthbridge.eventId";
+    /** Why stored events are retracted ({@code direct:retract}): the tombstones' reason. */
+    public static final String REASON = "Healthbridge.reason";
     /** Exchange property: the {@link io.healthbridge.event.IngestSummary} of an ingest. */
     public static final String INGEST_SUMMARY = "Healthbridge.ingestSummary";
 

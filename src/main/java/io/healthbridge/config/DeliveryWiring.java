@@ -1,6 +1,7 @@
 package io.healthbridge.config;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +18,7 @@ import io.healthbridge.delivery.websocket.WebSocketHub;
 import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.ingest.PublishRoutes;
+import io.healthbridge.reconcile.Reconciler;
 import io.healthbridge.store.Database;
 import io.healthbridge.store.Retention;
 import io.healthbridge.store.UserKeyStore;
@@ -112,7 +114,16 @@ final class DeliveryWiring {
                 settings.keptFor(p + "delivered-deliveries"), settings.keptFor(p + "failed-deliveries"),
                 settings.keptFor(p + "dead-letters"), settings.keptFor(p + "notifications"), settings.keptFor(p + "audit"),
                 positive(settings, p + "batch-size"), settings.millis(p + "pause-ms"),
-                List.of(kafka ? RELAY_CURSOR : WebhookDispatcher.CURSOR)), meters, clock);
+                readers(settings, kafka)), meters, clock);
+    }
+
+    /** The outbox readers running here, whose cursors bound what retention may remove. */
+    static List<String> readers(Settings settings, boolean kafka) {
+        List<String> readers = new ArrayList<>(List.of(kafka ? RELAY_CURSOR : WebhookDispatcher.CURSOR));
+        if (ReconcileWiring.enabled(settings)) {
+            readers.add(Reconciler.CURSOR);
+        }
+        return readers;
     }
 
     private static int positive(Settings settings, String key) {

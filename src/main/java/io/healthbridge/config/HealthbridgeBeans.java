@@ -3,9 +3,6 @@ package io.healthbridge.config;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import io.healthbridge.api.RequestIds;
@@ -18,8 +15,6 @@ import io.healthbridge.imports.ImportJobs;
 import io.healthbridge.imports.ImportStore;
 import io.healthbridge.imports.UploadGuard;
 import io.healthbridge.phone.AppleHealthIngest;
-import io.healthbridge.reconcile.DayView;
-import io.healthbridge.reconcile.Priorities;
 import io.healthbridge.phone.HealthConnectIngest;
 import io.healthbridge.security.Authenticator;
 import io.healthbridge.security.DeviceTokens;
@@ -49,6 +44,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
     private final StoreWiring store;
     private ProviderWiring providers;
     private DeliveryWiring delivery;
+    private ReconcileWiring reconcile;
 
     private HealthbridgeBeans(Settings settings, StoreWiring store) {
         this.settings = settings;
@@ -91,14 +87,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
                     settings.number("healthbridge.imports.max-upload-bytes"),
                     settings.number("healthbridge.imports.max-xml-bytes"), clock);
             registry.bind("importJobs", imports);
-            Map<String, List<String>> order = new HashMap<>();
-            for (String type : Priorities.TYPES) {
-                String entries = settings.text("healthbridge.reconcile.priority." + type);
-                order.put(type, List.of(entries.trim().split("\\s*,\\s*")));
-            }
-            Priorities priorities = new Priorities(beans.store.database.dataSource(), order, clock);
-            registry.bind("priorities", priorities);
-            registry.bind("dayView", new DayView(beans.store.events, priorities));
+            beans.reconcile = new ReconcileWiring(registry, settings, beans.store,
+                    registry.lookupByNameAndType("webhookStore", WebhookStore.class), producer, meters, clock);
             context.addService(imports);
         } catch (Exception | Error e) {
             beans.close();
@@ -150,6 +140,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reconcile != null) {
+            reconcile.close();
+        }
         if (delivery != null) {
             delivery.close();
         }

@@ -11,6 +11,8 @@ public record CanonicalEvent(String id, DataType dataType, String subject, Strin
 
     public static final String SPEC_VERSION = "1.0";
     public static final String CONTENT_TYPE = "application/json";
+    /** The provider name of reconciled results: one truth per person, computed from every source's events. */
+    public static final String RECONCILED = "reconciled";
     public static final String SCHEMA_BASE = "https://schemas.healthbridge.io/v1/";
 
     public String type() {
@@ -25,7 +27,7 @@ public record CanonicalEvent(String id, DataType dataType, String subject, Strin
         return switch (dataType) {
             case WEBHOOK_DISABLED -> "healthbridge/webhooks";
             case USER_ERASED -> "healthbridge/users";
-            default -> "healthbridge/providers/" + provider();
+            default -> RECONCILED.equals(provider()) ? "healthbridge/reconciled" : "healthbridge/providers/" + provider();
         };
     }
 

@@ -14,6 +14,19 @@ public final class TypeGlob {
         this.pattern = pattern;
     }
 
+    /** The prefix a filter puts before a type to match reconciled results: {@code reconciled:health.*}. */
+    public static final String RECONCILED_PREFIX = CanonicalEvent.RECONCILED + ":";
+
+    /**
+     * The name filters match an event by: its type; for a reconciled result (provider {@code reconciled}) its type
+     * after {@link #RECONCILED_PREFIX}, so {@code health.*} keeps meaning every source's events and the one truth is
+     * asked for by name ({@code reconciled:health.*}), never received by surprise beside them (a consumer summing
+     * {@code health.steps} would count a day twice). {@code *} matches both.
+     */
+    public static String subscribed(String type, String provider) {
+        return CanonicalEvent.RECONCILED.equals(provider) ? RECONCILED_PREFIX + type : type;
+    }
+
     public static TypeGlob of(String pattern) {
         return new TypeGlob(pattern);
     }

@@ -315,6 +315,37 @@ public class EventPipeline {
         return stored;
     }
 
+    /**
+     * Events made here rather than mapped from a payload (reconciled results), checked as {@link #map} checks: each
+     * valid event, or a dead letter in its place, for {@link #storeAll}.
+     */
+    public List<Object> checked(List<CanonicalEvent> made) {
+        List<Object> items = new ArrayList<>(made.size());
+        for (CanonicalEvent event : made) {
+            try {
+                items.add(validate(event));
+            } catch (EventValidationException e) {
+                items.add(deadLetter(event.provider(), null, event.subject(), null, null, "validation",
+                        e.reasonCode(), String.join("; ", e.getErrors()), event.toJson(), event.toJsonString()));
+            }
+        }
+        return items;
+    }
+
+    /**
+     * Replaces stored events that no longer stand (a reconciled result gone) with tombstones saying why (header
+     * {@link HealthbridgeHeaders#REASON}), in one transaction; returns the tombstones that are new, for the bus.
+     */
+    public List<CanonicalEvent> retract(List<StoredEvent> found, Exchange exchange) {
+        String reason = required(exchange, HealthbridgeHeaders.REASON);
+        List<CanonicalEvent> tombstones = Tombstones.of(found.stream().map(e -> EventJson.read(e.payload())).toList(),
+                reason, null, clock.instant());
+        tombstones.forEach(this::validate);
+        List<CanonicalEvent> stored = events.replace(found.stream().map(StoredEvent::id).toList(), tombstones);
+        counts.published(stored, summaryOf(exchange));
+        return stored;
+    }
+
     public void duplicate(CanonicalEvent event, Exchange exchange) {
         counts.duplicates(List.of(event), summaryOf(exchange));
     }

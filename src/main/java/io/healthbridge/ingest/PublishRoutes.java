@@ -43,6 +43,19 @@ public class PublishRoutes extends RouteBuilder {
                 .filter(simple("${body.isEmpty()} == false"));
         handOff(deleted).end();
 
+        // events made here (reconciled results): checked, stored in one transaction, handed off as a payload's are
+        var made = from("direct:publish-batch").routeId("event-publish-batch")
+                .setBody(method("eventPipeline", "checked"))
+                .setBody(method("eventPipeline", "storeAll"))
+                .filter(simple("${body.isEmpty()} == false"));
+        handOff(made).end();
+
+        // stored events that no longer stand (header Healthbridge.reason says why): tombstones, to the bus
+        var retracted = from("direct:retract").routeId("event-retract")
+                .setBody(method("eventPipeline", "retract"))
+                .filter(simple("${body.isEmpty()} == false"));
+        handOff(retracted).end();
+
         from("direct:dead-letter").routeId("event-dead-letter")
                 .bean("eventPipeline", "deadLetter");
 

@@ -116,8 +116,7 @@ final class Cumulative {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("value", r.total());
         out.put("unit", unit);
-        out.put("rule", "interval_priority: each source counts only where no higher-priority source has data, "
-                        + "pro-rated");
+        out.put("rule", DayView.RULE_TOTAL);
         List<Map<String, Object>> sources = new ArrayList<>();
         List<String> derived = new ArrayList<>();
         for (Share s : r.shares()) {

@@ -83,8 +83,11 @@ public class Priorities {
         return null;
     }
 
-    /** Sets the user's order for the types in {@code body} (already checked with {@link #problem}). */
-    public void set(String user, JsonNode body) {
+    /**
+     * Sets the user's order for the types in {@code body} (already checked with {@link #problem}), in one transaction
+     * with {@code also} (the days to recompute: queued with the change or not at all).
+     */
+    public void set(String user, JsonNode body, List<Sql.Statement> also) {
         List<Sql.Statement> statements = new ArrayList<>();
         for (var it = body.fields(); it.hasNext(); ) {
             var e = it.next();
@@ -94,6 +97,7 @@ public class Priorities {
                     + "VALUES (?, ?, ?, ?)", user, e.getKey(), EventJson.write(e.getValue()),
                     Timestamp.from(clock.instant())));
         }
+        statements.addAll(also);
         Sql.inTransaction(dataSource, "store source priorities", statements.toArray(Sql.Statement[]::new));
     }
 

@@ -36,6 +36,9 @@ public interface EventStore {
     /** One subject's events of a type whose time ({@code event_time}, the measurement's start) is in [from, to). */
     List<StoredEvent> inWindow(String subject, String type, Instant from, Instant to);
 
+    /** {@link #inWindow(String, String, Instant, Instant)} for several types in one read. */
+    List<StoredEvent> inWindow(String subject, Collection<String> types, Instant from, Instant to);
+
     /** Position of the newest stored event, 0 when there is none. */
     long latestSeq();
 

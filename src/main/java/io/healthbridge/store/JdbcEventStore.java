@@ -148,6 +148,17 @@ public class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public List<StoredEvent> inWindow(String subject, Collection<String> types, Instant from, Instant to) {
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        List<Object> args = new ArrayList<>(types);
+        args.addAll(List.of(Timestamp.from(from), Timestamp.from(to), subject));
+        return query("SELECT * FROM events WHERE type IN (" + String.join(",", Collections.nCopies(types.size(), "?"))
+                     + ") AND event_time >= ? AND event_time < ? AND subject = ? ORDER BY event_time, seq", args, 0);
+    }
+
+    @Override
     public Map<String, Long> recordVersions(String subject, String provider, Collection<String> recordIds) {
         Map<String, Long> out = new HashMap<>();
         List<String> ids = new ArrayList<>(recordIds);

@@ -126,6 +126,7 @@ public class UserData {
                 // an import still running finds its row gone and stops; its file is deleted by whoever holds it
                 n.put("imports", run(c, "DELETE FROM imports WHERE user_id = ?", userId));
                 n.put("source_priorities", run(c, "DELETE FROM source_priorities WHERE user_id = ?", userId));
+                n.put("reconcile_pending", run(c, "DELETE FROM reconcile_pending WHERE user_id = ?", userId));
                 String path = "/users/" + userId;
                 n.put("audit_log", run(c, "UPDATE audit_log SET target = REPLACE(target, ?, ?) WHERE target LIKE ? "
                         + "ESCAPE '\\' OR target LIKE ? ESCAPE '\\'", path, "/users/" + replacement,

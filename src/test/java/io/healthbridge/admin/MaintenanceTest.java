@@ -39,12 +39,12 @@ class MaintenanceTest {
         try (RunningHealthbridge hb = RunningHealthbridge.start(work, p);
              io.healthbridge.delivery.webhook.Receiver receiver = new io.healthbridge.delivery.webhook.Receiver()) {
             ProviderSimulator sim = SimulatedProviders.simulator(hb);
+            // on before the subscription: the demo's phone data, stored while the runtime starts, waits too
+            HttpResponse<String> on = maintenance(hb, "{\"enabled\":true,\"message\":\"database upgrade\"}");
+            assertThat(on.statusCode()).isEqualTo(200);
             HttpResponse<String> sub = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/webhooks")).POST(HttpRequest
                     .BodyPublishers.ofString("{\"url\":\"" + receiver.url() + "\",\"event_types\":[\"health.workout\"]}")));
             assertThat(sub.statusCode()).isEqualTo(201);
-
-            HttpResponse<String> on = maintenance(hb, "{\"enabled\":true,\"message\":\"database upgrade\"}");
-            assertThat(on.statusCode()).isEqualTo(200);
             assertThat(hb.getJson("/api/v1/status").get("maintenance").get("enabled").asBoolean()).isTrue();
             hb.writeRoute("providers/oura.camel.yaml", SimulatedProviders.pollRoute("oura", "workout", 200, "default", "default"));
             // a push arrives during maintenance: accepted and kept

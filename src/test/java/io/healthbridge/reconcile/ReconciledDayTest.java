@@ -38,6 +38,10 @@ class ReconciledDayTest {
     }
 
     static void importSample(String user) throws Exception {
+        importSample(hb, user);
+    }
+
+    static void importSample(RunningHealthbridge hb, String user) throws Exception {
         HttpResponse<String> r = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/" + user + "/imports"))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(APPLE.resolve("export-small.xml"))));

@@ -86,6 +86,13 @@ public final class Bench {
                     only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 50_000 : 1_000_000));
             return;
         }
+        if (phase.equals("reconcile")) {
+            Path repo = Path.of("").toAbsolutePath();
+            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            log("reconcile: " + ReconcilePhase.run(repo, repo.resolve("target/healthbridge.jar"),
+                    only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 20 : 200));
+            return;
+        }
         if (Arrays.asList(args).contains("--normalization-only")) {
             String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
             System.out.println(normalization(quick, only.isEmpty() ? List.of() : List.of(only.split("\\s+"))));
@@ -220,6 +227,10 @@ public final class Bench {
         // 7. an Apple Health export of a million records imported, against StAX alone, on a runtime of its own
         result.put("import", ImportPhase.run(repo, jar, jvmArgs, quick ? 50_000 : 1_000_000));
         log("import: " + result.get("import"));
+
+        // 8. reconciliation beside the publish path: people's days of Garmin epochs, on a runtime of its own
+        result.put("reconcile", ReconcilePhase.run(repo, jar, jvmArgs, quick ? 20 : 200));
+        log("reconcile: " + result.get("reconcile"));
 
         // 1. normalization: JMH, in its own JVM, with the runtime process above already stopped
         result.put("normalization", normalization(quick, jvmArgs));

@@ -111,6 +111,15 @@ final class Report {
                     "≤ 3× StAX (is " + importRatio + "×), heap < 256", importRatio <= 3 && imp.get("peak_heap_used_mb").asLong() < 256
                     && imp.get("status").asText().equals("done"));
         }
+        JsonNode rec = r.get("reconcile");
+        if (rec != null && rec.has("ratio")) {
+            double ratio = rec.get("ratio").asDouble();
+            row(t, "8. Reconciliation, " + fmt(rec.get("days")) + " person-days of " + fmt(rec.get("source_events"))
+                    + " events: source events reconciled/s; results/s", fmt(rec.get("reconciled_source_events_per_s"))
+                    + "; " + fmt(rec.get("reconciled_results_per_s")), "published/s: "
+                    + fmt(rec.get("baseline_published_per_s")), "≥ 0.8 of publishing (is " + ratio + ")",
+                    ratio >= 0.8 && rec.get("failed_requests").asLong() == 0);
+        }
         return t.toString();
     }
 

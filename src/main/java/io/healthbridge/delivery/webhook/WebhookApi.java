@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.event.TypeGlob;
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.Json;
 import io.healthbridge.http.TargetPolicy;
@@ -241,7 +242,7 @@ public class WebhookApi {
             batch = events.after(after, null, null, null, 1000);
             for (StoredEvent s : batch) {
                 Instant at = s.createdAt();
-                if (!at.isBefore(from) && at.isBefore(to) && e.matches(s.type(), s.subject())
+                if (!at.isBefore(from) && at.isBefore(to) && e.matches(TypeGlob.subscribed(s.type(), s.provider()), s.subject())
                     && (store.addDelivery(e.id(), s.id(), s.type(), null) || store.requeue(e.id(), s.id()))) {
                     queued++;
                 }

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.event.TypeGlob;
 import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.store.EventStore;
@@ -290,7 +291,7 @@ public class WebhookDispatcher {
     public void fanOutConsumed(String eventJson) {
         CanonicalEvent e = CanonicalEvent.fromJson(EventJson.read(eventJson));
         // the record is the stored event: with its payload, sending it needs no read of the store
-        StoredEvent stored = new StoredEvent(0, e.id(), e.type(), null, e.subject(), eventJson, null);
+        StoredEvent stored = new StoredEvent(0, e.id(), e.type(), e.provider(), e.subject(), eventJson, null);
         synchronized (this) {
             fanOut(List.of(stored), store.endpoints().enabled());
         }
@@ -309,7 +310,7 @@ public class WebhookDispatcher {
         List<WebhookStore.NewDelivery> wanted = new ArrayList<>();
         for (StoredEvent e : batch) {
             for (WebhookEndpoint ep : endpoints) {
-                if (ep.matches(e.type(), e.subject())) {
+                if (ep.matches(TypeGlob.subscribed(e.type(), e.provider()), e.subject())) {
                     int free = room.get(ep.id());
                     room.put(ep.id(), Math.max(0, free - 1));
                     wanted.add(new WebhookStore.NewDelivery(ep.id(), e.id(), e.type(), free > 0 ? lease : null));

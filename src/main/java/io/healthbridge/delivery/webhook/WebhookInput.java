@@ -81,10 +81,16 @@ record WebhookInput(String url, String description, List<String> types, List<Str
         return new WebhookInput(url, description, types, users, format, enabled, secret, errors);
     }
 
-    /** A known event type, or a pattern with {@code *} that matches at least one. */
+    /**
+     * A known event type, or a pattern with {@code *} that matches at least one; either may be asked of reconciled
+     * results ({@code reconciled:health.steps}).
+     */
     static boolean knownType(String pattern) {
         if (pattern == null || pattern.length() > 100) {
             return false;
+        }
+        if (pattern.startsWith(TypeGlob.RECONCILED_PREFIX)) {
+            pattern = pattern.substring(TypeGlob.RECONCILED_PREFIX.length());
         }
         for (DataType t : DataType.values()) {
             if (TypeGlob.matches(pattern, t.eventType())) {

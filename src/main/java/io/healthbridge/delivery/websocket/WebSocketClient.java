@@ -46,11 +46,11 @@ final class WebSocketClient {
     }
 
     boolean wants(CanonicalEvent e) {
-        return wants(e.type(), e.subject());
+        return wants(TypeGlob.subscribed(e.type(), e.provider()), e.subject());
     }
 
     boolean wants(StoredEvent e) {
-        return wants(e.type(), e.subject());
+        return wants(TypeGlob.subscribed(e.type(), e.provider()), e.subject());
     }
 
     private boolean wants(String type, String subject) {
