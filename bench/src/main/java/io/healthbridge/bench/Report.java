@@ -113,12 +113,12 @@ final class Report {
         }
         JsonNode rec = r.get("reconcile");
         if (rec != null && rec.has("ratio")) {
-            double ratio = rec.get("ratio").asDouble();
+            double kept = rec.get("ratio").asDouble();
             row(t, "8. Reconciliation, " + fmt(rec.get("days")) + " person-days of " + fmt(rec.get("source_events"))
                     + " events: source events reconciled/s; results/s", fmt(rec.get("reconciled_source_events_per_s"))
                     + "; " + fmt(rec.get("reconciled_results_per_s")), "published/s: "
-                    + fmt(rec.get("baseline_published_per_s")), "≥ 0.8 of publishing (is " + ratio + ")",
-                    ratio >= 0.8 && rec.get("failed_requests").asLong() == 0);
+                    + fmt(rec.get("baseline_published_per_s")), "≥ 0.8 of publishing (is " + kept + ")",
+                    kept >= 0.8 && rec.get("failed_requests").asLong() == 0);
         }
         return t.toString();
     }
