@@ -48,6 +48,7 @@ final class ReconcilePhase {
                     - setBody:
                         simple: '{"published": ${body.published}}'
             """;
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final int EPOCHS_PER_DAY = 96;
     static final int DAYS = 4;
 
@@ -59,7 +60,6 @@ final class ReconcilePhase {
         try (RuntimeProcess rt = RuntimeProcess.start(jar, RuntimeProcess.prepare(repo), env, jvmArgs)) {
             Bench.reload(rt, "bench/epochs.camel.yaml", ROUTE, "/bench/epochs", "POST");
             double before = metric(rt, "healthbridge_reconcile_events_total{change=\"version\"");
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             LocalDate first = LocalDate.now(ZoneOffset.UTC).minusDays(DAYS + 7);
             Semaphore slots = new Semaphore(8);
             AtomicInteger failed = new AtomicInteger();
@@ -70,7 +70,7 @@ final class ReconcilePhase {
                     HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.port
                             + "/bench/epochs?user=reconcile-" + u)).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(day(first.plusDays(d), u))).build();
-                    CompletableFuture<HttpResponse<Void>> f = http.sendAsync(r, HttpResponse.BodyHandlers.discarding());
+                    CompletableFuture<HttpResponse<Void>> f = HTTP.sendAsync(r, HttpResponse.BodyHandlers.discarding());
                     f.whenComplete((resp, e) -> {
                         if (e != null || resp.statusCode() != 200) {
                             failed.incrementAndGet();
@@ -127,7 +127,7 @@ final class ReconcilePhase {
 
     /** A value of the runtime's Prometheus scrape: the first line starting with {@code prefix}, 0 when absent. */
     static double metric(RuntimeProcess rt, String prefix) throws Exception {
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(rt.uri("/metrics"))
+        String scrape = HTTP.send(HttpRequest.newBuilder(rt.uri("/metrics"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
         for (String line : scrape.split("\n")) {
             if (line.startsWith(prefix)) {
