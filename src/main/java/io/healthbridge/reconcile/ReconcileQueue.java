@@ -80,10 +80,18 @@ public class ReconcileQueue {
         }
     }
 
-    /** Removes the rows of a day read with it; newer ones stay for the next round. */
-    void done(Pending p) {
-        Sql.update(dataSource, "remove a reconciled day", "DELETE FROM reconcile_pending WHERE user_id = ? "
-                + "AND local_date = ? AND zone = ? AND id <= ?", p.touch().user(), p.touch().day().toString(), p.touch().zone(), p.upTo());
+    /** Removes the rows of these days read with them, in one transaction; newer ones stay for the next round. */
+    void done(List<Pending> days) {
+        List<Object[]> rows = new ArrayList<>(days.size());
+        for (Pending p : days) {
+            rows.add(new Object[] {p.touch().user(), p.touch().day().toString(), p.touch().zone(), p.upTo()});
+        }
+        try {
+            Sql.batch(dataSource, "DELETE FROM reconcile_pending WHERE user_id = ? AND local_date = ? AND zone = ? "
+                                  + "AND id <= ?", rows);
+        } catch (SQLException e) {
+            throw new StoreException("cannot remove reconciled days from the queue", e);
+        }
     }
 
     /** How many days wait. */

@@ -20,6 +20,7 @@ import io.healthbridge.event.EventJson;
 import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.reconcile.ReconcileQueue.Touch;
 import io.healthbridge.store.EventStore;
+import io.healthbridge.store.StoreException;
 import io.healthbridge.store.StoredEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,8 @@ public class Reconciler {
     /** An interval longer than this touches its first days and its last (results cover a day or a night). */
     static final int MAX_DAYS = 3;
     private static final int PAGE = 1000;
+    /** Days recomputed, published and dequeued together. */
+    static final int CHUNK = 50;
 
     /** Where reconciled results go: the publish path's validation, store and bus. */
     public interface Publisher {
@@ -63,6 +66,7 @@ public class Reconciler {
     private final Counter recomputed;
     private final Counter published;
     private final Counter retracted;
+    private final Counter failed;
 
     public Reconciler(EventStore events, DayView days, ReconcileQueue queue, OutboxReader outbox, Publisher publisher,
             BooleanSupplier leads, MeterRegistry meters, Clock clock) {
@@ -76,6 +80,7 @@ public class Reconciler {
         this.recomputed = meters.counter("healthbridge.reconcile.days");
         this.published = meters.counter("healthbridge.reconcile.events", "change", "version");
         this.retracted = meters.counter("healthbridge.reconcile.events", "change", "retracted");
+        this.failed = meters.counter("healthbridge.reconcile.failures");
         meters.gauge("healthbridge.reconcile.waiting", queue, ReconcileQueue::waiting);
     }
 
@@ -98,15 +103,28 @@ public class Reconciler {
         return outbox.read(batch -> queue.add(touched(batch)));
     }
 
-    /** Recomputes up to {@code limit} queued days, oldest first. */
+    /**
+     * Recomputes up to {@code limit} queued days, oldest first, {@link #CHUNK} days to a transaction: their changes
+     * published together, then their queue rows removed together.
+     */
     public int drain(int limit) {
-        int n = 0;
-        for (ReconcileQueue.Pending p : queue.next(limit)) {
-            recompute(p.touch());
-            queue.done(p);
-            n++;
+        List<ReconcileQueue.Pending> pending = queue.next(limit);
+        for (int from = 0; from < pending.size(); from += CHUNK) {
+            List<ReconcileQueue.Pending> chunk = pending.subList(from, Math.min(pending.size(), from + CHUNK));
+            Changes changes = new Changes();
+            for (ReconcileQueue.Pending p : chunk) {
+                changes(p.touch(), changes);
+            }
+            publish(changes);
+            queue.done(chunk);
         }
-        return n;
+        return pending.size();
+    }
+
+    /** What recomputing some days changed: new versions to publish, stored results to retract. */
+    private static final class Changes {
+        final List<CanonicalEvent> versions = new ArrayList<>();
+        final List<StoredEvent> gone = new ArrayList<>();
     }
 
     /** The days whose reconciled results these events can change; reconciled events themselves touch none. */
@@ -151,10 +169,30 @@ public class Reconciler {
 
     /** Recomputes a day and publishes what changed of its results. */
     public void recompute(Touch t) {
-        DayView.Day day = days.compute(t.user(), t.day(), ZoneId.of(t.zone()));
-        List<CanonicalEvent> wanted = ReconciledEvents.of(day);
+        Changes changes = new Changes();
+        changes(t, changes);
+        publish(changes);
+    }
+
+    /**
+     * Adds what changed of a day's results. A day that cannot be computed (a result its events do not allow) is
+     * counted and logged, and does not hold up the days after it; the store failing is thrown, to retry.
+     */
+    private void changes(Touch t, Changes out) {
+        DayView.Day day;
+        List<CanonicalEvent> wanted;
+        try {
+            day = days.compute(t.user(), t.day(), ZoneId.of(t.zone()));
+            wanted = ReconciledEvents.of(day);
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failed.increment();
+            LOG.warn("Cannot reconcile {} of user {} ({}): {}", t.day(), t.user(), e.getClass().getSimpleName(),
+                    e.getMessage());
+            return;
+        }
         Map<String, List<StoredEvent>> current = current(t.day(), day.reconciled());
-        List<CanonicalEvent> changed = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         for (CanonicalEvent e : wanted) {
             keys.add(e.key());
@@ -162,27 +200,25 @@ public class Reconciler {
             StoredEvent latest = versions == null ? null : versions.get(versions.size() - 1);
             if (latest == null || !ReconciledEvents.content(EventJson.read(latest.payload()).path("data"))
                     .equals(ReconciledEvents.content(e.data()))) {
-                changed.add(ReconciledEvents.version(e, latest == null ? null : latest.id(), clock.instant()));
+                out.versions.add(ReconciledEvents.version(e, latest == null ? null : latest.id(), clock.instant()));
             }
         }
-        List<StoredEvent> gone = new ArrayList<>();
         current.forEach((key, versions) -> {
             if (!keys.contains(key)) {
-                gone.addAll(versions);
+                out.gone.addAll(versions);
             }
         });
         recomputed.increment();
-        if (!changed.isEmpty()) {
-            publisher.publish(changed);
-            published.increment(changed.size());
+    }
+
+    private void publish(Changes changes) {
+        if (!changes.versions.isEmpty()) {
+            publisher.publish(changes.versions);
+            published.increment(changes.versions.size());
         }
-        if (!gone.isEmpty()) {
-            publisher.retract(gone, RETRACTED);
-            retracted.increment(gone.size());
-        }
-        if (!changed.isEmpty() || !gone.isEmpty()) {
-            LOG.debug("Reconciled {} of user {}: {} new versions, {} retracted", t.day(), t.user(), changed.size(),
-                    gone.size());
+        if (!changes.gone.isEmpty()) {
+            publisher.retract(changes.gone, RETRACTED);
+            retracted.increment(changes.gone.size());
         }
     }
 
