@@ -122,6 +122,22 @@ class WebSocketStreamTest {
     }
 
     @Test
+    void reconciledResultsReachOnlyTheClientsThatNameThem() throws Exception {
+        Client oneTruth = connect("", true);
+        oneTruth.send("{\"action\":\"subscribe\",\"types\":[\"reconciled:health.*\"],\"users\":[\"ws-one\"]}");
+        Client sources = connect("", true);
+        sources.send("{\"action\":\"subscribe\",\"types\":[\"health.*\"],\"users\":[\"ws-one\"]}");
+        await().until(() -> oneTruth.has("healthbridge.ws.subscribed") && sources.has("healthbridge.ws.subscribed"));
+        publish("sleep", "ws-one");
+        // the night's session (and its HRV, respiration, SpO2) from Oura; the reconciler adds the night's main sleep
+        await().atMost(Duration.ofSeconds(15)).until(() -> !oneTruth.events().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sources.events().size() == 4);
+        assertThat(oneTruth.events()).allMatch(e -> e.get("source").asText().equals("healthbridge/reconciled"))
+                .anyMatch(e -> e.get("type").asText().equals("health.sleep_session"));
+        assertThat(sources.events()).noneMatch(e -> e.get("source").asText().equals("healthbridge/reconciled"));
+    }
+
+    @Test
     void aResumedClientMissesNothing() throws Exception {
         Client first = connect("", true);
         first.send("{\"action\":\"subscribe\",\"types\":[\"health.*\"],\"users\":[\"ws-r\"]}");
