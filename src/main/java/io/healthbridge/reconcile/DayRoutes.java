@@ -26,6 +26,8 @@ import org.apache.camel.support.CamelContextHelper;
 public class DayRoutes extends RouteBuilder {
 
     static final int MAX_ID = 128;
+    /** The most days one request queues for reconciliation: ten years. */
+    static final int MAX_REQUEUE_DAYS = 3660;
     /** Outbox batches the reconciler reads in one round before it recomputes. */
     static final int SCAN_ROUNDS = 20;
 
@@ -39,7 +41,9 @@ public class DayRoutes extends RouteBuilder {
         rest("/api/v1/users").produces("application/json")
                 .get("/{id}/days/{date}").id("api-user-day").to("direct:api-user-day")
                 .get("/{id}/priorities").id("api-priorities-get").to("direct:api-priorities-get")
-                .put("/{id}/priorities").id("api-priorities-put").to("direct:api-priorities-put");
+                .put("/{id}/priorities").id("api-priorities-put").to("direct:api-priorities-put")
+                .post("/{id}/days/reconcile").id("api-days-reconcile").to("direct:api-days-reconcile");
+        from("direct:api-days-reconcile").routeId("api-days-reconcile-impl").process(e -> requeue(e, reconciler, clock));
         if (reconciler != null) {
             // the reconciler: the days touched since its last round recomputed, their changed results published
             int perRound = Integer.parseInt(getContext().resolvePropertyPlaceholders(
@@ -93,6 +97,47 @@ public class DayRoutes extends RouteBuilder {
             return;
         }
         Json.respond(e, 200, days.day(id, date, zone));
+    }
+
+    /**
+     * Queues a person's days for reconciliation ({@code {"from": "2025-01-01", "to": "2025-01-31", "zone": "+01:00"}},
+     * both ends included): history stored before the reconciler ran, or after a rule changed.
+     */
+    private static void requeue(Exchange e, Reconciler reconciler, Clock clock) throws Exception {
+        String id = id(e);
+        if (id == null) {
+            return;
+        }
+        if (reconciler == null) {
+            ApiError.respond(e, 409, "RES_003", "reconciled events are off: healthbridge.reconcile.enabled is false",
+                    null);
+            return;
+        }
+        JsonNode body = Json.objectBody(e);
+        LocalDate from;
+        LocalDate to;
+        ZoneId zone;
+        try {
+            from = LocalDate.parse(body.path("from").asText());
+            to = LocalDate.parse(body.path("to").asText());
+            zone = ZoneId.of(body.path("zone").asText("Z").isBlank() ? "Z" : body.path("zone").asText("Z"));
+        } catch (DateTimeException ex) {
+            ApiError.invalid(e, "from and to are YYYY-MM-DD, zone an IANA zone or offset (Europe/Berlin, +01:00)",
+                    Map.of("parameter", "body"));
+            return;
+        }
+        long days = java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
+        if (days < 1 || days > MAX_REQUEUE_DAYS) {
+            ApiError.invalid(e, "from must not be after to, and at most " + MAX_REQUEUE_DAYS + " days apart",
+                    Map.of("parameter", "to"));
+            return;
+        }
+        List<ReconcileQueue.Touch> touches = new java.util.ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            touches.add(new ReconcileQueue.Touch(id, d, zone.getId()));
+        }
+        reconciler.queue(touches);
+        Json.respond(e, 202, Map.of("user_id", id, "days_queued", touches.size()));
     }
 
     private static String id(Exchange e) throws Exception {

@@ -167,6 +167,11 @@ public class Reconciler {
         return type.equals("health.deleted") || DayView.EVENT_TYPES.contains(type);
     }
 
+    /** Queues days to recompute at the next round. */
+    public void queue(List<Touch> touches) {
+        queue.add(touches);
+    }
+
     /** Recomputes a day and publishes what changed of its results. */
     public void recompute(Touch t) {
         Changes changes = new Changes();

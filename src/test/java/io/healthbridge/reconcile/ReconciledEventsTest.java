@@ -151,6 +151,29 @@ class ReconciledEventsTest {
     }
 
     @Test
+    void daysStoredBeforeTheReconcilerRanAreReconciledWhenAsked() throws Exception {
+        // a day whose events were published and reconciled, its results then lost (as if the reconciler had been off)
+        pushHealthConnect(deviceToken("re-eve"), Files.readString(HC));
+        JsonNode steps = reconciled("re-eve", "steps", "2025-01-14", l -> !l.isEmpty()).get(0);
+        assertThat(hb.exec("DELETE FROM events WHERE subject = 're-eve' AND provider = 'reconciled'")).isPositive();
+        HttpResponse<String> r = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/re-eve/days/reconcile"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"from\": \"2025-01-13\", \"to\": \"2025-01-15\", \"zone\": \"+01:00\"}")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(EventJson.read(r.body()).get("days_queued").asInt()).isEqualTo(3);
+        JsonNode again = reconciled("re-eve", "steps", "2025-01-14", l -> !l.isEmpty()).get(0);
+        assertThat(again.get("id").asText()).isEqualTo(steps.get("id").asText());
+        assertThat(again.at("/data/value/value").decimalValue()).isEqualByComparingTo("2391");
+        for (String bad : new String[] {"{}", "{\"from\": \"2025-01-15\", \"to\": \"2025-01-13\"}",
+                "{\"from\": \"2000-01-01\", \"to\": \"2025-01-13\"}", "{\"from\": \"2025-01-13\", \"to\": "
+                + "\"2025-01-15\", \"zone\": \"Mars/Olympus\"}"}) {
+            assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/re-eve/days/reconcile"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(bad)))
+                    .statusCode()).as(bad).isEqualTo(400);
+        }
+    }
+
+    @Test
     void retentionKeepsWhatTheReconcilerHasNotRead() {
         Retention retention = hb.runtime().context().getRegistry().lookupByNameAndType("retention", Retention.class);
         assertThat(retention.policy().readers()).contains(Reconciler.CURSOR);
