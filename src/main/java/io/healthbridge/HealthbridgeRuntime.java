@@ -25,6 +25,7 @@ import io.healthbridge.integration.IntegrationRoutes;
 import io.healthbridge.phone.PhoneRoutes;
 import io.healthbridge.push.PushRoutes;
 import io.healthbridge.reconcile.DayRoutes;
+import io.healthbridge.sink.SinkRoutes;
 import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,6 +82,7 @@ public class HealthbridgeRuntime {
         main.configure().addRoutesBuilder(new PhoneRoutes());
         main.configure().addRoutesBuilder(new ImportRoutes());
         main.configure().addRoutesBuilder(new DayRoutes());
+        main.configure().addRoutesBuilder(new SinkRoutes());
         main.configure().addRoutesBuilder(new BackfillRoutes());
         main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new IntegrationRoutes());

@@ -19,7 +19,10 @@ import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.ingest.PublishRoutes;
 import io.healthbridge.reconcile.Reconciler;
+import io.healthbridge.sink.HealthbridgeEventsComponent;
+import io.healthbridge.sink.Sinks;
 import io.healthbridge.store.Database;
+import io.healthbridge.store.OutboxCursors;
 import io.healthbridge.store.Retention;
 import io.healthbridge.store.UserKeyStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,6 +81,24 @@ final class DeliveryWiring {
         registry.bind("maintenance", maintenance);
         dispatcher.setActive(maintenance::isOff);
         maintenance.onResume(dispatcher::run); // what waited during maintenance is sent now, not at the next poll
+        // route-file sinks: healthbridge-events:<sink id>, paused by maintenance, one instance of a cluster each
+        Sinks sinks = new Sinks(store.events, new OutboxCursors(database.dataSource()), meters, clock,
+                maintenance::isOff, name -> {
+                    Leadership lead = new Leadership(name, database.dataSource(), database.isPostgres(), clock);
+                    return new Sinks.Lead() {
+                        @Override
+                        public boolean holds() {
+                            return lead.holds();
+                        }
+
+                        @Override
+                        public void close() {
+                            lead.close();
+                        }
+                    };
+                });
+        registry.bind("sinks", sinks);
+        context.addComponent(HealthbridgeEventsComponent.SCHEME, new HealthbridgeEventsComponent(sinks));
         if (kafkaBus(settings)) {
             dispatcher.setFedByBus();
             OutboxReader relayed = new OutboxReader(store.events, () -> webhooks.cursor(RELAY_CURSOR),

@@ -3,10 +3,12 @@ package io.healthbridge.event;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -78,6 +80,22 @@ public final class FhirRenderer {
     public static String toJson(CanonicalEvent event) {
         IParser parser = fhir().newJsonParser();
         return parser.encodeResourceToString(toObservation(event));
+    }
+
+    /**
+     * A FHIR transaction Bundle of the events' Observations, each a {@code PUT Observation/<event id>}: sent twice, it
+     * leaves the server as sent once. A tombstone's entry marks the deleted Observation {@code entered-in-error}.
+     */
+    public static String transactionBundle(List<CanonicalEvent> events) {
+        Bundle bundle = new Bundle();
+        bundle.setType(Bundle.BundleType.TRANSACTION);
+        for (CanonicalEvent e : events) {
+            Observation o = toObservation(e);
+            String id = o.getIdElement().getIdPart();
+            bundle.addEntry().setFullUrl("Observation/" + id).setResource(o).getRequest()
+                    .setMethod(Bundle.HTTPVerb.PUT).setUrl("Observation/" + id);
+        }
+        return fhir().newJsonParser().encodeResourceToString(bundle);
     }
 
     public static Observation toObservation(CanonicalEvent event) {

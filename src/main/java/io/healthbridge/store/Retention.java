@@ -98,7 +98,7 @@ public class Retention {
 
     /**
      * Events, oldest first, up to the first one any reader still needs: the cursors of the outbox readers running here
-     * (webhook fan-out, Kafka relay) bound what may go; a reader that has recorded no position yet holds back every
+     * (webhook fan-out, Kafka relay, reconciler) and every route-file sink's bound what may go; a reader that has recorded no position yet holds back every
      * event, and so does the oldest event with a delivery pending or being sent. Events are read in
      * {@code seq} order (the primary key) and removed by range, so no index on their time is needed: {@code created_at}
      * follows {@code seq}.
@@ -111,6 +111,12 @@ public class Retention {
                 return 0;
             }
             bound = Math.min(bound, at);
+        }
+        // route-file sinks, running or not: a sink whose file was removed keeps what it owes until its cursor is deleted
+        long sinks = scalar("SELECT MIN(last_seq) FROM outbox_cursors WHERE name LIKE ?", OutboxCursors.SINK_PREFIX
+                                                                                         + "%");
+        if (sinks >= 0) {
+            bound = Math.min(bound, sinks);
         }
         if (oldEvents(bound, cutoff) == null) {
             return 0; // the common round: nothing is old enough, and what deliveries owe need not be asked

@@ -182,6 +182,14 @@ public final class RunningHealthbridge implements AutoCloseable {
         return MAPPER.createObjectNode();
     }
 
+    /** Waits until the reconciler has read every stored event and recomputed every day it queued. */
+    public void awaitReconciled() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> count("SELECT COUNT(*) FROM reconcile_pending") == 0 && count("SELECT COUNT(*) FROM "
+                        + "outbox_cursors WHERE name = 'reconciler' AND last_seq >= (SELECT COALESCE(MAX(seq), 0) "
+                        + "FROM events)") == 1 && count("SELECT COUNT(*) FROM reconcile_pending") == 0);
+    }
+
     /** The runtime's store, to look at (or set up) rows a test cannot reach through the API. */
     public DataSource store() {
         return runtime.context().getRegistry().lookupByNameAndType("database", Database.class).dataSource();

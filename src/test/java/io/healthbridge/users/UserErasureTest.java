@@ -91,6 +91,8 @@ class UserErasureTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> hb.count("SELECT COUNT(*) FROM webhook_deliveries") > 0
                 && hb.count("SELECT COUNT(*) FROM inbound_notifications WHERE status = 'processed'") >= 4
                 && hb.count("SELECT COUNT(*) FROM backfills") >= 2);
+        // and what the reconciler makes of it: the rows counted before and after the erasure are all there
+        hb.awaitReconciled();
     }
 
     /** Data of every kind for the user: pushes fetched, a dead letter, a backfill, a pending authorization. */

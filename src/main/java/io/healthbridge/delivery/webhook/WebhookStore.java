@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.healthbridge.crypto.SecretBox;
+import io.healthbridge.store.OutboxCursors;
 import io.healthbridge.store.Sql;
 import io.healthbridge.store.StoreException;
 
@@ -30,11 +31,13 @@ public class WebhookStore {
     private static final TimeBasedEpochGenerator IDS = Generators.timeBasedEpochGenerator();
 
     private final DataSource dataSource;
+    private final OutboxCursors cursors;
     private final Clock clock;
     private final WebhookEndpoints endpoints;
 
     public WebhookStore(DataSource dataSource, SecretBox secrets, Clock clock) {
         this.dataSource = dataSource;
+        this.cursors = new OutboxCursors(dataSource);
         this.clock = clock;
         this.endpoints = new WebhookEndpoints(dataSource, secrets, clock);
     }
@@ -333,21 +336,11 @@ public class WebhookStore {
     // ---- outbox cursor ----
 
     public long cursor(String name) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM outbox_cursors WHERE name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read the outbox cursor", e);
-        }
+        return cursors.get(name);
     }
 
     public void saveCursor(String name, long seq) {
-        if (update("UPDATE outbox_cursors SET last_seq = ? WHERE name = ?", seq, name) == 0) {
-            update("INSERT INTO outbox_cursors (name, last_seq) VALUES (?, ?)", name, seq);
-        }
+        cursors.save(name, seq);
     }
 
     // ---- JDBC ----
