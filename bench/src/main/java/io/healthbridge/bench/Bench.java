@@ -93,6 +93,13 @@ public final class Bench {
                     only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 20 : 200));
             return;
         }
+        if (phase.equals("sink")) {
+            Path repo = Path.of("").toAbsolutePath();
+            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            log("sink: " + SinkPhase.run(repo, repo.resolve("target/healthbridge.jar"),
+                    only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 5000 : 50_000));
+            return;
+        }
         if (Arrays.asList(args).contains("--normalization-only")) {
             String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
             System.out.println(normalization(quick, only.isEmpty() ? List.of() : List.of(only.split("\\s+"))));
@@ -231,6 +238,10 @@ public final class Bench {
         // 8. reconciliation beside the publish path: people's days of Garmin epochs, on a runtime of its own
         result.put("reconcile", ReconcilePhase.run(repo, jar, jvmArgs, quick ? 20 : 200));
         log("reconcile: " + result.get("reconcile"));
+
+        // 9. a route-file sink (the shipped NDJSON file) beside the publish path, on a runtime of its own
+        result.put("sink", SinkPhase.run(repo, jar, jvmArgs, quick ? 5000 : 50_000));
+        log("sink: " + result.get("sink"));
 
         // 1. normalization: JMH, in its own JVM, with the runtime process above already stopped
         result.put("normalization", normalization(quick, jvmArgs));

@@ -120,6 +120,13 @@ final class Report {
                     + fmt(rec.get("baseline_published_per_s")), "≥ 0.8 of publishing (is " + kept + ")",
                     kept >= 0.8 && rec.get("failed_requests").asLong() == 0);
         }
+        JsonNode sink = r.get("sink");
+        if (sink != null && sink.has("ratio")) {
+            double pace = sink.get("ratio").asDouble();
+            row(t, "9. Route-file sink (NDJSON file), " + fmt(sink.get("events")) + " events: written/s",
+                    fmt(sink.get("sink_written_per_s")), "published/s: " + fmt(sink.get("baseline_published_per_s")),
+                    "≥ 0.8 of publishing (is " + pace + ")", pace >= 0.8 && sink.get("failed_requests").asLong() == 0);
+        }
         return t.toString();
     }
 
