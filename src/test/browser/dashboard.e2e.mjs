@@ -52,6 +52,8 @@ try {
   // routes and integrations panels show the runtime's state
   await page.waitForSelector('#routes tbody tr td:text-is("webhook-dispatch")');
   await page.waitForSelector('#integrations tbody tr td:text-is("oura")');
+  // a route-file sink shows with its counts
+  await page.waitForSelector('#sinks tbody tr td:text-is("dash-sink (dash-sink-route)")');
   step('panels');
 
   // a failed delivery shows up with a retry button; the test makes the receiver answer 200 before the click

@@ -198,7 +198,7 @@ function percent(x) { return x == null ? '–' : (Math.round(x * 1000) / 10) + '
 
 async function loadPanels() {
   try {
-    await Promise.all([loadRoutes(), loadIntegrations(), loadWebhooks(), loadDeadLetters()]);
+    await Promise.all([loadRoutes(), loadIntegrations(), loadWebhooks(), loadSinks(), loadDeadLetters()]);
   } catch (e) { /* shown at the next round or by the login page */ }
 }
 
@@ -236,6 +236,18 @@ async function loadIntegrations() {
       $('health-result').textContent = i.provider + ': ' + (r.healthy ? 'healthy' : 'unhealthy')
         + (r.status_code ? ' (HTTP ' + r.status_code + ')' : '') + (r.error ? ' — ' + r.error : '');
     }));
+  });
+}
+
+async function loadSinks() {
+  const body = await (await api('/api/v1/sinks')).json();
+  fill('sinks', body.sinks, (tr, k) => {
+    cell(tr, k.id + (k.route_id ? ' (' + k.route_id + ')' : ''));
+    cell(tr, k.running ? 'running' : 'stopped, cursor kept', k.running ? 'Started' : 'Stopped');
+    cell(tr, k.delivered);
+    cell(tr, k.failed);
+    cell(tr, k.lag);
+    cell(tr, k.last_error ? when(k.last_error_at) + ' ' + k.last_error : '');
   });
 }
 

@@ -54,6 +54,15 @@ class DashboardBrowserTest {
                     .BodyPublishers.ofString("{\"url\":\"" + receiver.url() + "\",\"event_types\":[\"health.sleep_*\"]}")));
             assertThat(sub.statusCode()).as(sub.body()).isEqualTo(201);
             String endpoint = EventJson.read(sub.body()).get("id").asText();
+            // a route-file sink, for the sinks panel
+            assertThat(hb.writeRouteAndWait("sinks/dash.camel.yaml", """
+                    - route:
+                        id: dash-sink-route
+                        from:
+                          uri: healthbridge-events:dash-sink
+                          steps:
+                            - to: log:dash-sink?level=DEBUG
+                    """).get("result").asText()).isEqualTo("ok");
 
             ProcessBuilder pb = new ProcessBuilder("node", "dashboard.e2e.mjs").directory(scripts.toFile())
                     .redirectErrorStream(true);

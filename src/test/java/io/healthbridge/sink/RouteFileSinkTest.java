@@ -170,10 +170,33 @@ class RouteFileSinkTest {
         Files.writeString(out.resolve("not-a-folder"), "x");
         hb.writeRouteAndWait("sinks/broken.camel.yaml", fileSink("sink-broken", "sink-c",
                 out.resolve("not-a-folder").resolve("sub")));
+        List<JsonNode> streamed = new CopyOnWriteArrayList<>();
+        List<String> control = new CopyOnWriteArrayList<>();
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + RunningHealthbridge.ADMIN_KEY)
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + hb.port() + "/ws/events"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+                                    CharSequence data, boolean last) {
+                                JsonNode f = EventJson.read(data.toString());
+                                if (f.has("specversion")) {
+                                    streamed.add(f);
+                                } else {
+                                    control.add(f.path("type").asText());
+                                }
+                                w.request(1);
+                                return null;
+                            }
+                        }).join();
+        ws.sendText("{\"action\":\"subscribe\",\"types\":[\"health.*\"],\"users\":[\"sink-c\"]}", true).join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> control.contains("healthbridge.ws.subscribed"));
         List<String> ids = publish("sleep", "sink-c");
-        // the other sink and the webhook get everything while the broken one fails
+        // the other sink, the webhook and the WebSocket stream get everything while the broken one fails
         await().atMost(Duration.ofSeconds(5)).until(() -> lines(good).size() == ids.size());
         await().atMost(Duration.ofSeconds(10)).until(() -> webhooks.size() == ids.size());
+        await().atMost(Duration.ofSeconds(10)).until(() -> streamed.size() == ids.size());
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye");
         await().atMost(Duration.ofSeconds(10)).until(() -> sink("sink-broken").get("failed").asLong() >= 1);
         JsonNode failing = sink("sink-broken");
         assertThat(failing.get("delivered").asLong()).isZero();
