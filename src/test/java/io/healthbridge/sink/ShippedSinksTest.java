@@ -1,5 +1,7 @@
 package io.healthbridge.sink;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,7 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.healthbridge.HealthbridgeHeaders;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.support.KafkaBroker;
@@ -30,8 +35,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sink files shipped in {@code routes/sinks/}, enabled by their settings alone, against the real components: the
- * NDJSON files, a PostgreSQL table (one row per measurement, a revision upserts, a tombstone deletes) and a Kafka
- * topic (keyed by user).
+ * NDJSON files, a PostgreSQL table (one row per measurement, a revision upserts, a tombstone deletes), a Kafka topic
+ * (keyed by user) and a FHIR server's base URL (transaction Bundles, a PUT per Observation).
  */
 class ShippedSinksTest {
 
@@ -45,10 +50,21 @@ class ShippedSinksTest {
             s.execute("CREATE TABLE health_events (event_key TEXT PRIMARY KEY, event_id TEXT NOT NULL, type TEXT NOT "
                       + "NULL, subject TEXT NOT NULL, event JSONB NOT NULL)");
         }
+        List<JsonNode> bundles = new CopyOnWriteArrayList<>();
+        List<String> auth = new CopyOnWriteArrayList<>();
+        HttpServer fhir = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        fhir.createContext("/fhir", ex -> {
+            auth.add(ex.getRequestHeaders().getFirst("Authorization") + " " + ex.getRequestMethod() + " "
+                     + ex.getRequestHeaders().getFirst("Content-Type"));
+            bundles.add(EventJson.read(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        fhir.start();
         try (KafkaBroker kafka = KafkaBroker.start()) {
             kafka.createTopic("warehouse-events", 3);
             Path routes = Files.createDirectories(work.resolve("routes/sinks"));
-            for (String f : List.of("ndjson", "postgres", "kafka")) {
+            for (String f : List.of("ndjson", "postgres", "kafka", "fhir")) {
                 Files.copy(Path.of("routes/sinks/" + f + ".camel.yaml"), routes.resolve(f + ".camel.yaml"));
             }
             Properties p = new Properties();
@@ -61,8 +77,11 @@ class ShippedSinksTest {
             p.setProperty("healthbridge.sinks.kafka.enabled", "true");
             p.setProperty("healthbridge.sinks.kafka.brokers", kafka.bootstrapServers());
             p.setProperty("healthbridge.sinks.kafka.topic", "warehouse-events");
+            p.setProperty("healthbridge.sinks.fhir.enabled", "true");
+            p.setProperty("healthbridge.sinks.fhir.url", "http://127.0.0.1:" + fhir.getAddress().getPort() + "/fhir");
+            p.setProperty("healthbridge.sinks.fhir.token", "fhir-test-token");
             try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> hb.getJson("/api/v1/sinks").get("sinks").size() == 3);
+                await().atMost(Duration.ofSeconds(20)).until(() -> hb.getJson("/api/v1/sinks").get("sinks").size() == 4);
                 String sleep = Files.readString(Path.of("src/test/resources/fixtures/oura/realistic/sleep.json"));
                 hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest", sleep, Map.of(
                         HealthbridgeHeaders.PROVIDER, "oura", HealthbridgeHeaders.DATASET, "sleep",
@@ -86,9 +105,24 @@ class ShippedSinksTest {
                 assertThat(records).extracting(ConsumerRecord::key).containsOnly("wh-1");
                 assertThat(records).extracting(r -> EventJson.read(r.value()).get("id").asText())
                         .containsExactlyInAnyOrderElementsOf(ids);
+                // the FHIR server: transaction Bundles whose entries PUT each event's Observation, with the token
+                await().atMost(Duration.ofSeconds(10)).until(() -> bundles.stream()
+                        .mapToInt(b -> b.path("entry").size()).sum() == 4);
+                assertThat(bundles).allMatch(b -> b.get("resourceType").asText().equals("Bundle")
+                        && b.get("type").asText().equals("transaction"));
+                List<String> puts = new ArrayList<>();
+                bundles.forEach(b -> b.get("entry").forEach(e -> {
+                    assertThat(e.at("/request/method").asText()).isEqualTo("PUT");
+                    assertThat(e.at("/resource/resourceType").asText()).isEqualTo("Observation");
+                    puts.add(e.at("/request/url").asText());
+                }));
+                assertThat(puts).containsExactlyInAnyOrderElementsOf(ids.stream().map(i -> "Observation/" + i).toList());
+                assertThat(auth).allMatch(a -> a.equals("Bearer fhir-test-token POST application/fhir+json"));
                 assertThat(hb.getJson("/api/v1/sinks").get("sinks")).allMatch(s -> s.get("running").asBoolean()
                         && s.get("failed").asLong() == 0 && s.get("delivered").asLong() == 4);
             }
+        } finally {
+            fhir.stop(0);
         }
     }
 
