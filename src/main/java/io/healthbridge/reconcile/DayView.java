@@ -48,8 +48,8 @@ public class DayView {
         this.priorities = priorities;
     }
 
-    /** A stored event as reconciliation reads it: its id, source, data and interval. */
-    record Stored(String id, String source, JsonNode data, Instant start, Instant end) {
+    /** A stored event as reconciliation reads it: its id, position in the store, source, data and interval. */
+    record Stored(String id, long seq, String source, JsonNode data, Instant start, Instant end) {
     }
 
     /** The night ending a day: its main session (highest priority), the other sources' sessions of it, and naps. */
@@ -182,7 +182,9 @@ public class DayView {
         Stored longest = sessions.stream().max(Comparator.comparing(s -> Duration.between(s.start(), s.end())))
                 .orElseThrow();
         List<Stored> night = sessions.stream().filter(s -> overlaps(s, longest)).toList();
-        Comparator<Stored> priority = Comparator.comparing(Stored::source, Priorities.order(order));
+        // one source's two sessions of a night (a record whose times it revised): the one it sent last
+        Comparator<Stored> priority = Comparator.comparing(Stored::source, Priorities.order(order))
+                .thenComparing(Stored::seq, Comparator.reverseOrder());
         Stored main = night.stream().min(priority).orElseThrow();
         return new Night(main, night.stream().filter(s -> s != main).toList(),
                 sessions.stream().filter(s -> !night.contains(s)).toList());
@@ -285,7 +287,7 @@ public class DayView {
             }
             JsonNode data = EventJson.read(e.payload()).path("data");
             byKey.computeIfAbsent(data.path("data_type").asText(), k -> new LinkedHashMap<>())
-                    .put(data.path("key").asText(e.id()), new Stored(e.id(), Sources.of(data), data,
+                    .put(data.path("key").asText(e.id()), new Stored(e.id(), e.seq(), Sources.of(data), data,
                             OffsetDateTime.parse(data.path("start").asText()).toInstant(),
                             OffsetDateTime.parse(data.path("end").asText()).toInstant()));
         }

@@ -219,6 +219,21 @@ class ReconciledEventsTest {
     }
 
     @Test
+    void aNightItsSourceRevisedIsTheRevision() throws Exception {
+        // Oura sends the night, then the same sleep period extended by a later sync (bedtime_end 06:35, then 07:20)
+        String night = "{\"data\": [{\"id\": \"oura-rev-1\", \"day\": \"2025-03-12\", \"type\": \"long_sleep\", "
+                + "\"bedtime_start\": \"2025-03-11T23:05:00+01:00\", \"bedtime_end\": \"%s\", "
+                + "\"total_sleep_duration\": %d, \"time_in_bed\": %d}]}";
+        ingest("oura", "sleep", "re-rev", night.formatted("2025-03-12T06:35:00+01:00", 24600, 27000));
+        reconciled("re-rev", "sleep_session", "2025-03-12", l -> !l.isEmpty());
+        ingest("oura", "sleep", "re-rev", night.formatted("2025-03-12T07:20:00+01:00", 27000, 29700));
+        JsonNode main = reconciled("re-rev", "sleep_session", "2025-03-12",
+                l -> !l.isEmpty() && l.get(0).at("/data/duration/value").asInt() != 24600).get(0);
+        assertThat(main.at("/data/duration/value").asInt()).isEqualTo(27000);
+        assertThat(main.at("/data/end").asText()).isEqualTo("2025-03-12T07:20:00+01:00");
+    }
+
+    @Test
     void aGarminRunAlsoOnStravaIsOneWorkoutWithTwoSources() throws Exception {
         // the run recorded on a Garmin watch: Garmin Connect writes it to Health Connect and uploads it to Strava
         ObjectNode batch = (ObjectNode) EventJson.read(Files.readString(HC));
