@@ -42,6 +42,33 @@ class UnseenPayloadsTest {
     }
 
     @Test
+    void aWithingsBodyCompositionGroupNamesTheMeasuresItHasNoPlaceFor() throws Exception {
+        // a Body Cardio weighing: weight 72.35 kg, fat 18.2 %, and fat-free (5), fat mass (8), muscle (76),
+        // hydration (77) and bone (88), which have no canonical type; then a group of muscle mass alone
+        JsonNode payload = EventJson.read("""
+                {"status": 0, "body": {"timezone": "Europe/Paris", "measuregrps": [
+                  {"grpid": 41, "date": 1733119200, "category": 1, "model": "Body Cardio", "measures": [
+                    {"value": 72350, "type": 1, "unit": -3}, {"value": 182, "type": 6, "unit": -1},
+                    {"value": 59183, "type": 5, "unit": -3}, {"value": 13167, "type": 8, "unit": -3},
+                    {"value": 56120, "type": 76, "unit": -3}, {"value": 41010, "type": 77, "unit": -3},
+                    {"value": 3060, "type": 88, "unit": -3}]},
+                  {"grpid": 42, "date": 1733122800, "category": 1, "measures": [{"value": 56200, "type": 76, "unit": -3}]}
+                ], "more": 0, "offset": 0}}""");
+        MappingContext c = MapperGoldenTest.CONTEXT;
+        PayloadRun run = PayloadRun.of(new WithingsMapper(), "getmeas", payload,
+                new MappingContext("withings", c.userId(), c.providerUserId(), c.fetchedAt(), c.zone()));
+        assertThat(run.events).extracting(e -> e.type()).containsExactly("health.body_weight", "health.body_fat");
+        assertThat(run.events.get(0).data().at("/value/value").decimalValue()).isEqualByComparingTo("72.35");
+        assertThat(run.events.get(1).data().at("/value/value").decimalValue()).isEqualByComparingTo("18.2");
+        for (var e : run.events) {
+            assertThat(e.data().at("/provenance/omitted").findValuesAsText("field")).containsExactly(
+                    "measures[type=5]", "measures[type=8]", "measures[type=76]", "measures[type=77]",
+                    "measures[type=88]");
+        }
+        assertThat(run.summary.skippedByReason()).containsEntry(RecordSkipped.NO_MEASUREMENT, 1);
+    }
+
+    @Test
     void aWithingsSleepSeriesSentAsASummaryIsADeadLetter() throws Exception {
         PayloadRun run = run(new WithingsMapper(), "withings/sleep-2.json", "sleep_summary");
         assertThat(run.events).isEmpty();

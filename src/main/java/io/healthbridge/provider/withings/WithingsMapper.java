@@ -48,6 +48,9 @@ public class WithingsMapper implements ProviderMapper {
     static final int HEART_PULSE = 11;
     static final int SPO2 = 54;
     static final int BODY_TEMPERATURE = 71;
+    /** The measure types a group's events are made of; the others are named as omitted. */
+    static final Set<Integer> MAPPED_MEASURES = Set.of(WEIGHT, FAT_RATIO, DIASTOLIC, SYSTOLIC, HEART_PULSE, SPO2,
+            BODY_TEMPERATURE);
 
     /** getworkouts category codes (Withings "workout category" table), the common ones. */
     static final Map<Integer, String> SPORTS = Map.ofEntries(Map.entry(1, "walking"), Map.entry(2, "running"),
@@ -176,9 +179,20 @@ public class WithingsMapper implements ProviderMapper {
         return events;
     }
 
+    /**
+     * An event of a measure group; the group's measures of types with no canonical place (fat-free mass 5, fat mass 8,
+     * muscle 76, hydration 77, bone 88, …) are named in its {@code provenance.omitted}, so they are accounted for.
+     */
     private static EventBuilder point(DataType type, MappingContext ctx, JsonNode raw, String record, OffsetDateTime time,
             Device device) {
-        return EventBuilder.of(type, ctx).raw(raw).sourceRecordId(record).at(time).device(device);
+        EventBuilder b = EventBuilder.of(type, ctx).raw(raw).sourceRecordId(record).at(time).device(device);
+        for (JsonNode m : Records.array(raw, "measures")) {
+            int t = m.path("type").asInt(-1);
+            if (!MAPPED_MEASURES.contains(t)) {
+                b.omitted("measures[type=" + t + "]", "Withings measure type " + t + " has no canonical type yet");
+            }
+        }
+        return b;
     }
 
     private CanonicalEvent activity(JsonNode r, MappingContext ctx) {
