@@ -207,11 +207,7 @@ public final class EventBuilder {
         out.put("start", startText);
         out.put("end", endText);
         if (type.loinc() != null) {
-            ObjectNode code = EventJson.object();
-            code.put("system", Loinc.SYSTEM);
-            code.put("code", type.loinc().code());
-            code.put("display", type.loinc().display());
-            out.set("code", code);
+            out.set("code", type.loinc().toJson());
         }
         out.setAll(data);
 

@@ -30,10 +30,7 @@ public final class SleepStages {
             default -> null;
         };
         if (code != null) {
-            ObjectNode c = s.putObject("code");
-            c.put("system", Loinc.SYSTEM);
-            c.put("code", code.code());
-            c.put("display", code.display());
+            s.set("code", code.toJson());
         }
         return this;
     }

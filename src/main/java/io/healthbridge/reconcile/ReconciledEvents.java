@@ -12,7 +12,6 @@ import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.EventJson;
-import io.healthbridge.event.Loinc;
 
 /**
  * A reconciled day as canonical events of the source {@code healthbridge/reconciled} (provider {@code reconciled}):
@@ -38,7 +37,7 @@ final class ReconciledEvents {
             data.put("end", EventBuilder.format(d.end()));
             DataType dt = DataType.fromId(type).orElseThrow();
             if (dt.loinc() != null) {
-                data.set("code", code(dt.loinc()));
+                data.set("code", dt.loinc().toJson());
             }
             data.set("value", EventBuilder.quantityNode(r.total(), dt.unit(), dt.unit()));
             ArrayNode sources = EventJson.MAPPER.createArrayNode();
@@ -122,13 +121,5 @@ final class ReconciledEvents {
     /** The earliest start of a group: the result's identity while its sources come and go. */
     private static Instant earliest(List<DayView.Stored> group) {
         return group.stream().map(DayView.Stored::start).min(Comparator.naturalOrder()).orElseThrow();
-    }
-
-    private static ObjectNode code(Loinc loinc) {
-        ObjectNode code = EventJson.object();
-        code.put("system", Loinc.SYSTEM);
-        code.put("code", loinc.code());
-        code.put("display", loinc.display());
-        return code;
     }
 }
