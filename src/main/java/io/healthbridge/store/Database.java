@@ -56,10 +56,11 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot open the store at " + redact(url) + ": " + e.getMessage(), e);
         }
         try {
-            // db/migration runs on both stores; db/vendor/postgresql adds what only a shared store needs (Quartz's tables)
+            // db/migration runs on both stores; db/vendor/postgresql adds what only a shared store needs (Quartz's
+            // tables), db/vendor/h2 what only the embedded one wants (a larger sequence cache)
             String[] locations = url.startsWith("jdbc:postgresql:")
                     ? new String[] {"classpath:db/migration", "classpath:db/vendor/postgresql"}
-                    : new String[] {"classpath:db/migration"};
+                    : new String[] {"classpath:db/migration", "classpath:db/vendor/h2"};
             var result = Flyway.configure().dataSource(ds).locations(locations).load().migrate();
             LOG.info("Store {} ready at schema version {} ({} migrations applied)", redact(url),
                     result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion, result.migrationsExecuted);
