@@ -1,11 +1,17 @@
 package io.healthbridge.ingest;
 
+import java.util.List;
+
 import io.healthbridge.HealthbridgeHeaders;
+import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventValidationException;
 import io.healthbridge.store.DeadLetter;
 import org.apache.camel.ExchangePattern;
+import org.apache.camel.Expression;
+import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.support.builder.ExpressionBuilder;
 
 /**
  * The publish path every provider route ends in: {@code direct:ingest} maps a provider payload record by record and
@@ -13,6 +19,16 @@ import org.apache.camel.model.ProcessorDefinition;
  * event. The events table's unique event id drops duplicates in the same insert; what is new goes to the event bus.
  */
 public class PublishRoutes extends RouteBuilder {
+
+    /*
+     * Plain expressions, not Simple's ${body.isEmpty()} or ${body.id}: Simple calls a method of the body through the
+     * bean language, whose method cache hashed the whole body (every event's JSON) on each call, a tenth of the time
+     * of a 288-reading payload in the benchmark.
+     */
+    /** The body, a list of what was stored, holds something. */
+    private static final Predicate ANY = exchange -> !exchange.getMessage().getBody(List.class).isEmpty();
+    /** The id of the event in the body. */
+    private static final Expression ID = ExpressionBuilder.bodyExpression(CanonicalEvent.class, CanonicalEvent::id);
 
     @Override
     public void configure() {
@@ -22,7 +38,7 @@ public class PublishRoutes extends RouteBuilder {
                 .setProperty(HealthbridgeHeaders.INGEST_SUMMARY, method("eventPipeline", "newSummary"))
                 .setBody(method("eventPipeline", "map"))
                 .setBody(method("eventPipeline", "storeAll"))
-                .filter(simple("${body.isEmpty()} == false"));
+                .filter(ANY);
         handOff(ingest).end()
                 .setBody(exchangeProperty(HealthbridgeHeaders.INGEST_SUMMARY));
 
@@ -32,7 +48,7 @@ public class PublishRoutes extends RouteBuilder {
                     .bean("eventPipeline", "rejected")
                 .end()
                 .bean("eventPipeline", "validate")
-                .setHeader(HealthbridgeHeaders.EVENT_ID, simple("${body.id}"))
+                .setHeader(HealthbridgeHeaders.EVENT_ID, ID)
                 // the events table is the dedup store: its unique event id turns a second insert into a duplicate
                 .filter(method("eventPipeline", "store"));
         handOff(stored).end();
@@ -40,20 +56,20 @@ public class PublishRoutes extends RouteBuilder {
         // a provider's deletion: the events of the record it names replaced by tombstones, which go to the bus
         var deleted = from("direct:delete").routeId("event-delete")
                 .setBody(method("eventPipeline", "delete"))
-                .filter(simple("${body.isEmpty()} == false"));
+                .filter(ANY);
         handOff(deleted).end();
 
         // events made here (reconciled results): checked, stored in one transaction, handed off as a payload's are
         var made = from("direct:publish-batch").routeId("event-publish-batch")
                 .setBody(method("eventPipeline", "checked"))
                 .setBody(method("eventPipeline", "storeAll"))
-                .filter(simple("${body.isEmpty()} == false"));
+                .filter(ANY);
         handOff(made).end();
 
         // stored events that no longer stand (header Healthbridge.reason says why): tombstones, to the bus
         var retracted = from("direct:retract").routeId("event-retract")
                 .setBody(method("eventPipeline", "retract"))
-                .filter(simple("${body.isEmpty()} == false"));
+                .filter(ANY);
         handOff(retracted).end();
 
         from("direct:dead-letter").routeId("event-dead-letter")
