@@ -333,6 +333,17 @@ public final class Bench {
             out.put("peak_rss_mb", Long.parseLong(s[3]) / 1024);
             out.put("peak_heap_used_mb", Long.parseLong(s[4]) / 1024 / 1024);
         }
+        if (s.length >= 6 && scores.containsKey("canonicalDay")) {
+            // the same path with poll-sized payloads (a person's day of readings), where a payload's commit is shared
+            double perDay = Double.parseDouble(s[5]);
+            Map<String, Object> day = new LinkedHashMap<>();
+            day.put("events_per_payload", round(perDay));
+            day.put("events_per_s", round(scores.get("canonicalDay") * perDay));
+            day.put("events_per_s_error", round(errors.get("canonicalDay") * perDay));
+            day.put("baseline_events_per_s", round(scores.get("jacksonBaselineDay") * perDay));
+            day.put("ratio", Math.round(scores.get("canonicalDay") / scores.get("jacksonBaselineDay") * 1000) / 1000.0);
+            out.put("day_payloads", day);
+        }
         return out;
     }
 
