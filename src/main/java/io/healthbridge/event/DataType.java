@@ -22,6 +22,15 @@ public enum DataType {
     BODY_TEMPERATURE("body_temperature", "Cel", new Loinc("8310-5", "Body temperature")),
     BODY_WEIGHT("body_weight", "kg", new Loinc("29463-7", "Body weight")),
     BODY_FAT("body_fat", "%", new Loinc("41982-0", "Percentage of body fat Measured")),
+    BODY_HEIGHT("body_height", "m", new Loinc("8302-2", "Body height")),
+    BODY_MASS_INDEX("body_mass_index", "kg/m2", new Loinc("39156-5", "Body mass index (BMI) [Ratio]")),
+    /** Fat-free mass: everything but fat (Withings type 5). */
+    LEAN_BODY_MASS("lean_body_mass", "kg", null),
+    FAT_MASS("fat_mass", "kg", null),
+    MUSCLE_MASS("muscle_mass", "kg", null),
+    BONE_MASS("bone_mass", "kg", null),
+    /** Total body water as a mass (Withings "hydration", type 77, is kilograms). */
+    BODY_WATER("body_water", "kg", null),
     BLOOD_PRESSURE("blood_pressure", "mm[Hg]", new Loinc("85354-9", "Blood pressure panel with all children optional")),
     BLOOD_GLUCOSE("blood_glucose", "mg/dL", new Loinc("2339-0", "Glucose [Mass/volume] in Blood")),
     SLEEP_SESSION("sleep_session", "s", new Loinc("93832-4", "Sleep duration")),

@@ -33,7 +33,10 @@ public final class EventBuilder {
             Map.entry("diastolic", "mm[Hg]"),
             Map.entry("pulse", "/min"));
 
+    /** Decimals a canonical quantity keeps: a gram, a metre's thousandth, a thousandth of a beat. */
     private static final int SCALE = 3;
+    /** A height in metres keeps a tenth of a millimetre: WHOOP's 6 ft is 1.8288 m, not 1.829. */
+    private static final int HEIGHT_SCALE = 4;
 
     private final DataType type;
     private final MappingContext context;
@@ -127,6 +130,10 @@ public final class EventBuilder {
 
     /** The type's main quantity as {@code value}, converted from {@code unit} to the type's canonical unit. */
     public EventBuilder value(Number value, String unit) {
+        if (value != null && type == DataType.BODY_HEIGHT) {
+            data.set("value", quantityNode(value, unit, type.unit(), HEIGHT_SCALE));
+            return this;
+        }
         return quantity("value", value, unit, type.unit());
     }
 
@@ -178,7 +185,11 @@ public final class EventBuilder {
     }
 
     public static ObjectNode quantityNode(Number value, String unit, String canonicalUnit) {
-        BigDecimal converted = Units.convert(toBigDecimal(value), unit, canonicalUnit, SCALE);
+        return quantityNode(value, unit, canonicalUnit, SCALE);
+    }
+
+    private static ObjectNode quantityNode(Number value, String unit, String canonicalUnit, int scale) {
+        BigDecimal converted = Units.convert(toBigDecimal(value), unit, canonicalUnit, scale);
         ObjectNode q = EventJson.object();
         q.put("value", converted);
         q.put("unit", canonicalUnit);

@@ -110,7 +110,9 @@ public final class FhirRenderer {
         o.addIdentifier(new Identifier().setSystem("urn:healthbridge:event").setValue(event.id()));
         String category = switch (type) {
             case HEART_RATE, RESTING_HEART_RATE, OXYGEN_SATURATION, RESPIRATORY_RATE, BODY_TEMPERATURE, BODY_WEIGHT,
-                    BLOOD_PRESSURE -> "vital-signs";
+                    BODY_HEIGHT, BODY_MASS_INDEX, BLOOD_PRESSURE -> "vital-signs";
+            // a scale's estimate: FHIR's "exam" is findings with simple instruments
+            case BODY_FAT, LEAN_BODY_MASS, FAT_MASS, MUSCLE_MASS, BONE_MASS, BODY_WATER -> "exam";
             case BLOOD_GLUCOSE -> "laboratory";
             default -> "activity";
         };

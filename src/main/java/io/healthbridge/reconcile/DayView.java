@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,13 +29,14 @@ public class DayView {
 
     /** Point measurements: the same reading sent by several sources is one. */
     static final List<String> POINT_TYPES = List.of("body_weight", "body_fat", "blood_pressure", "oxygen_saturation",
-            "blood_glucose");
+            "blood_glucose", "body_height", "body_mass_index", "lean_body_mass", "fat_mass", "muscle_mass", "bone_mass",
+            "body_water");
     /** Every data type reconciliation reads, and so every type whose change touches a reconciled day. */
-    static final List<String> TYPES = List.of("steps", "distance", "active_energy", "sleep_session", "workout",
-            "body_weight", "body_fat", "blood_pressure", "oxygen_saturation", "blood_glucose");
+    static final List<String> TYPES = Stream.concat(Stream.of("steps", "distance", "active_energy", "sleep_session",
+            "workout"), POINT_TYPES.stream()).toList();
     static final List<String> EVENT_TYPES = TYPES.stream().map(t -> "health." + t).toList();
 
-    /** Readings of several sources are the same when this close and equal to a tenth of their unit. */
+    /** Readings of several sources are the same when this close and equal to a tenth of their unit (a height: 1 cm). */
     static final Duration SAME_READING = Duration.ofMinutes(5);
 
     /** Workouts of several sources are one when they start this close and overlap most of the shorter one. */
@@ -219,13 +221,17 @@ public class DayView {
                && reading(a.data()).equals(reading(b.data()));
     }
 
-    /** The reading's values, each to a tenth of its canonical unit: {@code {"value": 69.1}}, or systolic/diastolic. */
+    /**
+     * The reading's values, each to a tenth of its canonical unit: {@code {"value": 69.1}}, or systolic/diastolic; a
+     * height, in metres, to the centimetre.
+     */
     private static Map<String, BigDecimal> reading(JsonNode data) {
         Map<String, BigDecimal> values = new LinkedHashMap<>();
+        int scale = "body_height".equals(data.path("data_type").asText()) ? 2 : 1;
         for (String field : List.of("value", "systolic", "diastolic")) {
             JsonNode v = data.path(field).path("value");
             if (v.isNumber()) {
-                values.put(field, v.decimalValue().setScale(1, java.math.RoundingMode.HALF_EVEN));
+                values.put(field, v.decimalValue().setScale(scale, java.math.RoundingMode.HALF_EVEN));
             }
         }
         return values;

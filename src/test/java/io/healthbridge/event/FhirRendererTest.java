@@ -49,4 +49,23 @@ class FhirRendererTest {
         assertThat(o.getValueQuantity().getCode()).isEqualTo("kg");
         assertThat(o.getIdentifierFirstRep().getValue()).isEqualTo(w.id());
     }
+
+    @Test
+    void heightAndBodyMassIndexAreVitalSignsWithTheirLoincCodesAndBodyCompositionAnExam() {
+        OffsetDateTime at = OffsetDateTime.parse("2026-11-20T07:00:00Z");
+        Observation height = roundTrip(EventBuilder.of(DataType.BODY_HEIGHT, CTX).at(at).value(1.8288, "m").build());
+        assertThat(height.getCode().getCodingFirstRep().getCode()).isEqualTo("8302-2");
+        assertThat(height.getValueQuantity().getValue()).isEqualByComparingTo("1.8288");
+        assertThat(height.getValueQuantity().getCode()).isEqualTo("m");
+        assertThat(height.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("vital-signs");
+        Observation bmi = roundTrip(EventBuilder.of(DataType.BODY_MASS_INDEX, CTX).at(at).value(23.2, "kg/m2").build());
+        assertThat(bmi.getCode().getCodingFirstRep().getCode()).isEqualTo("39156-5");
+        assertThat(bmi.getValueQuantity().getCode()).isEqualTo("kg/m2");
+        assertThat(bmi.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("vital-signs");
+        Observation muscle = roundTrip(EventBuilder.of(DataType.MUSCLE_MASS, CTX).at(at).value(25478, "g").build());
+        // no established LOINC code: the Healthbridge type alone names it
+        assertThat(muscle.getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("muscle_mass");
+        assertThat(muscle.getValueQuantity().getValue()).isEqualByComparingTo("25.478");
+        assertThat(muscle.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("exam");
+    }
 }

@@ -42,29 +42,36 @@ class UnseenPayloadsTest {
     }
 
     @Test
-    void aWithingsBodyCompositionGroupNamesTheMeasuresItHasNoPlaceFor() throws Exception {
-        // a Body Cardio weighing: weight 72.35 kg, fat 18.2 %, and fat-free (5), fat mass (8), muscle (76),
-        // hydration (77) and bone (88), which have no canonical type; then a group of muscle mass alone
+    void aWithingsBodyCompositionGroupIsAnEventPerMeasureAndNamesTheOnesItHasNoPlaceFor() throws Exception {
+        // a Body Cardio weighing: weight 72.35 kg, fat 18.2 %, fat-free mass (5), fat mass (8), muscle (76),
+        // hydration (77, kilograms), bone (88), height (4, metres) and a pulse wave velocity (91, m/s), which has no
+        // canonical type; then a group of muscle mass alone, and one of pulse wave velocity alone
         JsonNode payload = EventJson.read("""
                 {"status": 0, "body": {"timezone": "Europe/Paris", "measuregrps": [
                   {"grpid": 41, "date": 1733119200, "category": 1, "model": "Body Cardio", "measures": [
                     {"value": 72350, "type": 1, "unit": -3}, {"value": 182, "type": 6, "unit": -1},
                     {"value": 59183, "type": 5, "unit": -3}, {"value": 13167, "type": 8, "unit": -3},
                     {"value": 56120, "type": 76, "unit": -3}, {"value": 41010, "type": 77, "unit": -3},
-                    {"value": 3060, "type": 88, "unit": -3}]},
-                  {"grpid": 42, "date": 1733122800, "category": 1, "measures": [{"value": 56200, "type": 76, "unit": -3}]}
+                    {"value": 3060, "type": 88, "unit": -3}, {"value": 178, "type": 4, "unit": -2},
+                    {"value": 812, "type": 91, "unit": -2}]},
+                  {"grpid": 42, "date": 1733122800, "category": 1, "measures": [{"value": 56200, "type": 76, "unit": -3}]},
+                  {"grpid": 43, "date": 1733126400, "category": 1, "measures": [{"value": 798, "type": 91, "unit": -2}]}
                 ], "more": 0, "offset": 0}}""");
         MappingContext c = MapperGoldenTest.CONTEXT;
         PayloadRun run = PayloadRun.of(new WithingsMapper(), "getmeas", payload,
                 new MappingContext("withings", c.userId(), c.providerUserId(), c.fetchedAt(), c.zone()));
-        assertThat(run.events).extracting(e -> e.type()).containsExactly("health.body_weight", "health.body_fat");
-        assertThat(run.events.get(0).data().at("/value/value").decimalValue()).isEqualByComparingTo("72.35");
-        assertThat(run.events.get(1).data().at("/value/value").decimalValue()).isEqualByComparingTo("18.2");
-        for (var e : run.events) {
-            assertThat(e.data().at("/provenance/omitted").findValuesAsText("field")).containsExactly(
-                    "measures[type=5]", "measures[type=8]", "measures[type=76]", "measures[type=77]",
-                    "measures[type=88]");
+        assertThat(run.events).extracting(e -> e.type() + " " + e.data().at("/value/value").decimalValue()
+                        .stripTrailingZeros().toPlainString() + " " + e.data().at("/value/unit").asText())
+                .containsExactly("health.body_weight 72.35 kg", "health.body_fat 18.2 %",
+                        "health.lean_body_mass 59.183 kg", "health.fat_mass 13.167 kg", "health.muscle_mass 56.12 kg",
+                        "health.body_water 41.01 kg", "health.bone_mass 3.06 kg", "health.body_height 1.78 m",
+                        "health.muscle_mass 56.2 kg");
+        for (var e : run.events.subList(0, 8)) {
+            assertThat(e.data().at("/provenance/omitted").findValuesAsText("field")).containsExactly("measures[type=91]");
+            assertThat(e.data().at("/start").asText()).isEqualTo("2024-12-02T07:00:00+01:00");
         }
+        assertThat(run.events.get(8).data().at("/provenance/omitted").isMissingNode()).isTrue();
+        assertThat(run.deadLetters).isEmpty();
         assertThat(run.summary.skippedByReason()).containsEntry(RecordSkipped.NO_MEASUREMENT, 1);
     }
 

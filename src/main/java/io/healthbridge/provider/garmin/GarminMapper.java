@@ -317,21 +317,29 @@ public class GarminMapper implements ProviderMapper {
         return out;
     }
 
+    /** A body composition reading: each of its figures with a canonical type is an event; grams become kilograms. */
     private List<CanonicalEvent> bodyComp(JsonNode r, MappingContext ctx) {
-        String id = id(r);
-        OffsetDateTime time = measured(r);
         List<CanonicalEvent> events = new ArrayList<>();
-        BigDecimal grams = optNumber(r, "weightInGrams");
-        if (grams != null) {
-            events.add(EventBuilder.of(DataType.BODY_WEIGHT, ctx).raw(r).sourceRecordId(id).at(time)
-                    .value(grams, "g").build());
-        }
-        BigDecimal fat = optNumber(r, "bodyFatInPercent");
-        if (fat != null) {
-            events.add(EventBuilder.of(DataType.BODY_FAT, ctx).raw(r).sourceRecordId(id).at(time)
-                    .value(fat, "%").build());
-        }
+        bodyFigure(events, r, ctx, "weightInGrams", DataType.BODY_WEIGHT, "g");
+        bodyFigure(events, r, ctx, "bodyFatInPercent", DataType.BODY_FAT, "%");
+        bodyFigure(events, r, ctx, "muscleMassInGrams", DataType.MUSCLE_MASS, "g");
+        bodyFigure(events, r, ctx, "boneMassInGrams", DataType.BONE_MASS, "g");
+        bodyFigure(events, r, ctx, "bodyMassIndex", DataType.BODY_MASS_INDEX, "kg/m2");
         return events;
+    }
+
+    private void bodyFigure(List<CanonicalEvent> events, JsonNode r, MappingContext ctx, String field, DataType type,
+            String unit) {
+        BigDecimal value = optNumber(r, field);
+        if (value == null) {
+            return;
+        }
+        EventBuilder b = EventBuilder.of(type, ctx).raw(r).sourceRecordId(id(r)).at(measured(r)).value(value, unit);
+        if (r.hasNonNull("bodyWaterInPercent")) {
+            // body water is canonical as a mass; a share of the weight is not turned into one
+            b.omitted("bodyWaterInPercent", "body water as a percentage of weight has no canonical type");
+        }
+        events.add(b.build());
     }
 
     private CanonicalEvent bloodPressure(JsonNode r, MappingContext ctx) {

@@ -160,13 +160,24 @@ public class WhoopMapper implements ProviderMapper {
      */
     private List<CanonicalEvent> body(JsonNode r, MappingContext ctx) {
         BigDecimal kg = optNumber(r, "weight_kilogram");
-        if (kg == null || kg.signum() <= 0) {
-            throw new RecordSkipped("weight_not_set", "WHOOP body measurement has no weight (absent or 0)");
+        BigDecimal m = optNumber(r, "height_meter");
+        List<CanonicalEvent> events = new ArrayList<>();
+        if (kg != null && kg.signum() > 0) {
+            events.add(bodyFigure(DataType.BODY_WEIGHT, kg, "kg", r, ctx));
         }
+        if (m != null && m.signum() > 0) {
+            events.add(bodyFigure(DataType.BODY_HEIGHT, m, "m", r, ctx));
+        }
+        if (events.isEmpty()) {
+            throw new RecordSkipped("weight_not_set", "WHOOP body measurement has no weight or height (absent or 0)");
+        }
+        return events;
+    }
+
+    private static CanonicalEvent bodyFigure(DataType type, BigDecimal value, String unit, JsonNode r, MappingContext ctx) {
         OffsetDateTime day = LocalDate.ofInstant(ctx.fetchedAt(), ZoneOffset.UTC).atStartOfDay().atOffset(ZoneOffset.UTC);
-        return List.of(EventBuilder.of(DataType.BODY_WEIGHT, ctx).raw(r).sourceRecordId("body_measurement").at(day)
-                .value(kg, "kg")
-                .estimated("start", "WHOOP body measurements carry no time: the day they were read").build());
+        return EventBuilder.of(type, ctx).raw(r).sourceRecordId("body_measurement").at(day).value(value, unit)
+                .estimated("start", "WHOOP body measurements carry no time: the day they were read").build();
     }
 
     private CanonicalEvent heartRate(JsonNode r, MappingContext ctx) {

@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,17 +42,30 @@ public class WithingsMapper implements ProviderMapper {
 
     public static final String PROVIDER = "withings";
 
-    /** getmeas {@code meastype} codes that map to a canonical type. */
-    static final int WEIGHT = 1;
-    static final int FAT_RATIO = 6;
+    /** getmeas {@code meastype} codes read on their own (the blood pressure ones are read together). */
     static final int DIASTOLIC = 9;
     static final int SYSTOLIC = 10;
     static final int HEART_PULSE = 11;
-    static final int SPO2 = 54;
-    static final int BODY_TEMPERATURE = 71;
+
+    /** A measure type that is one reading of one canonical type, and the unit Withings gives it in. */
+    record Point(DataType type, String unit) {
+    }
+
+    /**
+     * getmeas {@code meastype} codes of single readings, with their units as Withings documents them (value x
+     * 10^unit): weight, height, fat-free mass, fat ratio, fat mass, SpO2, body temperature, muscle, hydration, bone.
+     */
+    static final Map<Integer, Point> POINTS = Map.ofEntries(
+            Map.entry(1, new Point(DataType.BODY_WEIGHT, "kg")), Map.entry(4, new Point(DataType.BODY_HEIGHT, "m")),
+            Map.entry(5, new Point(DataType.LEAN_BODY_MASS, "kg")), Map.entry(6, new Point(DataType.BODY_FAT, "%")),
+            Map.entry(8, new Point(DataType.FAT_MASS, "kg")), Map.entry(54, new Point(DataType.OXYGEN_SATURATION, "%")),
+            Map.entry(71, new Point(DataType.BODY_TEMPERATURE, "Cel")),
+            Map.entry(76, new Point(DataType.MUSCLE_MASS, "kg")), Map.entry(77, new Point(DataType.BODY_WATER, "kg")),
+            Map.entry(88, new Point(DataType.BONE_MASS, "kg")));
+
     /** The measure types a group's events are made of; the others are named as omitted. */
-    static final Set<Integer> MAPPED_MEASURES = Set.of(WEIGHT, FAT_RATIO, DIASTOLIC, SYSTOLIC, HEART_PULSE, SPO2,
-            BODY_TEMPERATURE);
+    static final Set<Integer> MAPPED_MEASURES = Stream.concat(POINTS.keySet().stream(),
+            Stream.of(DIASTOLIC, SYSTOLIC, HEART_PULSE)).collect(Collectors.toUnmodifiableSet());
 
     /** getworkouts category codes (Withings "workout category" table), the common ones. */
     static final Map<Integer, String> SPORTS = Map.ofEntries(Map.entry(1, "walking"), Map.entry(2, "running"),
@@ -155,16 +170,16 @@ public class WithingsMapper implements ProviderMapper {
             int type = m.path("type").asInt(-1);
             BigDecimal value = number(m, "value").scaleByPowerOfTen((int) longValue(m, "unit"));
             String record = grpid + ":" + type;
+            Point point = POINTS.get(type);
             switch (type) {
-                case WEIGHT -> events.add(point(DataType.BODY_WEIGHT, ctx, g, record, time, device).value(value, "kg").build());
-                case FAT_RATIO -> events.add(point(DataType.BODY_FAT, ctx, g, record, time, device).value(value, "%").build());
-                case SPO2 -> events.add(point(DataType.OXYGEN_SATURATION, ctx, g, record, time, device).value(value, "%").build());
-                case BODY_TEMPERATURE -> events.add(point(DataType.BODY_TEMPERATURE, ctx, g, record, time, device).value(value, "Cel").build());
                 case SYSTOLIC -> systolic = value;
                 case DIASTOLIC -> diastolic = value;
                 case HEART_PULSE -> pulse = value;
                 default -> {
-                    // other measures (fat mass, muscle, bone, PWV, …) have no canonical type yet
+                    // the others (pulse wave velocity, vascular age, visceral fat, …) are named in provenance.omitted
+                    if (point != null) {
+                        events.add(point(point.type(), ctx, g, record, time, device).value(value, point.unit()).build());
+                    }
                 }
             }
         }
@@ -180,8 +195,8 @@ public class WithingsMapper implements ProviderMapper {
     }
 
     /**
-     * An event of a measure group; the group's measures of types with no canonical place (fat-free mass 5, fat mass 8,
-     * muscle 76, hydration 77, bone 88, …) are named in its {@code provenance.omitted}, so they are accounted for.
+     * An event of a measure group; the group's measures of types with no canonical place (pulse wave velocity 91,
+     * vascular age 155, visceral fat 170, …) are named in its {@code provenance.omitted}, so they are accounted for.
      */
     private static EventBuilder point(DataType type, MappingContext ctx, JsonNode raw, String record, OffsetDateTime time,
             Device device) {
