@@ -13,6 +13,7 @@ import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.FhirRenderer;
 import io.healthbridge.event.SchemaRegistry;
+import io.healthbridge.event.WorkoutStreams;
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.Json;
 import io.healthbridge.ingest.DeadLetterReplay;
@@ -104,6 +105,34 @@ public class EventApi {
         }
         Json.respond(exchange, 200, json);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/cloudevents+json");
+    }
+
+    /**
+     * A workout's samples and route ({@link WorkoutStreams}): those kept beside the event when they were too long to
+     * ride in it, or those in the event itself; 404 for an unknown event or one without streams.
+     */
+    public void getStreams(Exchange exchange) throws Exception {
+        String id = exchange.getIn().getHeader("id", String.class);
+        Optional<StoredEvent> found = eventStore.get(id);
+        if (found.isEmpty()) {
+            ApiError.notFound(exchange, "event '" + id + "'");
+            return;
+        }
+        JsonNode streams = EventJson.read(found.get().payload()).path("data").path("streams");
+        if (WorkoutStreams.isLink(streams)) {
+            Optional<String> kept = eventStore.streams(id);
+            if (kept.isEmpty()) {
+                ApiError.notFound(exchange, "streams of event '" + id + "'");
+                return;
+            }
+            Json.respond(exchange, 200, EventJson.read(kept.get()));
+            return;
+        }
+        if (!streams.isObject()) {
+            ApiError.notFound(exchange, "streams of event '" + id + "' (it has none)");
+            return;
+        }
+        Json.respond(exchange, 200, streams);
     }
 
     public void listDeadLetters(Exchange exchange) throws Exception {

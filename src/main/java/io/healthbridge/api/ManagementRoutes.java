@@ -48,6 +48,7 @@ public class ManagementRoutes extends RouteBuilder {
                     .to("direct:api-schemas-ingest-health-connect")
                 .get("/events").id("api-events-list").to("direct:api-events-list")
                 .get("/events/{id}").id("api-events-get").to("direct:api-events-get")
+                .get("/events/{id}/streams").id("api-events-streams").to("direct:api-events-streams")
                 .get("/dead-letters").id("api-dead-letters-list").to("direct:api-dead-letters-list")
                 .get("/dead-letters/{id}").id("api-dead-letters-get").to("direct:api-dead-letters-get")
                 .post("/dead-letters/{id}/replay").id("api-dead-letters-replay").to("direct:api-dead-letters-replay");
@@ -125,6 +126,7 @@ public class ManagementRoutes extends RouteBuilder {
                 .process(e -> Json.respond(e, 200, EventJson.read(ingestSchema)));
         from("direct:api-events-list").routeId("api-events-list-impl").process(events::listEvents);
         from("direct:api-events-get").routeId("api-events-get-impl").process(events::getEvent);
+        from("direct:api-events-streams").routeId("api-events-streams-impl").process(events::getStreams);
         from("direct:api-dead-letters-list").routeId("api-dead-letters-list-impl").process(events::listDeadLetters);
         from("direct:api-dead-letters-get").routeId("api-dead-letters-get-impl").process(events::getDeadLetter);
         from("direct:api-dead-letters-replay").routeId("api-dead-letters-replay-impl").process(events::replayDeadLetter);

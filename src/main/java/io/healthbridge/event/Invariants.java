@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +36,9 @@ public final class Invariants {
     public static final String PHYSIOLOGICAL_RANGE = "physiological_range";
     /** Systolic pressure above diastolic. */
     public static final String SYSTOLIC_ABOVE_DIASTOLIC = "systolic_above_diastolic";
+    /** A workout's streams: a value per offset in every series and a position per offset on the route, offsets
+     * rising from 0 and inside the workout, positions on the globe. */
+    public static final String STREAMS_ALIGNED = "workout_streams_aligned";
 
     /** One broken rule and what broke it (never the value itself: dead-letter reasons reach logs). */
     public record Violation(String invariant, String detail) {
@@ -141,8 +145,51 @@ public final class Invariants {
             for (String f : List.of("min", "avg", "max")) {
                 inRange("heart_rate." + f, hr.path(f), WORKOUT_HEART_RATE, out);
             }
+            if (data.has("streams") && !WorkoutStreams.isLink(data.get("streams")) && start != null && end != null) {
+                streams(data.get("streams"), Duration.between(start, end).toSeconds(), out);
+            }
         }
         return out;
+    }
+
+    private static void streams(JsonNode streams, long seconds, List<Violation> out) {
+        JsonNode offsets = streams.path("offsets_s");
+        int n = offsets.size();
+        if (streams.path("samples").asInt() != n) {
+            out.add(new Violation(STREAMS_ALIGNED, "samples says " + streams.path("samples").asInt() + ", offsets hold " + n));
+        }
+        double previous = 0;
+        for (int i = 0; i < n; i++) {
+            double t = offsets.get(i).asDouble();
+            if (t < previous || t > seconds + 1) {
+                out.add(new Violation(STREAMS_ALIGNED, "offset " + i + " (" + t + " s) is not between the one before it "
+                        + "and the workout's end (" + seconds + " s)"));
+                return;
+            }
+            previous = t;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = streams.path("series").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> s = it.next();
+            if (s.getValue().path("values").size() != n) {
+                out.add(new Violation(STREAMS_ALIGNED, "series " + s.getKey() + " has " + s.getValue().path("values").size()
+                        + " values for " + n + " offsets"));
+            }
+        }
+        JsonNode route = streams.path("route").path("coordinates");
+        if (!streams.has("route")) {
+            return;
+        }
+        if (route.size() != n) {
+            out.add(new Violation(STREAMS_ALIGNED, "the route has " + route.size() + " positions for " + n + " offsets"));
+        }
+        for (int i = 0; i < route.size(); i++) {
+            JsonNode p = route.get(i);
+            if (Math.abs(p.path(0).asDouble()) > 180 || Math.abs(p.path(1).asDouble()) > 90) {
+                // where a person was is not said in a reason that reaches the logs
+                out.add(new Violation(STREAMS_ALIGNED, "route position " + i + " is not a [longitude, latitude]"));
+                return;
+            }
+        }
     }
 
     private static void samplesInside(JsonNode samples, OffsetDateTime start, OffsetDateTime end, List<Violation> out) {

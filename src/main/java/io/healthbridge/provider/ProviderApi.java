@@ -29,6 +29,19 @@ public interface ProviderApi {
         return page(dataset, body);
     }
 
+    /**
+     * A request for more of one record than the list gives (Strava: an activity's streams), whose answer the poll puts
+     * into the record under {@link #detailField} before it is mapped; empty when the dataset has none.
+     */
+    default Optional<ProviderRequest> detailRequest(String dataset, JsonNode record) {
+        return Optional.empty();
+    }
+
+    /** The field of a record the answer of its {@link #detailRequest} goes into. */
+    default String detailField(String dataset) {
+        return "detail";
+    }
+
     /** Largest window one request may ask for. */
     Duration maxWindow(String dataset);
 

@@ -8,8 +8,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.healthbridge.HealthbridgeHeaders;
 import io.healthbridge.auth.ConnectionRevokedException;
@@ -230,10 +232,36 @@ public class ProviderPoller implements Processor {
         do {
             JsonNode body = caller.call(api, s, c, api.request(dataset, window, pageToken, zone));
             Page page = api.page(dataset, body, pageToken);
+            withDetails(api, s, c, dataset, page.payload());
             total.add(ingest(c, dataset, page.payload(), zone));
             pageToken = page.nextPageToken();
         } while (pageToken != null);
         return total;
+    }
+
+    /**
+     * Puts into each record of a page what its {@link ProviderApi#detailRequest} answers (Strava: an activity's
+     * streams), through the same guarded call. A record the provider has no detail for (404: a manual activity has no
+     * streams) goes without; any other failure fails the page, which is fetched again from the same cursor.
+     */
+    private void withDetails(ProviderApi api, ProviderSettings s, Connection c, String dataset, JsonNode payload)
+            throws InterruptedException {
+        if (!payload.isArray()) {
+            return;
+        }
+        for (JsonNode record : payload) {
+            Optional<ProviderRequest> request = record.isObject() ? api.detailRequest(dataset, record) : Optional.empty();
+            if (request.isEmpty()) {
+                continue;
+            }
+            try {
+                ((ObjectNode) record).set(api.detailField(dataset), caller.call(api, s, c, request.get()));
+            } catch (ProviderCallException e) {
+                if (e.getStatus() != 404) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -22,6 +22,9 @@ public interface EventStore {
 
     Optional<StoredEvent> get(String id);
 
+    /** The streams of a workout kept beside its event (too long to ride in it), as JSON; empty when there are none. */
+    Optional<String> streams(String eventId);
+
     /**
      * Events after {@code afterSeq} in publish order.
      *

@@ -20,7 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.EventJson;
+import io.healthbridge.event.WorkoutStreams;
 
 /**
  * Writes batches of events, with the dead letters of the same payload, each batch in one transaction: a payload is
@@ -230,6 +233,7 @@ final class EventWriter {
                     inserted[i] = counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO;
                 }
             }
+            insertStreams(c, events, inserted);
             return inserted;
         }
         // H2 rolls back a failed statement, not the transaction: a duplicate costs only its own row
@@ -246,7 +250,31 @@ final class EventWriter {
                 }
             }
         }
+        insertStreams(c, events, inserted);
         return inserted;
+    }
+
+    /**
+     * The streams of each new workout too long to ride in its event ({@link WorkoutStreams}), beside it in the same
+     * transaction; the event was stored with a link to them.
+     */
+    private static void insertStreams(Connection c, List<CanonicalEvent> events, boolean[] inserted)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO event_streams (event_id, payload) VALUES (?, ?)")) {
+            boolean any = false;
+            for (int i = 0; i < inserted.length; i++) {
+                JsonNode streams = inserted[i] ? WorkoutStreams.kept(events.get(i)) : null;
+                if (streams != null) {
+                    ps.setString(1, events.get(i).id());
+                    ps.setString(2, EventJson.write(streams));
+                    ps.addBatch();
+                    any = true;
+                }
+            }
+            if (any) {
+                ps.executeBatch();
+            }
+        }
     }
 
     private static void bind(PreparedStatement ps, CanonicalEvent event, Timestamp now) throws SQLException {
@@ -256,7 +284,8 @@ final class EventWriter {
         ps.setString(4, event.provider());
         ps.setString(5, event.subject());
         ps.setObject(6, OffsetDateTime.parse(event.time()));
-        ps.setString(7, event.toJsonString());
+        // a workout's long streams are stored beside the event, which keeps a link to them
+        ps.setString(7, WorkoutStreams.kept(event) == null ? event.toJsonString() : WorkoutStreams.storedJson(event));
         ps.setTimestamp(8, now);
         String record = event.data().path("provenance").path("source_record_id").asText(null);
         ps.setString(9, record == null || record.length() > 160 ? null : record);

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
+import io.healthbridge.event.WorkoutStreams;
 
 /** {@link EventStore} over JDBC; the SQL runs unchanged on H2 and PostgreSQL. */
 public class JdbcEventStore implements EventStore {
@@ -44,7 +45,7 @@ public class JdbcEventStore implements EventStore {
 
     @Override
     public boolean insert(CanonicalEvent event) {
-        BatchOutcome outcome = writer.write(List.of(event), List.of());
+        BatchOutcome outcome = insertAll(List.of(event), List.of());
         if (!outcome.refused().isEmpty()) {
             throw new StoreException("cannot store event " + event.id() + ": " + outcome.refused().get(0).reason(),
                     null);
@@ -54,7 +55,23 @@ public class JdbcEventStore implements EventStore {
 
     @Override
     public BatchOutcome insertAll(List<CanonicalEvent> events, List<DeadLetter> deadLetters) {
-        return writer.write(events, deadLetters);
+        BatchOutcome outcome = writer.write(events, deadLetters);
+        // committed: what goes on to the bus carries a link to long streams, as the stored event does
+        events.forEach(WorkoutStreams::detach);
+        return outcome;
+    }
+
+    @Override
+    public Optional<String> streams(String eventId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT payload FROM event_streams WHERE event_id = ?")) {
+            ps.setString(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the streams of event " + eventId, e);
+        }
     }
 
     @Override

@@ -110,6 +110,9 @@ public class UserData {
                                                  + ")", userId, copy));
                 n.put("webhook_deliveries", run(c, "DELETE FROM webhook_deliveries WHERE id IN (" + deliveries + ")",
                         userId, copy));
+                // the cascade would take a workout's streams with their event; counted here, as everything else is
+                n.put("event_streams", run(c, "DELETE FROM event_streams WHERE event_id IN (SELECT id FROM events "
+                                              + "WHERE subject = ?)", userId));
                 n.put("events", run(c, "DELETE FROM events WHERE subject = ?", userId));
                 n.put("dead_letters", run(c, "DELETE FROM dead_letters d WHERE d.user_id = ? OR EXISTS (SELECT 1 FROM "
                         + "connections k WHERE k.user_id = ? AND k.provider = d.provider "

@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.FhirRenderer;
+import io.healthbridge.event.WorkoutStreams;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoredEvent;
 
@@ -72,7 +75,7 @@ public final class ExportStream extends InputStream {
         for (StoredEvent e : page) {
             afterSeq = e.seq();
             if (!fhir) {
-                line(out, e.payload());
+                line(out, withStreams(e));
             } else if (e.type().startsWith("health.")) {
                 line(out, FhirRenderer.toJson(CanonicalEvent.fromJson(EventJson.read(e.payload()))));
             }
@@ -80,6 +83,21 @@ public final class ExportStream extends InputStream {
         done = page.size() < PAGE;
         buffer = out.toByteArray();
         pos = 0;
+    }
+
+    /** A workout whose streams are kept beside it is exported with them inline: the export holds everything. */
+    private String withStreams(StoredEvent e) {
+        if (!"health.workout".equals(e.type()) || !e.payload().contains("/streams\"")) {
+            return e.payload();
+        }
+        JsonNode event = EventJson.read(e.payload());
+        if (!WorkoutStreams.isLink(event.path("data").path("streams"))) {
+            return e.payload();
+        }
+        return events.streams(e.id()).map(streams -> {
+            ((ObjectNode) event.get("data")).set("streams", EventJson.read(streams));
+            return EventJson.write(event);
+        }).orElse(e.payload());
     }
 
     private static void line(ByteArrayOutputStream out, String json) {

@@ -48,7 +48,8 @@ class UserErasureTest {
     /** Tables erasure covers, and tables that hold no user's data; a table in neither fails the test. */
     static final Set<String> USER_TABLES = Set.of("events", "dead_letters", "connections", "sync_cursors", "oauth_states",
             "webhook_deliveries", "webhook_attempts", "inbound_notifications", "backfills", "audit_log",
-            "webhook_endpoints", "user_keys", "device_tokens", "imports", "source_priorities", "reconcile_pending");
+            "webhook_endpoints", "user_keys", "device_tokens", "imports", "source_priorities", "reconcile_pending",
+            "event_streams");
     static final Set<String> OTHER_TABLES = Set.of("camel_messageprocessed", "outbox_cursors", "api_keys",
             "runtime_settings", "operators", "operator_sessions", "integrations", "push_signatures", "leadership",
             "quota_buckets", "flyway_schema_history", "backfill_chunks");

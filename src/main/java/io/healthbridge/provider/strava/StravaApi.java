@@ -1,10 +1,13 @@
 package io.healthbridge.provider.strava;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.provider.Page;
@@ -14,7 +17,8 @@ import io.healthbridge.provider.ProviderRequest;
 import io.healthbridge.provider.TimeWindow;
 
 /**
- * Strava v3: {@code /athlete/activities?after=&before=&page=&per_page=}, page-numbered. The app-wide read limits
+ * Strava v3: {@code /athlete/activities?after=&before=&page=&per_page=}, page-numbered, and each activity's streams
+ * ({@code /activities/{id}/streams}), one request more per activity. The app-wide read limits
  * (100 per 15 minutes, 1,000 per day, windows at :00/:15/:30/:45 and midnight UTC) are the default quota; the
  * {@code X-ReadRateLimit-*} headers are honoured too.
  */
@@ -59,6 +63,25 @@ public class StravaApi implements ProviderApi {
     public Page page(String dataset, JsonNode body, String currentPageToken) {
         int current = currentPageToken == null ? 1 : Integer.parseInt(currentPageToken);
         return new Page(body, body.isArray() && body.size() >= PER_PAGE ? String.valueOf(current + 1) : null);
+    }
+
+    /** Each activity's streams, keyed by type: the samples and route of the workout. */
+    @Override
+    public Optional<ProviderRequest> detailRequest(String dataset, JsonNode activity) {
+        JsonNode id = activity.get("id");
+        if (id == null || !(id.isIntegralNumber() || id.isTextual()) || id.asText().isBlank()) {
+            return Optional.empty();
+        }
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("keys", StravaStreams.KEYS);
+        q.put("key_by_type", "true");
+        return Optional.of(ProviderRequest.get("/activities/" + URLEncoder.encode(id.asText(), StandardCharsets.UTF_8)
+                + "/streams", q));
+    }
+
+    @Override
+    public String detailField(String dataset) {
+        return StravaMapper.STREAMS;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.healthbridge.event.DataType;
 import io.healthbridge.event.Device;
 import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.MappingContext;
+import io.healthbridge.event.WorkoutStreams;
 import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.provider.Records;
 import io.healthbridge.provider.withings.WithingsMapper;
@@ -22,10 +23,12 @@ import static io.healthbridge.provider.Records.optNumber;
 import static io.healthbridge.provider.Records.optText;
 import static io.healthbridge.provider.Records.text;
 
-/** Strava v3 activities (list or detail) into workout events. */
+/** Strava v3 activities (list or detail) into workout events, with their streams when the poll fetched them. */
 public class StravaMapper implements ProviderMapper {
 
     public static final String PROVIDER = "strava";
+    /** Where the poll puts an activity's streams ({@code GET /activities/{id}/streams}) before it is mapped. */
+    public static final String STREAMS = "streams";
 
     @Override
     public String provider() {
@@ -69,6 +72,15 @@ public class StravaMapper implements ProviderMapper {
                     + "efficiency costs ~1 kcal)");
         }
         WithingsMapper.heartRateSummary(b, optNumber(r, "average_heartrate"), optNumber(r, "max_heartrate"), null);
+        JsonNode streams = r.get(STREAMS);
+        if (streams != null && !streams.isNull()) {
+            WorkoutStreams ws = StravaStreams.of(streams);
+            if (ws == null) {
+                b.omitted(STREAMS, "Strava streams without a time stream: the samples cannot be placed");
+            } else {
+                b.put("streams", ws.toJson());
+            }
+        }
         return List.of(b.build());
     }
 }
