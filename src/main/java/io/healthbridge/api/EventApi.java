@@ -120,7 +120,8 @@ public class EventApi {
         }
         JsonNode streams = EventJson.read(found.get().payload()).path("data").path("streams");
         if (WorkoutStreams.isLink(streams)) {
-            Optional<String> kept = eventStore.streams(id);
+            // a reconciled workout links to the streams of the source event it was made from
+            Optional<String> kept = eventStore.streams(WorkoutStreams.eventOf(streams.get("href").asText()));
             if (kept.isEmpty()) {
                 ApiError.notFound(exchange, "streams of event '" + id + "'");
                 return;

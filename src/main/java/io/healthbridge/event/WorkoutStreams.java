@@ -61,6 +61,13 @@ public final class WorkoutStreams {
         return "/api/v1/events/" + eventId + "/streams";
     }
 
+    /** The id of the event whose streams an {@link #href} names. */
+    public static String eventOf(String href) {
+        String prefix = "/api/v1/events/";
+        return href.startsWith(prefix) && href.endsWith("/streams")
+                ? href.substring(prefix.length(), href.length() - "/streams".length()) : "";
+    }
+
     /** Whether this {@code data.streams} is a link to streams kept beside the event rather than the streams. */
     public static boolean isLink(JsonNode streams) {
         return streams != null && streams.has("href");

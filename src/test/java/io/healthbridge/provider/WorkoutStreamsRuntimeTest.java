@@ -79,6 +79,24 @@ class WorkoutStreamsRuntimeTest {
     }
 
     @Test
+    void theReconciledWorkoutServesTheStreamsOfTheWorkoutItWasMadeFrom() throws Exception {
+        // the demo's phone data has reconciled workouts of its own: the one made from Strava's
+        JsonNode reconciled = await().atMost(Duration.ofSeconds(40)).until(() -> {
+            for (JsonNode e : hb.getJson("/api/v1/events?provider=reconciled&type=health.workout&limit=500")
+                    .get("events")) {
+                if (e.at("/event/data/provenance/sources/0/source").asText().equals("strava")) {
+                    return e.get("event");
+                }
+            }
+            return null;
+        }, e -> e != null);
+        String source = reconciled.at("/data/provenance/derived_from/0").asText();
+        assertThat(reconciled.at("/data/streams/href").asText()).isEqualTo(WorkoutStreams.href(source));
+        assertThat(hb.getJson("/api/v1/events/" + reconciled.get("id").asText() + "/streams"))
+                .isEqualTo(hb.getJson(WorkoutStreams.href(source)));
+    }
+
+    @Test
     void streamsOfAnUnknownEventOrOfAnEventWithoutThemAre404() throws Exception {
         assertThat(hb.get("/api/v1/events/no-such-event/streams").statusCode()).isEqualTo(404);
         await().atMost(Duration.ofSeconds(40)).until(() -> hb.getJson("/api/v1/events?type=healthbridge.connection.created")
