@@ -34,6 +34,12 @@ public enum DataType {
     BLOOD_PRESSURE("blood_pressure", "mm[Hg]", new Loinc("85354-9", "Blood pressure panel with all children optional")),
     BLOOD_GLUCOSE("blood_glucose", "mg/dL", new Loinc("2339-0", "Glucose [Mass/volume] in Blood")),
     SLEEP_SESSION("sleep_session", "s", new Loinc("93832-4", "Sleep duration")),
+    /** A provider's own readiness (recovery) score of a day, on its own scale: not comparable across providers. */
+    READINESS_SCORE("readiness_score", "{score}", null),
+    /** A provider's own score of a night's sleep, on its own scale: not comparable across providers. */
+    SLEEP_SCORE("sleep_score", "{score}", null),
+    /** How far the skin or body temperature was from the person's own baseline (a difference, not a temperature). */
+    BODY_TEMPERATURE_DEVIATION("body_temperature_deviation", "Cel", null),
     WORKOUT("workout", "s", null),
     DAILY_ACTIVITY("daily_activity", "{steps}", null),
     /**

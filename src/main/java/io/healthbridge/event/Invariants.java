@@ -133,6 +133,11 @@ public final class Invariants {
         for (Map.Entry<String, Range> f : FIELD_RANGES.entrySet()) {
             inRange(f.getKey(), data.path(f.getKey()).path("value"), f.getValue(), out);
         }
+        JsonNode scale = data.path("scale");
+        if (scale.has("min") && scale.has("max")) {
+            inRange("value", data.path("value").path("value"), new Range(scale.get("min").decimalValue(),
+                    scale.get("max").decimalValue()), out);
+        }
         if (type == DataType.BLOOD_PRESSURE) {
             JsonNode sys = data.path("systolic").path("value");
             JsonNode dia = data.path("diastolic").path("value");

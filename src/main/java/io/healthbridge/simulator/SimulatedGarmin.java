@@ -106,8 +106,12 @@ final class SimulatedGarmin extends SimulatedApi {
                             .put("measurementTimeInSeconds", morning.getEpochSecond())
                             .put("measurementTimeOffsetInSeconds", offset);
                     if (type.equals("bodyComps")) {
-                        o.put("weightInGrams", Math.round(SyntheticData.weight(user, d) * 1000))
-                                .put("bodyFatInPercent", SyntheticData.bodyFat(user, d));
+                        double kg = SyntheticData.weight(user, d);
+                        o.put("weightInGrams", Math.round(kg * 1000))
+                                .put("bodyFatInPercent", SyntheticData.bodyFat(user, d))
+                                .put("muscleMassInGrams", Math.round(kg * 420))
+                                .put("boneMassInGrams", Math.round(kg * 41))
+                                .put("bodyMassIndex", Math.round(kg / (1.78 * 1.78) * 10) / 10.0);
                     } else {
                         o.put("systolic", 121).put("diastolic", 78).put("pulse", 64).put("sourceType", "DEVICE");
                     }

@@ -68,6 +68,12 @@ final class SimulatedOura extends SimulatedApi {
                         items.add(o);
                     }
                 }
+                case "daily_readiness", "daily_sleep" -> {
+                    SyntheticData.Night n = SyntheticData.night(user, d);
+                    if (n.end().toInstant().isBefore(now())) {
+                        items.add(ouraScore(user, collection, n));
+                    }
+                }
                 case "daily_spo2" -> {
                     if (SyntheticData.night(user, d).end().toInstant().isBefore(now())) {
                         ObjectNode o = EventJson.object();
@@ -138,6 +144,36 @@ final class SimulatedOura extends SimulatedApi {
         ArrayNode items = hr.putArray("items");
         for (OffsetDateTime t = n.start(); t.isBefore(n.end()); t = t.plusMinutes(5)) {
             items.add(SyntheticData.heartRateAt(user, t.toEpochSecond()));
+        }
+        return o;
+    }
+
+    /**
+     * A day's readiness or sleep score, as Oura's daily_readiness and daily_sleep documents have them: a 0-100 score
+     * that follows the night's sleep, its contributors, and (readiness) the skin temperature's deviation.
+     */
+    private static ObjectNode ouraScore(String user, String collection, SyntheticData.Night n) {
+        int asleepMinutes = (int) (n.asleep() / 60);
+        int score = Math.max(40, Math.min(97, 45 + (asleepMinutes - 300) / 4 + (int) (SyntheticData.noise(user,
+                n.day().toEpochDay() + 21) * 10)));
+        ObjectNode o = EventJson.object();
+        o.put("id", user + "-" + collection + "-" + n.day());
+        o.put("day", n.day().toString());
+        o.put("score", score);
+        o.put("timestamp", n.day().atStartOfDay().atOffset(SyntheticData.OFFSET).toString());
+        ObjectNode c = o.putObject("contributors");
+        if (collection.equals("daily_sleep")) {
+            c.put("deep_sleep", Math.min(100, (int) (n.seconds("deep") / 60)));
+            c.put("efficiency", 80 + score % 15);
+            c.put("total_sleep", Math.min(100, asleepMinutes * 100 / 480));
+        } else {
+            c.put("hrv_balance", 60 + n.hrv() % 35);
+            c.put("resting_heart_rate", Math.min(100, 150 - n.lowestHr()));
+            c.put("sleep_balance", score);
+            c.put("previous_night", Math.min(100, asleepMinutes * 100 / 480));
+            double deviation = Math.round((SyntheticData.noise(user, n.day().toEpochDay() + 22) - 0.5) * 80) / 100.0;
+            o.put("temperature_deviation", deviation);
+            o.put("temperature_trend_deviation", Math.round(deviation * 60) / 100.0);
         }
         return o;
     }

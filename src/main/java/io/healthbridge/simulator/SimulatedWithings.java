@@ -46,6 +46,14 @@ final class SimulatedWithings extends SimulatedApi {
                     ArrayNode m = g.putArray("measures");
                     m.addObject().put("value", Math.round(SyntheticData.weight(user, d) * 1000)).put("type", 1).put("unit", -3);
                     m.addObject().put("value", Math.round(SyntheticData.bodyFat(user, d) * 10)).put("type", 6).put("unit", -1);
+                    // fat mass and fat-free mass from the same weighing; muscle, hydration and bone as a scale estimates
+                    long fatGrams = Math.round(SyntheticData.weight(user, d) * SyntheticData.bodyFat(user, d) * 10);
+                    long grams = Math.round(SyntheticData.weight(user, d) * 1000);
+                    m.addObject().put("value", fatGrams).put("type", 8).put("unit", -3);
+                    m.addObject().put("value", grams - fatGrams).put("type", 5).put("unit", -3);
+                    m.addObject().put("value", Math.round(grams * 0.42)).put("type", 76).put("unit", -3);
+                    m.addObject().put("value", Math.round(grams * 0.55)).put("type", 77).put("unit", -3);
+                    m.addObject().put("value", Math.round(grams * 0.041)).put("type", 88).put("unit", -3);
                     if (d.toEpochDay() % 3 == 0) {
                         m.addObject().put("value", 78).put("type", 9).put("unit", 0);
                         m.addObject().put("value", 121).put("type", 10).put("unit", 0);

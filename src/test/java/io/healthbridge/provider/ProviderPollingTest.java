@@ -47,14 +47,16 @@ class ProviderPollingTest {
     @Test
     void ouraPublishesEveryDataType() {
         awaitTypes("oura", Set.of("health.heart_rate", "health.sleep_session", "health.heart_rate_variability",
-                "health.respiratory_rate", "health.daily_activity", "health.oxygen_saturation", "health.workout"));
+                "health.respiratory_rate", "health.daily_activity", "health.oxygen_saturation", "health.workout",
+                "health.readiness_score", "health.sleep_score", "health.body_temperature_deviation"));
     }
 
     @Test
     void withingsPublishesEveryDataType() {
         awaitTypes("withings", Set.of("health.body_weight", "health.body_fat", "health.blood_pressure",
                 "health.daily_activity", "health.heart_rate", "health.steps", "health.workout",
-                "health.sleep_session", "health.respiratory_rate"));
+                "health.sleep_session", "health.respiratory_rate", "health.fat_mass", "health.lean_body_mass",
+                "health.muscle_mass", "health.body_water", "health.bone_mass"));
     }
 
     @Test
@@ -82,7 +84,8 @@ class ProviderPollingTest {
     void garminPublishesEveryDataType() {
         awaitTypes("garmin", Set.of("health.daily_activity", "health.heart_rate", "health.resting_heart_rate",
                 "health.steps", "health.distance", "health.active_energy", "health.sleep_session", "health.body_weight",
-                "health.body_fat", "health.blood_pressure", "health.heart_rate_variability", "health.oxygen_saturation"));
+                "health.body_fat", "health.blood_pressure", "health.heart_rate_variability", "health.oxygen_saturation",
+                "health.muscle_mass", "health.bone_mass", "health.body_mass_index"));
     }
 
     @Test

@@ -24,7 +24,7 @@ public class OuraApi implements ProviderApi {
 
     @Override
     public List<String> datasets() {
-        return List.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout");
+        return List.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout", "daily_readiness", "daily_sleep");
     }
 
     @Override

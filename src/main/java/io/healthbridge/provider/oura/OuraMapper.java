@@ -9,9 +9,11 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventBuilder;
+import io.healthbridge.event.EventJson;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.provider.RecordSkipped;
@@ -38,7 +40,7 @@ public class OuraMapper implements ProviderMapper {
 
     @Override
     public Set<String> datasets() {
-        return Set.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout");
+        return Set.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout", "daily_readiness", "daily_sleep");
     }
 
     @Override
@@ -54,6 +56,8 @@ public class OuraMapper implements ProviderMapper {
             case "daily_activity" -> List.of(dailyActivity(r, ctx));
             case "daily_spo2" -> spo2(r, ctx);
             case "workout" -> List.of(workout(r, ctx));
+            case "daily_readiness" -> readiness(r, ctx);
+            case "daily_sleep" -> List.of(score(DataType.SLEEP_SCORE, "Oura sleep score", r, ctx).build());
             default -> throw new IllegalArgumentException("unknown dataset " + dataset);
         };
     }
@@ -196,6 +200,49 @@ public class OuraMapper implements ProviderMapper {
         OffsetDateTime start = Records.date(text(r, "day"), "field 'day'").atStartOfDay(ctx.zone()).toOffsetDateTime();
         return List.of(EventBuilder.of(DataType.OXYGEN_SATURATION, ctx).raw(r).sourceRecordId(optText(r, "id"))
                 .interval(start, start.plusDays(1)).value(number(pct, "average"), "%").build());
+    }
+
+    /** The day's readiness score and, measured the night before, the skin temperature's deviation from baseline. */
+    private List<CanonicalEvent> readiness(JsonNode r, MappingContext ctx) {
+        List<CanonicalEvent> out = new ArrayList<>();
+        if (has(r, "score")) {
+            out.add(score(DataType.READINESS_SCORE, "Oura readiness score", r, ctx).build());
+        }
+        if (has(r, "temperature_deviation")) {
+            OffsetDateTime start = day(r, ctx);
+            out.add(EventBuilder.of(DataType.BODY_TEMPERATURE_DEVIATION, ctx).raw(r).sourceRecordId(optText(r, "id"))
+                    .interval(start, start.plusDays(1)).value(number(r, "temperature_deviation"), "Cel")
+                    .quantity("trend", optNumber(r, "temperature_trend_deviation"), "Cel", "Cel")
+                    .put("provider_name", "Oura temperature deviation").build());
+        }
+        if (out.isEmpty()) {
+            throw new RecordSkipped("no_score", "Oura daily_readiness without a score or a temperature deviation "
+                                                + "(not enough data that day)");
+        }
+        return out;
+    }
+
+    /** A score of a day (0-100 at Oura), with Oura's contributors; null when Oura had too little data. */
+    private static EventBuilder score(DataType type, String name, JsonNode r, MappingContext ctx) {
+        if (!has(r, "score")) {
+            throw new RecordSkipped("no_score", name + " is null (not enough data that day)");
+        }
+        OffsetDateTime start = day(r, ctx);
+        ObjectNode contributors = EventJson.object();
+        r.path("contributors").fields().forEachRemaining(c -> {
+            if (c.getValue().isNumber() || c.getValue().isNull()) {
+                contributors.set(c.getKey(), c.getValue());
+            }
+        });
+        EventBuilder b = EventBuilder.of(type, ctx).raw(r).sourceRecordId(optText(r, "id"))
+                .interval(start, start.plusDays(1)).value(number(r, "score"), "{score}")
+                .put("provider_name", name);
+        b.put("scale", EventJson.object().put("min", 0).put("max", 100));
+        return contributors.isEmpty() ? b : b.put("contributors", contributors);
+    }
+
+    private static OffsetDateTime day(JsonNode r, MappingContext ctx) {
+        return Records.date(text(r, "day"), "field 'day'").atStartOfDay(ctx.zone()).toOffsetDateTime();
     }
 
     private CanonicalEvent workout(JsonNode r, MappingContext ctx) {

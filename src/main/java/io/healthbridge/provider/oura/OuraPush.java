@@ -31,7 +31,9 @@ public class OuraPush implements PushHandler {
                     DataType.HEART_RATE),
             "workout", List.of(DataType.WORKOUT),
             "daily_activity", List.of(DataType.DAILY_ACTIVITY),
-            "daily_spo2", List.of(DataType.OXYGEN_SATURATION));
+            "daily_spo2", List.of(DataType.OXYGEN_SATURATION),
+            "daily_readiness", List.of(DataType.READINESS_SCORE, DataType.BODY_TEMPERATURE_DEVIATION),
+            "daily_sleep", List.of(DataType.SLEEP_SCORE));
 
     private final ProviderRegistry providers;
     private final Clock clock;
