@@ -7,12 +7,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventBuilder;
+import io.healthbridge.event.EventJson;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.provider.RecordSkipped;
@@ -121,24 +123,43 @@ public class WhoopMapper implements ProviderMapper {
         return events;
     }
 
-    /** A recovery is scored when the sleep it belongs to ends; WHOOP gives no measurement time, so created_at. */
+    /**
+     * A recovery is scored when the sleep it belongs to ends; WHOOP gives no measurement time, so created_at. Its
+     * skin temperature is the wrist's skin, not a body temperature: no canonical type, named as omitted.
+     */
     private List<CanonicalEvent> recovery(JsonNode r, MappingContext ctx) {
         OffsetDateTime time = Records.offsetTime(r, "created_at");
         String id = text(r, "sleep_id");
         JsonNode s = Records.field(r, "score");
+        boolean skin = has(s, "skin_temp_celsius");
+        Function<DataType, EventBuilder> of = type -> {
+            EventBuilder b = EventBuilder.of(type, ctx).raw(r).sourceRecordId(id).at(time).estimated("start",
+                    "WHOOP recovery has no measurement time: the time it was scored (created_at)");
+            return skin ? b.omitted("score.skin_temp_celsius", "the wrist's skin temperature is not a body "
+                                                               + "temperature: no canonical type") : b;
+        };
         List<CanonicalEvent> events = new ArrayList<>();
-        String rule = "WHOOP recovery has no measurement time: the time it was scored (created_at)";
-        events.add(EventBuilder.of(DataType.HEART_RATE_VARIABILITY, ctx).raw(r).sourceRecordId(id).at(time)
-                .put("method", "rmssd").value(number(s, "hrv_rmssd_milli"), "ms").estimated("start", rule).build());
+        events.add(of.apply(DataType.HEART_RATE_VARIABILITY).put("method", "rmssd")
+                .value(number(s, "hrv_rmssd_milli"), "ms").build());
         BigDecimal resting = optNumber(s, "resting_heart_rate");
         if (resting != null) {
-            events.add(EventBuilder.of(DataType.RESTING_HEART_RATE, ctx).raw(r).sourceRecordId(id).at(time)
-                    .value(resting, "/min").estimated("start", rule).build());
+            events.add(of.apply(DataType.RESTING_HEART_RATE).value(resting, "/min").build());
         }
         BigDecimal spo2 = optNumber(s, "spo2_percentage");
         if (spo2 != null) {
-            events.add(EventBuilder.of(DataType.OXYGEN_SATURATION, ctx).raw(r).sourceRecordId(id).at(time)
-                    .value(spo2, "%").estimated("start", rule).build());
+            events.add(of.apply(DataType.OXYGEN_SATURATION).value(spo2, "%").build());
+        }
+        BigDecimal score = optNumber(s, "recovery_score");
+        if (score != null) {
+            // WHOOP's recovery, a percentage 0-100 of its own making: a readiness score on WHOOP's scale
+            EventBuilder b = of.apply(DataType.READINESS_SCORE).value(score, "{score}")
+                    .put("provider_name", "WHOOP recovery score")
+                    .put("scale", EventJson.object().put("min", 0).put("max", 100));
+            if (s.path("user_calibrating").asBoolean(false)) {
+                b.estimated("value", "WHOOP is still calibrating to this person (user_calibrating): the score may "
+                                     + "not hold yet");
+            }
+            events.add(b.build());
         }
         return events;
     }

@@ -59,7 +59,7 @@ public class WhoopPush implements PushHandler {
             List<DataType> types = switch (type) {
                 case "sleep.deleted" -> List.of(DataType.SLEEP_SESSION, DataType.RESPIRATORY_RATE);
                 case "recovery.deleted" -> List.of(DataType.HEART_RATE_VARIABILITY, DataType.RESTING_HEART_RATE,
-                        DataType.OXYGEN_SATURATION);
+                        DataType.OXYGEN_SATURATION, DataType.READINESS_SCORE);
                 case "workout.deleted" -> List.of(DataType.WORKOUT);
                 default -> List.of();
             };
