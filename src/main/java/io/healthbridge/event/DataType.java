@@ -38,6 +38,8 @@ public enum DataType {
     READINESS_SCORE("readiness_score", "{score}", null),
     /** A provider's own score of a night's sleep, on its own scale: not comparable across providers. */
     SLEEP_SCORE("sleep_score", "{score}", null),
+    /** A provider's stress level over time, sampled on its own 0-100 scale: not comparable across providers. */
+    STRESS_LEVEL("stress_level", "{score}", null),
     /** How far the skin or body temperature was from the person's own baseline (a difference, not a temperature). */
     BODY_TEMPERATURE_DEVIATION("body_temperature_deviation", "Cel", null),
     WORKOUT("workout", "s", null),

@@ -25,6 +25,13 @@ public final class Samples {
         return this;
     }
 
+    /** The samples whose value is at least {@code min} (a provider's negative sentinels left out). */
+    public Samples atLeast(BigDecimal min) {
+        Samples kept = new Samples();
+        points.stream().filter(p -> p.value().compareTo(min) >= 0).forEach(p -> kept.add(p.time(), p.value()));
+        return kept;
+    }
+
     public int size() {
         return points.size();
     }

@@ -98,6 +98,25 @@ final class SimulatedGarmin extends SimulatedApi {
                                 .put("7200", SyntheticData.spo2(user, d) + 1);
                     }
                 }
+                case "stressDetails" -> {
+                    // the day's waking hours, a level every 3 minutes; walking spells Garmin cannot score (-2)
+                    Instant start = d.atTime(8, 0).atOffset(SyntheticData.OFFSET).toInstant();
+                    if (!in(start.plus(Duration.ofHours(12)), from, to)) {
+                        continue;
+                    }
+                    ObjectNode o = out.addObject().put("userId", user).put("summaryId", user + "-stress-" + d)
+                            .put("calendarDate", d.toString()).put("startTimeInSeconds", start.getEpochSecond())
+                            .put("startTimeOffsetInSeconds", offset).put("durationInSeconds", 12 * 3600);
+                    ObjectNode levels = o.putObject("timeOffsetStressLevelValues");
+                    for (int t = 0; t <= 12 * 3600; t += 180) {
+                        double noise = SyntheticData.noise(user, start.getEpochSecond() + t);
+                        levels.put(String.valueOf(t), noise < 0.05 ? -2 : (int) (15 + noise * 60));
+                    }
+                    ObjectNode battery = o.putObject("timeOffsetBodyBatteryValues");
+                    for (int t = 0; t <= 12 * 3600; t += 3600) {
+                        battery.put(String.valueOf(t), 85 - t / 900);
+                    }
+                }
                 case "bodyComps", "bloodPressures" -> {
                     if (!in(morning, from, to) || type.equals("bloodPressures") && d.toEpochDay() % 3 != 0) {
                         continue;

@@ -64,6 +64,7 @@ public class MapperGoldenTest {
             Map.entry("fitbit/heart-rate.json", "activities_heart"),
             Map.entry("garmin/blood-pressure.json", "bloodPressures"),
             Map.entry("garmin/body.json", "bodyComps"),
+            Map.entry("garmin/stress.json", "stressDetails"),
             Map.entry("garmin/daily-activity.json", "dailies"),
             Map.entry("garmin/daily-activity-2.json", "dailies"),
             Map.entry("garmin/sleep-2.json", "sleeps"),
@@ -120,7 +121,6 @@ public class MapperGoldenTest {
     static final Map<String, String> NOT_DATA = Map.ofEntries(
             Map.entry("garmin/error.json", "an error body"),
             Map.entry("garmin/ping-notification.json", "a ping: a callback URL to pull, no data"),
-            Map.entry("garmin/stress.json", "stress and body battery: no canonical type"),
             Map.entry("oura/daily-sleep.json", "placeholders only ('day': 'string'): oura/realistic/daily_sleep.json"),
             Map.entry("oura/hrv-readiness.json", "placeholders only ('day': 'string'): oura/realistic/daily_readiness.json"),
             Map.entry("polar/webhook-created.json", "a webhook registration answer"),

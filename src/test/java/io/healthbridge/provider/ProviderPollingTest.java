@@ -85,7 +85,7 @@ class ProviderPollingTest {
         awaitTypes("garmin", Set.of("health.daily_activity", "health.heart_rate", "health.resting_heart_rate",
                 "health.steps", "health.distance", "health.active_energy", "health.sleep_session", "health.body_weight",
                 "health.body_fat", "health.blood_pressure", "health.heart_rate_variability", "health.oxygen_saturation",
-                "health.muscle_mass", "health.bone_mass", "health.body_mass_index"));
+                "health.muscle_mass", "health.bone_mass", "health.body_mass_index", "health.stress_level"));
     }
 
     @Test

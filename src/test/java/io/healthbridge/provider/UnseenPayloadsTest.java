@@ -8,6 +8,7 @@ import io.healthbridge.event.MappingContext;
 import io.healthbridge.ingest.EventPipeline;
 import io.healthbridge.provider.polar.PolarMapper;
 import io.healthbridge.provider.strava.StravaMapper;
+import io.healthbridge.provider.garmin.GarminMapper;
 import io.healthbridge.provider.withings.WithingsMapper;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,33 @@ class UnseenPayloadsTest {
         assertThat(run.events.get(8).data().at("/provenance/omitted").isMissingNode()).isTrue();
         assertThat(run.deadLetters).isEmpty();
         assertThat(run.summary.skippedByReason()).containsEntry(RecordSkipped.NO_MEASUREMENT, 1);
+    }
+
+    @Test
+    void garminStressLevelsLeaveOutTheSamplesGarminCouldNotScore() throws Exception {
+        // 08:00 at UTC+1 for 12 minutes: levels every 3 minutes, one "not enough data" (-1), one "too much motion" (-2)
+        JsonNode payload = EventJson.read("""
+                {"stressDetails": [{"summaryId": "sd-1", "calendarDate": "2026-11-20", "startTimeInSeconds": 1795158000,
+                  "startTimeOffsetInSeconds": 3600, "durationInSeconds": 720,
+                  "timeOffsetStressLevelValues": {"0": 22, "180": -1, "360": 47, "540": -2, "720": 31}},
+                 {"summaryId": "sd-2", "calendarDate": "2026-11-20", "startTimeInSeconds": 1795161600,
+                  "startTimeOffsetInSeconds": 3600, "durationInSeconds": 360,
+                  "timeOffsetStressLevelValues": {"0": -1, "180": -1, "360": -2}}]}""");
+        PayloadRun run = PayloadRun.of(new GarminMapper(), "stressDetails", payload, MapperGoldenTest.CONTEXT);
+        assertThat(run.deadLetters).isEmpty();
+        assertThat(run.events).hasSize(1);
+        JsonNode d = run.events.get(0).data();
+        assertThat(d.get("start").asText()).isEqualTo("2026-11-20T08:00:00+01:00");
+        assertThat(d.get("end").asText()).isEqualTo("2026-11-20T08:12:00+01:00");
+        assertThat(d.get("samples").findValuesAsText("time")).containsExactly("2026-11-20T08:00:00+01:00",
+                "2026-11-20T08:06:00+01:00", "2026-11-20T08:12:00+01:00");
+        assertThat(d.get("samples").findValues("value")).extracting(JsonNode::asInt).containsExactly(22, 47, 31);
+        assertThat(d.get("avg").decimalValue()).isEqualByComparingTo("33.3");
+        assertThat(d.get("min").asInt()).isEqualTo(22);
+        assertThat(d.get("max").asInt()).isEqualTo(47);
+        assertThat(d.at("/scale/max").asInt()).isEqualTo(100);
+        assertThat(d.at("/provenance/omitted/0/reason").asText()).startsWith("2 samples Garmin could not score");
+        assertThat(run.summary.skippedByReason()).containsEntry("no_stress_measured", 1);
     }
 
     @Test

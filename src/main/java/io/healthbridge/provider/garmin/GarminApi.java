@@ -22,7 +22,8 @@ import io.healthbridge.provider.TimeWindow;
 public class GarminApi implements ProviderApi {
 
     static final Map<String, String> PATHS = Map.of("dailies", "dailies", "epochs", "epochs", "sleeps", "sleeps",
-            "bodyComps", "bodyComps", "bloodPressures", "bloodPressures", "hrv", "hrv", "pulseox", "pulseOx");
+            "bodyComps", "bodyComps", "bloodPressures", "bloodPressures", "hrv", "hrv", "pulseox", "pulseOx",
+            "stressDetails", "stressDetails");
 
     @Override
     public String provider() {
@@ -31,7 +32,7 @@ public class GarminApi implements ProviderApi {
 
     @Override
     public List<String> datasets() {
-        return List.of("dailies", "epochs", "sleeps", "bodyComps", "bloodPressures", "hrv", "pulseox");
+        return List.of("dailies", "epochs", "sleeps", "bodyComps", "bloodPressures", "hrv", "pulseox", "stressDetails");
     }
 
     @Override

@@ -42,7 +42,7 @@ public class GarminMapper implements ProviderMapper {
 
     @Override
     public Set<String> datasets() {
-        return Set.of("dailies", "epochs", "sleeps", "bodyComps", "bloodPressures", "hrv", "pulseox");
+        return Set.of("dailies", "epochs", "sleeps", "bodyComps", "bloodPressures", "hrv", "pulseox", "stressDetails");
     }
 
     @Override
@@ -57,16 +57,17 @@ public class GarminMapper implements ProviderMapper {
         return switch (dataset) {
             case "dailies" -> daily(r, ctx);
             case "epochs" -> epoch(r, ctx);
+            case "stressDetails" -> List.of(GarminReadings.stress(r, ctx));
             case "sleeps" -> sleep(r, ctx);
-            case "bodyComps" -> bodyComp(r, ctx);
-            case "bloodPressures" -> List.of(bloodPressure(r, ctx));
+            case "bodyComps" -> GarminReadings.bodyComp(r, ctx);
+            case "bloodPressures" -> List.of(GarminReadings.bloodPressure(r, ctx));
             case "hrv" -> List.of(hrv(r, ctx));
             case "pulseox" -> pulseOx(r, ctx);
             default -> throw new IllegalArgumentException("unknown dataset " + dataset);
         };
     }
 
-    private static String id(JsonNode r) {
+    static String id(JsonNode r) {
         String id = Records.text(r, "summaryId").trim();
         if (id.isEmpty()) {
             throw new MappingException("empty summaryId");
@@ -74,17 +75,17 @@ public class GarminMapper implements ProviderMapper {
         return id;
     }
 
-    private static OffsetDateTime start(JsonNode r) {
+    static OffsetDateTime start(JsonNode r) {
         return Records.epochSeconds(longValue(r, "startTimeInSeconds"), (int) longValue(r, "startTimeOffsetInSeconds"));
     }
 
-    private static OffsetDateTime measured(JsonNode r) {
+    static OffsetDateTime measured(JsonNode r) {
         return Records.epochSeconds(longValue(r, "measurementTimeInSeconds"),
                 has(r, "measurementTimeOffsetInSeconds") ? (int) longValue(r, "measurementTimeOffsetInSeconds") : 0);
     }
 
     /** {@code {"<seconds after start>": value}} maps into samples. */
-    private static Samples offsets(JsonNode map, OffsetDateTime start, EventBuilder b, String unit) {
+    static Samples offsets(JsonNode map, OffsetDateTime start, EventBuilder b, String unit) {
         Samples s = new Samples();
         if (map == null || !map.isObject()) {
             return s;
@@ -315,40 +316,6 @@ public class GarminMapper implements ProviderMapper {
         var out = EventJson.MAPPER.createArrayNode();
         list.forEach(out::add);
         return out;
-    }
-
-    /** A body composition reading: each of its figures with a canonical type is an event; grams become kilograms. */
-    private List<CanonicalEvent> bodyComp(JsonNode r, MappingContext ctx) {
-        List<CanonicalEvent> events = new ArrayList<>();
-        bodyFigure(events, r, ctx, "weightInGrams", DataType.BODY_WEIGHT, "g");
-        bodyFigure(events, r, ctx, "bodyFatInPercent", DataType.BODY_FAT, "%");
-        bodyFigure(events, r, ctx, "muscleMassInGrams", DataType.MUSCLE_MASS, "g");
-        bodyFigure(events, r, ctx, "boneMassInGrams", DataType.BONE_MASS, "g");
-        bodyFigure(events, r, ctx, "bodyMassIndex", DataType.BODY_MASS_INDEX, "kg/m2");
-        return events;
-    }
-
-    private void bodyFigure(List<CanonicalEvent> events, JsonNode r, MappingContext ctx, String field, DataType type,
-            String unit) {
-        BigDecimal value = optNumber(r, field);
-        if (value == null) {
-            return;
-        }
-        EventBuilder b = EventBuilder.of(type, ctx).raw(r).sourceRecordId(id(r)).at(measured(r)).value(value, unit);
-        if (r.hasNonNull("bodyWaterInPercent")) {
-            // body water is canonical as a mass; a share of the weight is not turned into one
-            b.omitted("bodyWaterInPercent", "body water as a percentage of weight has no canonical type");
-        }
-        events.add(b.build());
-    }
-
-    private CanonicalEvent bloodPressure(JsonNode r, MappingContext ctx) {
-        return EventBuilder.of(DataType.BLOOD_PRESSURE, ctx).raw(r).sourceRecordId(id(r)).at(measured(r))
-                .quantity("systolic", number(r, "systolic"), "mm[Hg]")
-                .quantity("diastolic", number(r, "diastolic"), "mm[Hg]")
-                .quantity("pulse", optNumber(r, "pulse"), "/min")
-                .put("source_type", optText(r, "sourceType"))
-                .build();
     }
 
     private CanonicalEvent hrv(JsonNode r, MappingContext ctx) {
