@@ -133,7 +133,22 @@ public final class Bench {
             }
         }
         if (!startups.isEmpty()) {
-            result.put("startup_ms", Map.of("runs", startups, "median", median(startups), "target", 3000));
+            // the baseline: a bare camel-main with one platform-http route, same JVM options, same jar
+            List<Long> bare = new ArrayList<>();
+            for (int i = 0; i < startups.size(); i++) {
+                try (RuntimeProcess b = RuntimeProcess.startBare(jar, jvmArgs)) {
+                    bare.add(b.startupMillis);
+                }
+            }
+            log("bare camel-main startup: " + bare + " ms");
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("runs", startups);
+            s.put("median", median(startups));
+            s.put("bare_runs", bare);
+            s.put("bare_median", median(bare));
+            s.put("ratio", Math.round((double) median(startups) / median(bare) * 100) / 100.0);
+            s.put("target_ratio", 2.5);
+            result.put("startup_ms", s);
         }
 
         Vertx vertx = Vertx.vertx();

@@ -52,6 +52,24 @@ final class RuntimeProcess implements AutoCloseable {
         return work;
     }
 
+    /**
+     * Starts the startup baseline ({@link BareCamel}: camel-main and one platform-http route, from the runtime's jar)
+     * with the same JVM options, and returns once its {@code /health} answers UP.
+     */
+    static RuntimeProcess startBare(Path jar, List<String> jvmArgs) throws Exception {
+        int port = Bench.freePort();
+        Path work = Files.createTempDirectory("hb-bench-bare");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(Path.of(BareCamel.class.getProtectionDomain().getCodeSource().getLocation().toURI()) + ":"
+                + jar.toAbsolutePath());
+        cmd.add(BareCamel.class.getName());
+        cmd.add(String.valueOf(port));
+        return started(new ProcessBuilder(cmd).directory(work.toFile()), port, work);
+    }
+
     /** Starts the jar and returns once {@code /health} answers UP; the time taken is {@link #startupMillis}. */
     static RuntimeProcess start(Path jar, Path work, Map<String, String> env, List<String> jvmArgs) throws Exception {
         int port = Bench.freePort();
@@ -72,6 +90,11 @@ final class RuntimeProcess implements AutoCloseable {
             pb.environment().put("HEALTHBRIDGE_RATE_LIMIT_" + surface, "none");
         }
         pb.environment().putAll(env);
+        return started(pb, port, work);
+    }
+
+    private static RuntimeProcess started(ProcessBuilder pb, int port, Path work) throws Exception {
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("runtime.log").toFile()));
         long t0 = System.nanoTime();
         Process p = pb.start();
         RuntimeProcess rp = new RuntimeProcess(p, port, work, 0);
