@@ -29,6 +29,10 @@ public final class SimulatedProviders {
             p.setProperty(k + "quota.max-wait-ms", "3000");
             p.setProperty(k + "initial-lookback-days", "3");
         }
+        // Strava's app quota is 100 a quarter hour in windows at :00/:15/:30/:45, and a runtime started late in one
+        // gets only that window's remaining share (adaptive initial tokens): near :14:50 that is two requests, while
+        // a sync takes one per page and one per activity for its streams. Tests start at any time: a minute window.
+        p.setProperty("healthbridge.providers.strava.app-quota", "1000/1m");
         return p;
     }
 
