@@ -88,14 +88,22 @@ public class EventApi {
                 out.isEmpty() ? after : out.get(out.size() - 1).get("seq")));
     }
 
-    public void getEvent(Exchange exchange) throws Exception {
+    /** The stored event the path names, as JSON; null after answering 404 when there is none. */
+    private JsonNode event(Exchange exchange) throws Exception {
         String id = exchange.getIn().getHeader("id", String.class);
         Optional<StoredEvent> found = eventStore.get(id);
         if (found.isEmpty()) {
             ApiError.notFound(exchange, "event '" + id + "'");
+            return null;
+        }
+        return EventJson.read(found.get().payload());
+    }
+
+    public void getEvent(Exchange exchange) throws Exception {
+        JsonNode json = event(exchange);
+        if (json == null) {
             return;
         }
-        JsonNode json = EventJson.read(found.get().payload());
         String accept = exchange.getIn().getHeader("Accept", "", String.class);
         if ("fhir".equals(param(exchange, "format")) || accept.contains("application/fhir+json")) {
             String fhir = FhirRenderer.toJson(CanonicalEvent.fromJson(json));
@@ -112,13 +120,12 @@ public class EventApi {
      * ride in it, or those in the event itself; 404 for an unknown event or one without streams.
      */
     public void getStreams(Exchange exchange) throws Exception {
-        String id = exchange.getIn().getHeader("id", String.class);
-        Optional<StoredEvent> found = eventStore.get(id);
-        if (found.isEmpty()) {
-            ApiError.notFound(exchange, "event '" + id + "'");
+        JsonNode event = event(exchange);
+        if (event == null) {
             return;
         }
-        JsonNode streams = EventJson.read(found.get().payload()).path("data").path("streams");
+        String id = event.path("id").asText();
+        JsonNode streams = event.path("data").path("streams");
         if (WorkoutStreams.isLink(streams)) {
             // a reconciled workout links to the streams of the source event it was made from
             Optional<String> kept = eventStore.streams(WorkoutStreams.eventOf(streams.get("href").asText()));
