@@ -73,9 +73,12 @@ class PackagedJarIT {
             assertThat(runtime.get(0).info().arguments().map(List::of).orElseThrow()).contains("-Xmx224m");
             await().atMost(Duration.ofSeconds(60)).until(() -> get(port, "/api/v1/events?type=health.heart_rate&limit=1")
                     .contains("\"type\":\"health.heart_rate\""));
-            // and the demo's phone: a Health Connect batch pushed at the first start
+            // and the demo's phone: a Health Connect batch pushed at the first start (after the demo's connections,
+            // whose first polls may publish before it)
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(port,
+                    "/api/v1/events?provider=health_connect&type=health.steps&limit=5").contains("com.sec.android.app.shealth"));
             assertThat(get(port, "/api/v1/events?provider=health_connect&type=health.steps&limit=5"))
-                    .contains("com.sec.android.app.shealth").contains("com.google.android.apps.fitness");
+                    .contains("com.google.android.apps.fitness");
             // and an Apple Health export imported for the demo users: iPhone and Watch as two sources
             await().atMost(Duration.ofSeconds(30)).until(() -> get(port,
                     "/api/v1/events?provider=apple_health&type=health.steps&limit=50").contains("Watch7,1"));
