@@ -42,6 +42,12 @@ public enum DataType {
     STRESS_LEVEL("stress_level", "{score}", null),
     /** How far the skin or body temperature was from the person's own baseline (a difference, not a temperature). */
     BODY_TEMPERATURE_DEVIATION("body_temperature_deviation", "Cel", null),
+    /** Maximal oxygen uptake per kilogram of body weight, as a device estimates it (not a laboratory test). */
+    VO2_MAX("vo2_max", "mL/(kg.min)", null),
+    /** Arterial pulse wave velocity, a measure of arterial stiffness (Withings' scales, Oura's estimate). */
+    PULSE_WAVE_VELOCITY("pulse_wave_velocity", "m/s", null),
+    /** A provider's estimate of the age the person's arteries behave like, in years: a prediction, not an age. */
+    VASCULAR_AGE("vascular_age", "a", null),
     WORKOUT("workout", "s", null),
     DAILY_ACTIVITY("daily_activity", "{steps}", null),
     /**

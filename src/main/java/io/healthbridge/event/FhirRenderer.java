@@ -112,7 +112,8 @@ public final class FhirRenderer {
             case HEART_RATE, RESTING_HEART_RATE, OXYGEN_SATURATION, RESPIRATORY_RATE, BODY_TEMPERATURE, BODY_WEIGHT,
                     BODY_HEIGHT, BODY_MASS_INDEX, BLOOD_PRESSURE -> "vital-signs";
             // a scale's estimate: FHIR's "exam" is findings with simple instruments
-            case BODY_FAT, LEAN_BODY_MASS, FAT_MASS, MUSCLE_MASS, BONE_MASS, BODY_WATER -> "exam";
+            case BODY_FAT, LEAN_BODY_MASS, FAT_MASS, MUSCLE_MASS, BONE_MASS, BODY_WATER, PULSE_WAVE_VELOCITY,
+                    VASCULAR_AGE -> "exam";
             case BLOOD_GLUCOSE -> "laboratory";
             default -> "activity";
         };

@@ -74,6 +74,12 @@ final class SimulatedOura extends SimulatedApi {
                         items.add(ouraScore(user, collection, n));
                     }
                 }
+                case "vO2_max", "daily_cardiovascular_age" -> {
+                    // Oura estimates these every few days, in the morning
+                    if (d.toEpochDay() % 3 == 0 && d.atTime(8, 0).atOffset(SyntheticData.OFFSET).toInstant().isBefore(now())) {
+                        items.add(ouraEstimate(user, collection, d));
+                    }
+                }
                 case "daily_spo2" -> {
                     if (SyntheticData.night(user, d).end().toInstant().isBefore(now())) {
                         ObjectNode o = EventJson.object();
@@ -174,6 +180,23 @@ final class SimulatedOura extends SimulatedApi {
             double deviation = Math.round((SyntheticData.noise(user, n.day().toEpochDay() + 22) - 0.5) * 80) / 100.0;
             o.put("temperature_deviation", deviation);
             o.put("temperature_trend_deviation", Math.round(deviation * 60) / 100.0);
+        }
+        return o;
+    }
+
+    /** A VO2 max estimate (mL/kg/min) or a vascular age (years) with the pulse wave velocity Oura derives from it. */
+    private static ObjectNode ouraEstimate(String user, String collection, LocalDate d) {
+        ObjectNode o = EventJson.object();
+        o.put("id", user + "-" + collection + "-" + d);
+        o.put("day", d.toString());
+        double noise = SyntheticData.noise(user, d.toEpochDay() + 23);
+        if (collection.equals("vO2_max")) {
+            o.put("timestamp", d.atTime(8, 0).atOffset(SyntheticData.OFFSET).toString());
+            o.put("vo2_max", 36 + (int) (noise * 12));
+        } else {
+            int age = 28 + (int) (noise * 20);
+            o.put("vascular_age", age);
+            o.put("pulse_wave_velocity", Math.round((4.6 + (age - 18) * 0.07) * 10) / 10.0);
         }
         return o;
     }

@@ -93,6 +93,8 @@ public class MapperGoldenTest {
             Map.entry("oura/realistic/daily_activity.json", "daily_activity"),
             Map.entry("oura/realistic/daily_readiness.json", "daily_readiness"),
             Map.entry("oura/realistic/daily_sleep.json", "daily_sleep"),
+            Map.entry("oura/realistic/vo2_max.json", "vo2_max"),
+            Map.entry("oura/realistic/daily_cardiovascular_age.json", "daily_cardiovascular_age"),
             Map.entry("oura/realistic/daily_spo2.json", "daily_spo2"),
             Map.entry("oura/realistic/workout.json", "workout"),
             Map.entry("oura/realistic/sleep-unscored.json", "sleep"),

@@ -24,7 +24,8 @@ public class OuraApi implements ProviderApi {
 
     @Override
     public List<String> datasets() {
-        return List.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout", "daily_readiness", "daily_sleep");
+        return List.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout", "daily_readiness", "daily_sleep",
+                "vo2_max", "daily_cardiovascular_age");
     }
 
     @Override
@@ -49,7 +50,8 @@ public class OuraApi implements ProviderApi {
         if (pageToken != null) {
             q.put("next_token", pageToken);
         }
-        return ProviderRequest.get("/v2/usercollection/" + dataset, q);
+        // the webhooks' data_type is vo2_max; the collection's path is spelled vO2_max
+        return ProviderRequest.get("/v2/usercollection/" + ("vo2_max".equals(dataset) ? "vO2_max" : dataset), q);
     }
 
     @Override

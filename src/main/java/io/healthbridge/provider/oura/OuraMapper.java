@@ -40,7 +40,8 @@ public class OuraMapper implements ProviderMapper {
 
     @Override
     public Set<String> datasets() {
-        return Set.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout", "daily_readiness", "daily_sleep");
+        return Set.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout", "daily_readiness", "daily_sleep",
+                "vo2_max", "daily_cardiovascular_age");
     }
 
     @Override
@@ -58,6 +59,8 @@ public class OuraMapper implements ProviderMapper {
             case "workout" -> List.of(workout(r, ctx));
             case "daily_readiness" -> readiness(r, ctx);
             case "daily_sleep" -> List.of(score(DataType.SLEEP_SCORE, "Oura sleep score", r, ctx).build());
+            case "vo2_max" -> List.of(vo2Max(r, ctx));
+            case "daily_cardiovascular_age" -> cardiovascularAge(r, ctx);
             default -> throw new IllegalArgumentException("unknown dataset " + dataset);
         };
     }
@@ -218,6 +221,41 @@ public class OuraMapper implements ProviderMapper {
         if (out.isEmpty()) {
             throw new RecordSkipped("no_score", "Oura daily_readiness without a score or a temperature deviation "
                                                 + "(not enough data that day)");
+        }
+        return out;
+    }
+
+    /** Oura's VO2 max estimate of a day, in mL/kg/min (Oura computes one only now and then, not every day). */
+    private CanonicalEvent vo2Max(JsonNode r, MappingContext ctx) {
+        if (!has(r, "vo2_max")) {
+            throw new RecordSkipped("no_vo2_max", "Oura vO2_max document without a value");
+        }
+        OffsetDateTime start = day(r, ctx);
+        return EventBuilder.of(DataType.VO2_MAX, ctx).raw(r).sourceRecordId(optText(r, "id"))
+                .interval(start, start.plusDays(1)).value(number(r, "vo2_max"), "mL/(kg.min)").build();
+    }
+
+    /**
+     * The day's vascular age prediction (18-100 years) and the pulse wave velocity Oura derives from it: derived,
+     * not measured, so marked estimated.
+     */
+    private List<CanonicalEvent> cardiovascularAge(JsonNode r, MappingContext ctx) {
+        OffsetDateTime start = day(r, ctx);
+        List<CanonicalEvent> out = new ArrayList<>();
+        if (has(r, "vascular_age")) {
+            out.add(EventBuilder.of(DataType.VASCULAR_AGE, ctx).raw(r).sourceRecordId(optText(r, "id"))
+                    .interval(start, start.plusDays(1)).value(number(r, "vascular_age"), "a")
+                    .put("provider_name", "Oura cardiovascular age").build());
+        }
+        if (has(r, "pulse_wave_velocity")) {
+            out.add(EventBuilder.of(DataType.PULSE_WAVE_VELOCITY, ctx).raw(r).sourceRecordId(optText(r, "id"))
+                    .interval(start, start.plusDays(1)).value(number(r, "pulse_wave_velocity"), "m/s")
+                    .estimated("value", "Oura derives it from its vascular age prediction (with a possible offset); "
+                                        + "it is not measured").build());
+        }
+        if (out.isEmpty()) {
+            throw new RecordSkipped("no_estimate", "Oura daily_cardiovascular_age without a vascular age or a pulse "
+                                                   + "wave velocity (not enough data that day)");
         }
         return out;
     }

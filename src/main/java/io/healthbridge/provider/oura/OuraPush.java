@@ -33,7 +33,9 @@ public class OuraPush implements PushHandler {
             "daily_activity", List.of(DataType.DAILY_ACTIVITY),
             "daily_spo2", List.of(DataType.OXYGEN_SATURATION),
             "daily_readiness", List.of(DataType.READINESS_SCORE, DataType.BODY_TEMPERATURE_DEVIATION),
-            "daily_sleep", List.of(DataType.SLEEP_SCORE));
+            "daily_sleep", List.of(DataType.SLEEP_SCORE),
+            "vo2_max", List.of(DataType.VO2_MAX),
+            "daily_cardiovascular_age", List.of(DataType.VASCULAR_AGE, DataType.PULSE_WAVE_VELOCITY));
 
     private final ProviderRegistry providers;
     private final Clock clock;
