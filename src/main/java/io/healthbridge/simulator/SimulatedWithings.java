@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -54,13 +57,24 @@ final class SimulatedWithings extends SimulatedApi {
                     m.addObject().put("value", Math.round(grams * 0.42)).put("type", 76).put("unit", -3);
                     m.addObject().put("value", Math.round(grams * 0.55)).put("type", 77).put("unit", -3);
                     m.addObject().put("value", Math.round(grams * 0.041)).put("type", 88).put("unit", -3);
+                    // the Body Cardio's pulse wave velocity at the feet, about 7 m/s
+                    m.addObject().put("value", 6400 + Math.round(SyntheticData.noise(user, d.toEpochDay() + 31) * 1500))
+                            .put("type", 91).put("unit", -3);
                     if (d.toEpochDay() % 3 == 0) {
                         m.addObject().put("value", 78).put("type", 9).put("unit", 0);
                         m.addObject().put("value", 121).put("type", 10).put("unit", 0);
                         m.addObject().put("value", SyntheticData.day(user, d).restingHr() + 6).put("type", 11).put("unit", 0);
                     }
                     items.add(g);
+                    if (d.toEpochDay() % 4 == 0) {
+                        // a watch's VO2 max estimate, a group of its own
+                        ObjectNode w = g.deepCopy().put("grpid", d.toEpochDay() * 10 + 1).put("model", "ScanWatch 2");
+                        w.putArray("measures").addObject().put("value", 380 + Math.round(SyntheticData.noise(user,
+                                d.toEpochDay() + 32) * 80)).put("type", 123).put("unit", -1);
+                        items.add(w);
+                    }
                 }
+                items = onlyAskedFor(items, p);
                 body.put("timezone", "Europe/Paris");
                 return withingsPage(body, items, p, "measuregrps");
             }
@@ -160,5 +174,29 @@ final class SimulatedWithings extends SimulatedApi {
         body.put("more", more ? 1 : 0);
         body.put("offset", more ? offset + PAGE : 0);
         return EventJson.object().put("status", 0).set("body", body);
+    }
+
+    /** As Withings does: only the measures of the types {@code meastype} or {@code meastypes} ask for, if any. */
+    private static List<ObjectNode> onlyAskedFor(List<ObjectNode> groups, Map<String, String> p) {
+        String asked = p.getOrDefault("meastypes", p.get("meastype"));
+        if (asked == null || asked.isBlank()) {
+            return groups;
+        }
+        Set<Integer> types = Arrays.stream(asked.split(",")).map(String::trim).map(Integer::valueOf)
+                .collect(Collectors.toSet());
+        List<ObjectNode> kept = new ArrayList<>();
+        for (ObjectNode g : groups) {
+            ArrayNode measures = EventJson.MAPPER.createArrayNode();
+            g.path("measures").forEach(m -> {
+                if (types.contains(m.path("type").asInt())) {
+                    measures.add(m);
+                }
+            });
+            if (!measures.isEmpty()) {
+                g.set("measures", measures);
+                kept.add(g);
+            }
+        }
+        return kept;
     }
 }

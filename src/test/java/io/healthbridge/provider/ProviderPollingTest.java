@@ -48,7 +48,8 @@ class ProviderPollingTest {
     void ouraPublishesEveryDataType() {
         awaitTypes("oura", Set.of("health.heart_rate", "health.sleep_session", "health.heart_rate_variability",
                 "health.respiratory_rate", "health.daily_activity", "health.oxygen_saturation", "health.workout",
-                "health.readiness_score", "health.sleep_score", "health.body_temperature_deviation"));
+                "health.readiness_score", "health.sleep_score", "health.body_temperature_deviation", "health.vo2_max",
+                "health.vascular_age", "health.pulse_wave_velocity"));
     }
 
     @Test
@@ -56,7 +57,8 @@ class ProviderPollingTest {
         awaitTypes("withings", Set.of("health.body_weight", "health.body_fat", "health.blood_pressure",
                 "health.daily_activity", "health.heart_rate", "health.steps", "health.workout",
                 "health.sleep_session", "health.respiratory_rate", "health.fat_mass", "health.lean_body_mass",
-                "health.muscle_mass", "health.body_water", "health.bone_mass"));
+                "health.muscle_mass", "health.body_water", "health.bone_mass", "health.pulse_wave_velocity",
+                "health.vo2_max"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.provider.Page;
@@ -19,6 +20,9 @@ import io.healthbridge.provider.TimeWindow;
  * 200 with the outcome in {@code status} (401 invalid token, 601 too many requests).
  */
 public class WithingsApi implements ProviderApi {
+
+    static final String MEASTYPES = WithingsMapper.MAPPED_MEASURES.stream().sorted().map(String::valueOf)
+            .collect(Collectors.joining(","));
 
     @Override
     public String provider() {
@@ -47,7 +51,8 @@ public class WithingsApi implements ProviderApi {
             case "getmeas" -> {
                 path = "/measure";
                 f.put("action", "getmeas");
-                f.put("meastypes", "1,6,9,10,11,54,71");
+                // getmeas answers only the types asked for: every type the mapper reads, none it does not
+                f.put("meastypes", MEASTYPES);
                 f.put("category", "1");
                 f.put("startdate", String.valueOf(w.from().getEpochSecond()));
                 f.put("enddate", String.valueOf(w.to().getEpochSecond()));

@@ -53,7 +53,8 @@ public class WithingsMapper implements ProviderMapper {
 
     /**
      * getmeas {@code meastype} codes of single readings, with their units as Withings documents them (value x
-     * 10^unit): weight, height, fat-free mass, fat ratio, fat mass, SpO2, body temperature, muscle, hydration, bone.
+     * 10^unit): weight, height, fat-free mass, fat ratio, fat mass, SpO2, body temperature, muscle, hydration, bone,
+     * pulse wave velocity (m/s) and VO2 max (ml/min/kg).
      */
     static final Map<Integer, Point> POINTS = Map.ofEntries(
             Map.entry(1, new Point(DataType.BODY_WEIGHT, "kg")), Map.entry(4, new Point(DataType.BODY_HEIGHT, "m")),
@@ -61,9 +62,11 @@ public class WithingsMapper implements ProviderMapper {
             Map.entry(8, new Point(DataType.FAT_MASS, "kg")), Map.entry(54, new Point(DataType.OXYGEN_SATURATION, "%")),
             Map.entry(71, new Point(DataType.BODY_TEMPERATURE, "Cel")),
             Map.entry(76, new Point(DataType.MUSCLE_MASS, "kg")), Map.entry(77, new Point(DataType.BODY_WATER, "kg")),
-            Map.entry(88, new Point(DataType.BONE_MASS, "kg")));
+            Map.entry(88, new Point(DataType.BONE_MASS, "kg")),
+            Map.entry(91, new Point(DataType.PULSE_WAVE_VELOCITY, "m/s")),
+            Map.entry(123, new Point(DataType.VO2_MAX, "mL/(kg.min)")));
 
-    /** The measure types a group's events are made of; the others are named as omitted. */
+    /** The measure types a group's events are made of, and the ones a poll asks for; the others are named as omitted. */
     static final Set<Integer> MAPPED_MEASURES = Stream.concat(POINTS.keySet().stream(),
             Stream.of(DIASTOLIC, SYSTOLIC, HEART_PULSE)).collect(Collectors.toUnmodifiableSet());
 
