@@ -56,6 +56,19 @@ try {
   await page.waitForSelector('#sinks tbody tr td:text-is("dash-sink (dash-sink-route)")');
   step('panels');
 
+  // route control: stop a route file's route with its button, the test checks it stopped serving, then start it
+  const helloRow = page.locator('#routes tbody tr[data-route-id="dash-hello"]');
+  await helloRow.locator('button', { hasText: 'Stop' }).click();
+  await page.waitForFunction(() => document.querySelector('#route-result').textContent === 'dash-hello: Stopped');
+  await helloRow.locator('td:text-is("Stopped (held by an operator)")').waitFor();
+  if (shots) { await page.locator('#routes-panel').screenshot({ path: shots + '/dashboard-routes-stopped.png' }); }
+  step('route-stopped');
+  await go();
+  await helloRow.locator('button', { hasText: 'Start' }).click();
+  await page.waitForFunction(() => document.querySelector('#route-result').textContent === 'dash-hello: Started');
+  await helloRow.locator('td:text-is("Started")').waitFor();
+  step('route-started');
+
   // a failed delivery shows up with a retry button; the test makes the receiver answer 200 before the click
   const failedRow = page.locator('#failed-deliveries tbody tr').first();
   await failedRow.waitFor();
@@ -72,6 +85,23 @@ try {
   });
   step('retried');
   if (shots) { await page.screenshot({ path: shots + '/dashboard.png', fullPage: true }); }
+
+  // the API console in the same tab: "Try it out" runs with the operator's token, no key pasted
+  await page.goto(base + '/api/docs');
+  const op = page.locator('.opblock-get:has(.opblock-summary-path[data-path="/api/v1/status"])').first();
+  await op.locator('.opblock-summary').click();
+  await op.locator('button.try-out__btn').click();
+  await op.locator('button.execute').click();
+  const status = op.locator('.live-responses-table tr.response .response-col_status').first();
+  await status.waitFor();
+  if (shots) { await page.screenshot({ path: shots + '/api-docs.png', fullPage: false }); }
+  const answered = (await status.textContent()).trim();
+  if (!answered.startsWith('200')) {
+    throw new Error('the console\'s call answered ' + answered + ': ' + await op.locator('.live-responses-table').textContent());
+  }
+  step('api-docs');
+  await page.goto(base + '/');
+  await page.waitForSelector('#app:not([hidden])');
 
   await page.click('#logout');
   await page.waitForSelector('#login-view:not([hidden])');

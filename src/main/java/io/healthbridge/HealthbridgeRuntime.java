@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.healthbridge.admin.AdminRoutes;
 import io.healthbridge.admin.AuditLog;
+import io.healthbridge.admin.RouteControl;
 import io.healthbridge.api.ManagementRoutes;
 import io.healthbridge.api.OpenApiDocs;
 import io.healthbridge.backfill.BackfillRoutes;
@@ -171,6 +172,10 @@ public class HealthbridgeRuntime {
                 AuditLog.class);
         if (audit != null) {
             loader.setAudit(audit::record);
+        }
+        RouteControl control = context.getRegistry().lookupByNameAndType("routeControl", RouteControl.class);
+        if (control != null) {
+            loader.setHeld(control::isHeld);
         }
         watcher = new RouteFileWatcher(loader);
         watcher.loadAll();

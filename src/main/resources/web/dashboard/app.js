@@ -209,7 +209,23 @@ async function loadRoutes() {
   const routes = body.routes.filter((r) => all || !/^api-.*-impl$/.test(r.id))
     .sort((a, b) => (a.source === 'built-in') - (b.source === 'built-in'));
   fill('routes', routes, (tr, r) => {
-    cell(tr, r.id); cell(tr, r.source); cell(tr, r.status, r.status); cell(tr, r.exchanges_total); cell(tr, r.exchanges_failed);
+    tr.dataset.routeId = r.id;
+    cell(tr, r.id); cell(tr, r.source);
+    cell(tr, r.status + (r.held ? ' (held by an operator)' : ''), r.status);
+    cell(tr, r.exchanges_total); cell(tr, r.exchanges_failed);
+    const td = cell(tr, '');
+    if (r.source !== 'built-in') {
+      // a route file's route: an admin stops, suspends, starts or resumes it (kept across a reload of its file)
+      const actions = r.status === 'Started' ? ['stop', 'suspend'] : r.status === 'Suspended' ? ['resume', 'stop'] : ['start'];
+      actions.forEach((a) => td.appendChild(button(a[0].toUpperCase() + a.slice(1), async (ev) => {
+        ev.target.disabled = true;
+        const res = await api('/api/v1/routes/' + encodeURIComponent(r.id) + '/' + a, { method: 'POST' });
+        const body = await res.json().catch(() => ({}));
+        $('route-result').textContent = res.ok ? r.id + ': ' + body.status
+          : r.id + ': ' + a + ' failed (' + res.status + (body.error ? ', ' + body.error.message : '') + ')';
+        loadRoutes().catch(() => {});
+      })));
+    }
   });
   const errors = $('route-errors');
   errors.replaceChildren(...body.files.filter((f) => f.result === 'rejected').map((f) => {

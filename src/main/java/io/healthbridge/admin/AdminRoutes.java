@@ -25,7 +25,11 @@ public class AdminRoutes extends RouteBuilder {
                 bean("webhookStore", WebhookStore.class), bean("pushInbox", PushInbox.class),
                 () -> registry.lookupByNameAndType("routeFileLoader", RouteFileLoader.class));
         AuditLog audit = bean("auditLog", AuditLog.class);
+        RouteControl routeControl = bean("routeControl", RouteControl.class);
+        RouteControlApi routes = new RouteControlApi(routeControl,
+                () -> registry.lookupByNameAndType("routeFileLoader", RouteFileLoader.class));
         rest("/api/v1").produces("application/json")
+                .post("/routes/{id}/{action}").id("api-routes-control").to("direct:api-routes-control")
                 .get("/status").id("api-status").to("direct:api-status")
                 .get("/admin/maintenance").id("api-maintenance-get").to("direct:api-maintenance-get")
                 .post("/admin/maintenance").id("api-maintenance-set").to("direct:api-maintenance-set")
@@ -42,6 +46,10 @@ public class AdminRoutes extends RouteBuilder {
             Json.respond(e, 200, Map.of("entries", audit.list(
                     e.getIn().getHeader("action", String.class), e.getIn().getHeader("actor", String.class), n)));
         });
+        from("direct:api-routes-control").routeId("api-routes-control-impl").process(routes::control);
+        // instances sharing a store follow the routes an operator stopped or started on another one
+        from("timer:route-control-refresh?period=5000&delay=5000").routeId("route-control-refresh")
+                .process(e -> routeControl.refresh(e.getContext()));
         // instances sharing a store follow one another's maintenance switch (a read off the hot paths)
         from("timer:maintenance-refresh?period=1000&delay=1000").routeId("maintenance-refresh")
                 .bean("maintenance", "refresh");
@@ -55,9 +63,12 @@ public class AdminRoutes extends RouteBuilder {
         from("direct:api-maintenance-get").routeId("api-maintenance-get-impl").process(api::getMaintenance);
         from("direct:api-maintenance-set").routeId("api-maintenance-set-impl").process(api::setMaintenance);
 
-        from("platform-http:/api/docs?httpMethodRestrict=GET").routeId("api-docs")
-                .setHeader("Content-Type", constant("text/html; charset=utf-8"))
-                .setBody(constant(resource("web/api-docs.html")));
+        // the interactive API console: Swagger UI from its webjar, started by a script of ours
+        page("/api/docs", "api-docs", "web/api-docs.html", "text/html; charset=utf-8");
+        page("/api/docs/init.js", "api-docs-js", "web/api-docs.js", "text/javascript; charset=utf-8");
+        SwaggerUi swagger = SwaggerUi.fromClasspath();
+        swagger.files().forEach((name, type) -> file("/api/docs/" + name, "api-docs-" + name.replace('.', '-'),
+                swagger.read(name), type));
 
         // the dashboard: a fixed set of files from the jar (Camel's static-content option serves any file of the
         // working directory, data/ included, so it stays off)
@@ -67,13 +78,17 @@ public class AdminRoutes extends RouteBuilder {
     }
 
     private void page(String path, String routeId, String resource, String contentType) {
+        file(path, routeId, resource(resource), contentType);
+    }
+
+    private void file(String path, String routeId, Object content, String contentType) {
         from("platform-http:" + path + "?httpMethodRestrict=GET").routeId(routeId)
                 .setHeader("Content-Type", constant(contentType))
                 .setHeader("Content-Security-Policy", constant("default-src 'self'; connect-src 'self'; "
                         + "img-src 'self' data:; frame-ancestors 'none'"))
                 .setHeader("X-Content-Type-Options", constant("nosniff"))
                 .setHeader("Referrer-Policy", constant("no-referrer"))
-                .setBody(constant(resource(resource)));
+                .setBody(constant(content));
     }
 
     private static String resource(String name) {

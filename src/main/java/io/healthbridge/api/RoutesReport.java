@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.healthbridge.admin.RouteControl;
 import io.healthbridge.http.Json;
 import io.healthbridge.reload.RouteFileLoader;
 import io.healthbridge.reload.RouteFileStatus;
@@ -16,13 +17,17 @@ import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 
-/** {@code GET /api/v1/routes}: every route with its file, status, uptime, exchange counts and last reload. */
+/**
+ * {@code GET /api/v1/routes}: every route with its file, status, operator hold ({@code stopped}, {@code suspended}),
+ * uptime, exchange counts and last reload.
+ */
 class RoutesReport implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
         CamelContext context = exchange.getContext();
         RouteFileLoader loader = context.getRegistry().lookupByNameAndType("routeFileLoader", RouteFileLoader.class);
+        RouteControl control = context.getRegistry().lookupByNameAndType("routeControl", RouteControl.class);
         MeterRegistry meters = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
                 MeterRegistry.class);
         List<Map<String, Object>> routes = new ArrayList<>();
@@ -33,6 +38,7 @@ class RoutesReport implements Processor {
             r.put("id", id);
             r.put("source", file == null ? "built-in" : file);
             r.put("status", String.valueOf(context.getRouteController().getRouteStatus(id)));
+            r.put("held", control == null ? null : control.hold(id).orElse(null));
             r.put("uptime_ms", route.getUptimeMillis());
             r.put("exchanges_total", count(meters, MicrometerConstants.DEFAULT_CAMEL_ROUTE_POLICY_EXCHANGES_TOTAL_METER_NAME, id));
             r.put("exchanges_failed", count(meters, MicrometerConstants.DEFAULT_CAMEL_ROUTE_POLICY_EXCHANGES_FAILED_METER_NAME, id));

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 
 import io.healthbridge.admin.AuditLog;
 import io.healthbridge.admin.Maintenance;
+import io.healthbridge.admin.RouteControl;
 import io.healthbridge.cluster.BusSealer;
 import io.healthbridge.cluster.Leadership;
 import io.healthbridge.cluster.OutboxRelay;
@@ -123,6 +124,7 @@ final class DeliveryWiring {
         registry.bind("retention", retention(settings, database, relay != null, meters, clock));
         // camel-main adds EventNotifier beans of the registry to the context itself
         registry.bind("auditLog", new AuditLog(database.dataSource(), clock));
+        registry.bind("routeControl", new RouteControl(database.dataSource(), clock));
         registry.bind("webhookStore", webhooks);
         registry.bind("webhookDispatcher", dispatcher);
         registry.bind("webhookApi", new WebhookApi(webhooks, store.events, targets, dispatcher));

@@ -45,20 +45,6 @@ public class RouteFileLoader {
     private volatile RouteFileStatus lastResult;
     private MeterRegistry meterRegistry;
 
-    /**
-     * A file as it runs: what it defines, its route definitions in the model, and the routes Camel made for it beyond
-     * those (the routes its {@code kamelet:} endpoints create).
-     */
-    private record LoadedFile(String content, FileDefinitions defs, List<RouteDefinition> routes,
-            List<String> derived) {
-        List<String> ids() {
-            Set<String> ids = new LinkedHashSet<>();
-            routes.forEach(r -> ids.add(r.getRouteId()));
-            ids.addAll(derived);
-            return List.copyOf(ids);
-        }
-    }
-
     public RouteFileLoader(CamelContext context, Path root, Clock clock) {
         this.context = context;
         this.beans = new FileBeans(context);
@@ -68,6 +54,7 @@ public class RouteFileLoader {
     }
 
     private AuditSink audit;
+    private final RouteHolds holds = new RouteHolds();
 
     /** Route configurations without an id for every file route that names none (the runtime's HTTP guard). */
     public void setDefaultConfigurations(List<RouteConfigurationDefinition> defaults) {
@@ -82,6 +69,11 @@ public class RouteFileLoader {
         if (audit != null) {
             audit.record("route-file-watcher", action, file, outcome, detail);
         }
+    }
+
+    /** Routes an operator stopped or suspended: added to the context unstarted, whichever version of the file. */
+    public void setHeld(Predicate<String> held) {
+        holds.setHeld(held);
     }
 
     public void setMeterRegistry(MeterRegistry meterRegistry) {
@@ -101,7 +93,7 @@ public class RouteFileLoader {
     private RouteFileStatus apply(String file, String content, boolean again) {
         LoadedFile current = loaded.get(file);
         RouteFileStatus previous = statuses.get(file);
-        if (!again && current != null && current.content.equals(content) && previous != null && previous.ok()) {
+        if (!again && current != null && current.content().equals(content) && previous != null && previous.ok()) {
             return previous;
         }
         List<String> before = current == null ? List.of() : current.ids();
@@ -109,13 +101,13 @@ public class RouteFileLoader {
             LoadedFile now = applyOrRollback(file, content, current);
             loaded.put(file, now);
             List<String> after = now.ids();
-            logApplied(file, current == null, before, after, now.defs.others());
+            logApplied(file, current == null, before, after, now.defs().others());
             count("applied");
             audit("route_file.apply", file, "ok", "routes " + after
-                                                  + (now.defs.others().isEmpty() ? "" : ", " + now.defs.others()));
+                                                  + (now.defs().others().isEmpty() ? "" : ", " + now.defs().others()));
             RouteFileStatus status = record(new RouteFileStatus(file, true, after, null, null, clock.instant(),
-                    now.defs.others()));
-            reapplyDependents(file, current == null ? null : current.defs, now.defs);
+                    now.defs().others()));
+            reapplyDependents(file, current == null ? null : current.defs(), now.defs());
             retryRejected(file);
             return status;
         } catch (RouteFileRejectedException e) {
@@ -128,7 +120,7 @@ public class RouteFileLoader {
             audit("route_file.apply", file, "rejected", (e.getLine() == null ? "" : "line " + e.getLine() + ": ")
                                                        + e.getMessage());
             return record(new RouteFileStatus(file, false, before, e.getLine(), e.getMessage(), clock.instant(),
-                    kept == null ? List.of() : kept.defs.others()));
+                    kept == null ? List.of() : kept.defs().others()));
         }
     }
 
@@ -141,9 +133,9 @@ public class RouteFileLoader {
         }
         try {
             takeDown(current);
-            beans.restore(Map.of(), current.defs.beans());
+            beans.restore(Map.of(), current.defs().beans());
             LOG.info("Route file {} deleted: removed routes {}{}", file, current.ids(),
-                    current.defs.others().isEmpty() ? "" : " and " + current.defs.others());
+                    current.defs().others().isEmpty() ? "" : " and " + current.defs().others());
             count("removed");
             audit("route_file.delete", file, "ok", "removed routes " + current.ids());
             lastResult = new RouteFileStatus(file, true, List.of(), null, null, clock.instant(), List.of());
@@ -151,7 +143,7 @@ public class RouteFileLoader {
             LOG.error("Route file {} deleted but its routes {} could not all be removed: {}", file, current.ids(),
                     e.getMessage());
         }
-        reapplyDependents(file, current.defs, null);
+        reapplyDependents(file, current.defs(), null);
         retryRejected(file);
     }
 
@@ -189,10 +181,10 @@ public class RouteFileLoader {
         FileDefinitions defs;
         try {
             defs = parser.parse(file, content, beansBefore, templatesBefore,
-                    current == null ? List.of() : current.defs.configurations(),
+                    current == null ? List.of() : current.defs().configurations(),
                     parser.javaSiblings(file, f -> statuses.get(f) != null && !statuses.get(f).ok()));
             RouteFileChecks.validate(context, defs, current == null ? Set.of() : Set.copyOf(current.ids()),
-                    current == null ? Set.of() : current.defs.beans(), taken(file), beansBefore);
+                    current == null ? Set.of() : current.defs().beans(), taken(file), beansBefore);
         } catch (RouteFileRejectedException e) {
             // the parse bound the file's beans: the running version keeps its own
             beans.restore(beansBefore, beans.changedSince(beansBefore));
@@ -208,13 +200,14 @@ public class RouteFileLoader {
         try {
             model.addRouteConfigurations(defs.configurations());
             model.addRouteTemplateDefinitions(defs.templates());
+            holds.holdBack(defs.routes());
             model.addRouteDefinitions(defs.routes());
             for (TemplatedRouteDefinition t : defs.templated()) {
                 model.addRouteFromTemplatedRoute(t);
             }
             if (current != null) {
                 // beans the previous version bound and this one does not
-                Set<String> gone = new LinkedHashSet<>(current.defs.beans());
+                Set<String> gone = new LinkedHashSet<>(current.defs().beans());
                 gone.removeAll(defs.beans());
                 beans.restore(Map.of(), gone);
             }
@@ -229,7 +222,7 @@ public class RouteFileLoader {
             if (current != null) {
                 try {
                     bringUp(current);
-                    loaded.put(file, loadedFile(current.content, current.defs, baselineWithout(current)));
+                    loaded.put(file, loadedFile(current.content(), current.defs(), baselineWithout(current)));
                 } catch (Exception ex) {
                     loaded.remove(file);
                     LOG.error("Could not restore the previous version of {} (routes {}): {}", file, current.ids(),
@@ -263,9 +256,10 @@ public class RouteFileLoader {
     /** Puts a taken-down version back: its configurations, templates, routes and bean bindings. */
     private void bringUp(LoadedFile file) throws Exception {
         Model model = model();
-        model.addRouteConfigurations(file.defs.configurations());
-        model.addRouteTemplateDefinitions(file.defs.templates());
-        model.addRouteDefinitions(file.routes);
+        model.addRouteConfigurations(file.defs().configurations());
+        model.addRouteTemplateDefinitions(file.defs().templates());
+        holds.holdBack(file.routes());
+        model.addRouteDefinitions(file.routes());
     }
 
     /** Stops and removes every route of the file (Kamelet routes included), then its templates and configurations. */
@@ -275,7 +269,7 @@ public class RouteFileLoader {
         }
         Model model = model();
         List<String> ids = new ArrayList<>(file.ids());
-        file.defs.routeIds().forEach(id -> {
+        file.defs().routeIds().forEach(id -> {
             if (!ids.contains(id)) {
                 ids.add(id);
             }
@@ -289,10 +283,10 @@ public class RouteFileLoader {
                 context.removeRoute(id);
             }
         }
-        for (RouteTemplateDefinition t : file.defs.templates()) {
+        for (RouteTemplateDefinition t : file.defs().templates()) {
             model.removeRouteTemplateDefinition(t);
         }
-        for (RouteConfigurationDefinition c : file.defs.configurations()) {
+        for (RouteConfigurationDefinition c : file.defs().configurations()) {
             model.removeRouteConfiguration(c);
         }
     }
@@ -318,18 +312,18 @@ public class RouteFileLoader {
     private void reapplyDependents(String changed, FileDefinitions was, FileDefinitions now) {
         for (Map.Entry<String, LoadedFile> e : new ArrayList<>(loaded.entrySet())) {
             LoadedFile other = e.getValue();
-            if (e.getKey().equals(changed) || !other.defs.affectedBy(other.content, was, now)) {
+            if (e.getKey().equals(changed) || !other.defs().affectedBy(other.content(), was, now)) {
                 continue;
             }
             LOG.info("Route file {} applied again: it uses what {} changed", e.getKey(), changed);
-            apply(e.getKey(), other.content, true);
+            apply(e.getKey(), other.content(), true);
         }
     }
 
     /** Another loaded file that satisfies {@code test}, or null. */
     private String owner(String file, Predicate<FileDefinitions> test) {
         for (Map.Entry<String, LoadedFile> e : loaded.entrySet()) {
-            if (!e.getKey().equals(file) && test.test(e.getValue().defs)) {
+            if (!e.getKey().equals(file) && test.test(e.getValue().defs())) {
                 return e.getKey();
             }
         }

@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dashboard end to end in headless Debian Chromium (playwright-core) against a running runtime: a wrong password
  * is refused, an operator logs in, an event published after the page opened appears live over the WebSocket, the
- * routes and integrations panels fill, a failed webhook delivery is retried with its button and arrives, logout.
+ * routes and integrations panels fill, a route file's route is stopped and started with its buttons, a failed webhook
+ * delivery is retried with its button and arrives, the API console runs a call with the operator's token, logout.
  */
 class DashboardBrowserTest {
 
@@ -63,6 +64,11 @@ class DashboardBrowserTest {
                           steps:
                             - to: log:dash-sink?level=DEBUG
                     """).get("result").asText()).isEqualTo("ok");
+
+            // a route file's HTTP route, for the route control buttons
+            assertThat(hb.writeRouteAndWait("team/dash-hello.camel.yaml",
+                    io.healthbridge.support.Routes.yamlConstant("dash-hello", "/dash-hello", "hello"))
+                    .get("result").asText()).isEqualTo("ok");
 
             ProcessBuilder pb = new ProcessBuilder("node", "dashboard.e2e.mjs").directory(scripts.toFile())
                     .redirectErrorStream(true);
@@ -105,6 +111,12 @@ class DashboardBrowserTest {
                 in.flush();
                 expect(steps, output, "STEP event-live");
                 expect(steps, output, "STEP panels");
+                expect(steps, output, "STEP route-stopped");
+                assertThat(hb.get("/dash-hello").statusCode()).isEqualTo(404);
+                in.write("GO\n");
+                in.flush();
+                expect(steps, output, "STEP route-started");
+                assertThat(hb.bodyOrNull("/dash-hello")).isEqualTo("hello");
                 failed = expect(steps, output, "STEP failed-delivery").substring("STEP failed-delivery ".length());
 
                 JsonNode before = delivery(hb, endpoint, failed);
@@ -114,6 +126,7 @@ class DashboardBrowserTest {
                 in.write("GO\n");
                 in.flush();
                 expect(steps, output, "STEP retried");
+                expect(steps, output, "STEP api-docs");
                 expect(steps, output, "STEP logged-out");
                 assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(node.exitValue()).as(String.join("\n", output)).isZero();

@@ -45,6 +45,9 @@ class OpenApiTest {
             }
             assertThat(operations).isGreaterThan(45);
 
+            // no server of the bind address (http://0.0.0.0): a relative one, so calls go where the client reached
+            // the document
+            assertThat(doc.at("/servers/0/url").asText("")).isIn("", "/");
             // the document validates as OpenAPI 3 (swagger-parser, the reference parser of the OpenAPI tooling)
             io.swagger.v3.parser.core.models.SwaggerParseResult parsed = new io.swagger.v3.parser.OpenAPIV3Parser()
                     .readContents(r.body(), null, null);
@@ -57,7 +60,18 @@ class OpenApiTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(docs.statusCode()).isEqualTo(200);
             assertThat(docs.headers().firstValue("Content-Type").orElse("")).contains("text/html");
-            assertThat(docs.body()).contains("/api/openapi.json");
+            assertThat(docs.body()).contains("/api/openapi.json", "/api/docs/swagger-ui-bundle.js", "/api/docs/init.js");
+            assertThat(docs.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'");
+            // Swagger UI from its webjar, started by our script with the API's own document
+            HttpResponse<String> bundle = hb.get("/api/docs/swagger-ui-bundle.js");
+            assertThat(bundle.statusCode()).isEqualTo(200);
+            assertThat(bundle.headers().firstValue("Content-Type").orElse("")).contains("text/javascript");
+            assertThat(bundle.body()).contains("SwaggerUIBundle");
+            assertThat(hb.get("/api/docs/swagger-ui.css").statusCode()).isEqualTo(200);
+            assertThat(hb.get("/api/docs/init.js").body()).contains("url: '/api/openapi.json'", "hb.access");
+            // only the files it names: nothing else of the classpath
+            assertThat(hb.get("/api/docs/index.html").statusCode()).isEqualTo(404);
+            assertThat(hb.get("/api/docs/swagger-initializer.js").statusCode()).isEqualTo(404);
         }
     }
 }
