@@ -149,6 +149,19 @@ class RouteControlTest {
     }
 
     @Test
+    void aHoldSetOrReleasedByAnotherInstanceSharingTheStoreIsApplied() throws Exception {
+        hb.writeRoute("team/shared.camel.yaml", yamlConstant("shared", "/shared", "s"));
+        awaitBody("/shared", "s");
+        // what another instance's POST .../stop leaves in the store
+        hb.exec("INSERT INTO route_holds (route_id, state, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)",
+                "shared", "stopped");
+        await().atMost(Duration.ofSeconds(15)).until(() -> hb.get("/shared").statusCode() == 404);
+        assertThat(route("shared").get("held").asText()).isEqualTo("stopped");
+        hb.exec("DELETE FROM route_holds WHERE route_id = ?", "shared");
+        awaitBody("/shared", "s");
+    }
+
+    @Test
     void theHoldOutlivesARestart(@TempDir Path other) throws Exception {
         try (RunningHealthbridge first = RunningHealthbridge.start(other)) {
             first.writeRouteAndWait("held.camel.yaml", yamlConstant("held", "/held", "x"));
