@@ -359,7 +359,7 @@ public class RouteFileLoader {
             LOG.info("Route file {} defines {}", file, others);
         }
         if (added) {
-            LOG.info("Route file {} added: started routes {}", file, after);
+            LOG.info("Route file {} added: routes {}", file, after);
             return;
         }
         List<String> removed = new ArrayList<>(before);

@@ -45,6 +45,8 @@ class OpenApiTest {
             }
             assertThat(operations).isGreaterThan(45);
 
+            // the document's own route has a name in /api/v1/routes, not Camel's route1
+            assertThat(hb.runtime().context().getRoute("api-openapi")).isNotNull();
             // no server of the bind address (http://0.0.0.0): a relative one, so calls go where the client reached
             // the document
             assertThat(doc.at("/servers/0/url").asText("")).isIn("", "/");
