@@ -43,6 +43,12 @@ try {
   await page.waitForFunction(() => document.querySelector('#ws-status').textContent === 'live');
   step('logged-in');
 
+  // what was published before the page opened shows at once, and the last hour's chart has its bars
+  await page.waitForSelector('#events tbody tr td:text-is("history-user")');
+  await page.waitForFunction(() => document.querySelectorAll('#activity-events rect.bar').length > 0);
+  if (shots) { await page.locator('#activity-panel').screenshot({ path: shots + '/dashboard-activity.png' }); }
+  step('history');
+
   // the test publishes an event now; it must appear without a reload
   await go();
   await page.waitForSelector('#events tbody tr td:text-is("browser-user")');

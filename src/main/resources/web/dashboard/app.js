@@ -75,7 +75,8 @@ function showApp() {
   $('app').hidden = false;
   $('logout').hidden = false;
   $('who').textContent = session.user || '';
-  connect();
+  // what happened before the page opened, then live from there on (the WebSocket resumes after the newest)
+  loadHistory().catch(() => {}).finally(connect);
   loadPanels();
   clearInterval(panelTimer);
   panelTimer = setInterval(loadPanels, 3000);
@@ -198,8 +199,54 @@ function percent(x) { return x == null ? '–' : (Math.round(x * 1000) / 10) + '
 
 async function loadPanels() {
   try {
-    await Promise.all([loadRoutes(), loadIntegrations(), loadWebhooks(), loadSinks(), loadDeadLetters()]);
+    await Promise.all([loadActivity(), loadRoutes(), loadIntegrations(), loadWebhooks(), loadSinks(),
+      loadDeadLetters()]);
   } catch (e) { /* shown at the next round or by the login page */ }
+}
+
+/** The newest stored events (of the filter's user, and type when it names one exactly), oldest first. */
+async function loadHistory() {
+  const f = filter();
+  const q = new URLSearchParams({ order: 'desc', limit: '50' });
+  if (f.users.length === 1) { q.set('user', f.users[0]); }
+  if (f.types.length === 1 && !f.types[0].includes('*')) { q.set('type', f.types[0]); }
+  const body = await (await api('/api/v1/events?' + q)).json();
+  (body.events || []).slice().reverse().forEach((e) => addEvent(e.event));
+}
+
+/** The last hour a minute at a time: events per provider, webhook attempts delivered and failed. */
+async function loadActivity() {
+  const body = await (await api('/api/v1/activity')).json();
+  const now = new Date(body.now); // the runtime's minute: a browser's clock may be off
+  const slots = [];
+  const index = {};
+  for (let i = 59; i >= 0; i--) {
+    const t = new Date(now.getTime() - i * 60000);
+    index[t.toISOString().replace('.000Z', 'Z')] = slots.length;
+    slots.push(t.toTimeString().slice(0, 5));
+  }
+  const byProvider = {};
+  const delivered = new Array(60).fill(0);
+  const failed = new Array(60).fill(0);
+  let total = 0;
+  for (const m of body.minutes || []) {
+    const i = index[m.at];
+    if (i == null) { continue; }
+    for (const [provider, types] of Object.entries(m.events)) {
+      const n = Object.values(types).reduce((a, b) => a + b, 0);
+      (byProvider[provider] = byProvider[provider] || new Array(60).fill(0))[i] += n;
+      total += n;
+    }
+    delivered[i] += m.webhooks.delivered;
+    failed[i] += m.webhooks.failed;
+  }
+  $('activity-summary').textContent = total + ' events in the last hour; webhook attempts '
+    + delivered.reduce((a, b) => a + b, 0) + ' delivered, ' + failed.reduce((a, b) => a + b, 0) + ' failed';
+  HbCharts.stackedBars($('activity-events'), slots, Object.keys(byProvider).sort()
+    .map((p) => ({ name: p, values: byProvider[p] })), { label: 'events per minute by provider', unit: 'events' });
+  HbCharts.stackedBars($('activity-webhooks'), slots, [{ name: 'delivered', values: delivered },
+    { name: 'failed', values: failed }], { height: 110, label: 'webhook attempts per minute', unit: 'attempts',
+    fixed: { delivered: '#2e7d32', failed: '#b00020' } });
 }
 
 async function loadRoutes() {

@@ -70,22 +70,35 @@ public class EventApi {
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/schema+json");
     }
 
+    /**
+     * Events in the order they were stored from {@code after_seq}; or with {@code order=desc} the newest
+     * {@code limit}, newest first (what the dashboard shows on opening).
+     */
     public void listEvents(Exchange exchange) throws Exception {
         Integer limit = intParam(exchange, "limit", 100, 1, MAX_LIMIT);
         Integer after = intParam(exchange, "after_seq", 0, 0, Integer.MAX_VALUE);
+        String order = exchange.getIn().getHeader("order", "asc", String.class);
         if (limit == null || after == null) {
             return;
         }
+        if (!order.equals("asc") && !order.equals("desc")) {
+            ApiError.invalid(exchange, "order must be asc or desc", Map.of("parameter", "order"));
+            return;
+        }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (StoredEvent e : eventStore.after(after, param(exchange, "type"), param(exchange, "user"),
-                param(exchange, "provider"), limit)) {
+        String type = param(exchange, "type");
+        String user = param(exchange, "user");
+        String provider = param(exchange, "provider");
+        for (StoredEvent e : order.equals("desc") ? eventStore.latest(type, user, provider, limit)
+                : eventStore.after(after, type, user, provider, limit)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("seq", e.seq());
             m.put("event", EventJson.read(e.payload()));
             out.add(m);
         }
-        Json.respond(exchange, 200, Map.of("events", out, "next_after_seq",
-                out.isEmpty() ? after : out.get(out.size() - 1).get("seq")));
+        // the newest seq read: where a reader of what comes next goes on
+        Json.respond(exchange, 200, Map.of("events", out, "next_after_seq", out.isEmpty() ? after
+                : out.get(order.equals("desc") ? 0 : out.size() - 1).get("seq")));
     }
 
     /** The stored event the path names, as JSON; null after answering 404 when there is none. */

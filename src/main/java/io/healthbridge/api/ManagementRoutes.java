@@ -42,6 +42,7 @@ public class ManagementRoutes extends RouteBuilder {
                 bean("eventPipeline", EventPipeline.class));
         rest("/api/v1").produces(JSON)
                 .get("/routes").id("api-routes-list").to("direct:api-routes-list")
+                .get("/activity").id("api-activity").to("direct:api-activity")
                 .get("/schemas").id("api-schemas-list").to("direct:api-schemas-list")
                 .get("/schemas/{type}").id("api-schemas-get").to("direct:api-schemas-get")
                 .get("/schemas/ingest/health-connect").id("api-schemas-ingest-health-connect")
@@ -118,6 +119,11 @@ public class ManagementRoutes extends RouteBuilder {
         from("direct:api-operators-update").routeId("api-operators-update-impl").process(operators::update);
         from("direct:api-operators-delete").routeId("api-operators-delete-impl").process(operators::delete);
         from("direct:api-routes-list").routeId("api-routes-list-impl").process(new RoutesReport());
+        ActivityHistory activity = bean("activityHistory", ActivityHistory.class);
+        from("direct:api-activity").routeId("api-activity-impl")
+                .process(e -> Json.respond(e, 200, activity.json()));
+        // the webhook meters' counts since the last look, into the minute they happened in
+        from("timer:activity-sample?period=5000&delay=5000").routeId("activity-sample").process(e -> activity.sample());
         from("direct:api-schemas-list").routeId("api-schemas-list-impl").process(events::listSchemas);
         from("direct:api-schemas-get").routeId("api-schemas-get-impl").process(events::getSchema);
         // the phone apps' push format, for app authors to build against

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import io.healthbridge.admin.AuditLog;
 import io.healthbridge.admin.Maintenance;
 import io.healthbridge.admin.RouteControl;
+import io.healthbridge.api.ActivityHistory;
 import io.healthbridge.cluster.BusSealer;
 import io.healthbridge.cluster.Leadership;
 import io.healthbridge.cluster.OutboxRelay;
@@ -77,6 +78,9 @@ final class DeliveryWiring {
         webSocketHub.setRecheckMillis(settings.number("healthbridge.websocket.credential-recheck-ms"));
         store.hub.addListener(webSocketHub::onEvent);
         registry.bind("webSocketHub", webSocketHub);
+        ActivityHistory activity = new ActivityHistory(meters, clock);
+        store.hub.addListener(activity::onEvent);
+        registry.bind("activityHistory", activity);
 
         Maintenance maintenance = new Maintenance(database.dataSource(), clock);
         registry.bind("maintenance", maintenance);

@@ -34,6 +34,9 @@ public interface EventStore {
      */
     List<StoredEvent> after(long afterSeq, String type, String subject, String provider, int limit);
 
+    /** The newest {@code limit} events (filters as {@link #after}), newest first: what just happened. */
+    List<StoredEvent> latest(String type, String subject, String provider, int limit);
+
     long count();
 
     /** One subject's events of a type whose time ({@code event_time}, the measurement's start) is in [from, to). */

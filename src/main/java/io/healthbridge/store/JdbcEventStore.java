@@ -84,6 +84,28 @@ public class JdbcEventStore implements EventStore {
     public List<StoredEvent> after(long afterSeq, String type, String subject, String provider, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM events WHERE seq > ?");
         List<Object> args = new ArrayList<>(List.of(afterSeq));
+        filters(sql, args, type, subject, provider);
+        // one user's events: ordered as events_subject_seq holds them, so the embedded store reads the index in order
+        // and stops at the limit, instead of reading and sorting every event of the user for each page
+        sql.append(subject != null ? " ORDER BY subject, seq" : " ORDER BY seq");
+        if (limit > 0) {
+            sql.append(" FETCH FIRST ").append(limit).append(" ROWS ONLY");
+        }
+        return query(sql.toString(), args, limit);
+    }
+
+    @Override
+    public List<StoredEvent> latest(String type, String subject, String provider, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM events WHERE seq > ?");
+        List<Object> args = new ArrayList<>(List.of(0L));
+        filters(sql, args, type, subject, provider);
+        // the primary key's (or events_subject_seq's) order read backwards, stopping at the limit
+        sql.append(subject != null ? " ORDER BY subject DESC, seq DESC" : " ORDER BY seq DESC");
+        sql.append(" FETCH FIRST ").append(limit).append(" ROWS ONLY");
+        return query(sql.toString(), args, limit);
+    }
+
+    private static void filters(StringBuilder sql, List<Object> args, String type, String subject, String provider) {
         if (type != null) {
             sql.append(" AND type = ?");
             args.add(type);
@@ -96,13 +118,6 @@ public class JdbcEventStore implements EventStore {
             sql.append(" AND provider = ?");
             args.add(provider);
         }
-        // one user's events: ordered as events_subject_seq holds them, so the embedded store reads the index in order
-        // and stops at the limit, instead of reading and sorting every event of the user for each page
-        sql.append(subject != null ? " ORDER BY subject, seq" : " ORDER BY seq");
-        if (limit > 0) {
-            sql.append(" FETCH FIRST ").append(limit).append(" ROWS ONLY");
-        }
-        return query(sql.toString(), args, limit);
     }
 
     @Override

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard end to end in headless Debian Chromium (playwright-core) against a running runtime: a wrong password
- * is refused, an operator logs in, an event published after the page opened appears live over the WebSocket, the
+ * is refused, an operator logs in and sees what was published before (the newest events, the last hour's chart), an
+ * event published after the page opened appears live over the WebSocket, the
  * routes and integrations panels fill, a route file's route is stopped and started with its buttons, a failed webhook
  * delivery is retried with its button and arrives, the API console runs a call with the operator's token, logout.
  */
@@ -65,6 +66,11 @@ class DashboardBrowserTest {
                             - to: log:dash-sink?level=DEBUG
                     """).get("result").asText()).isEqualTo("ok");
 
+            // published before the page opens: the dashboard shows it from the store, and counts it in its chart
+            hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest",
+                    Files.readString(Path.of("src/test/resources/fixtures/oura/realistic/heartrate.json")), Map.of(
+                            HealthbridgeHeaders.PROVIDER, "oura", HealthbridgeHeaders.DATASET, "heartrate",
+                            HealthbridgeHeaders.USER_ID, "history-user"));
             // a route file's HTTP route, for the route control buttons
             assertThat(hb.writeRouteAndWait("team/dash-hello.camel.yaml",
                     io.healthbridge.support.Routes.yamlConstant("dash-hello", "/dash-hello", "hello"))
@@ -101,6 +107,7 @@ class DashboardBrowserTest {
             try {
                 expect(steps, output, "STEP login-refused");
                 expect(steps, output, "STEP logged-in");
+                expect(steps, output, "STEP history");
 
                 // published only now: the page can only show it live
                 String payload = Files.readString(Path.of("src/test/resources/fixtures/oura/realistic/sleep.json"));

@@ -70,7 +70,7 @@ class SchemaApiTest {
         hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest", payload, Map.of(
                 HealthbridgeHeaders.PROVIDER, "dexcom", HealthbridgeHeaders.DATASET, "egvs",
                 HealthbridgeHeaders.USER_ID, "u7"));
-        JsonNode event = hb.getJson("/api/v1/events?provider=dexcom").get("events").get(0).get("event");
+        JsonNode event = hb.getJson("/api/v1/events?provider=dexcom&user=u7").get("events").get(0).get("event");
         String id = event.get("id").asText();
         assertThat(event.get("data").get("value").get("value").decimalValue()).isEqualByComparingTo("109.895");
         assertThat(event.get("data").get("value").get("unit").asText()).isEqualTo("mg/dL");
@@ -81,5 +81,29 @@ class SchemaApiTest {
         assertThat(fhir.get("resourceType").asText()).isEqualTo("Observation");
         assertThat(fhir.get("code").get("coding").get(0).get("code").asText()).isEqualTo("2339-0");
         assertThat(hb.get("/api/v1/events/missing").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theNewestEventsComeFirstWithOrderDesc() throws Exception {
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            records.append(i == 0 ? "" : ",").append("{\"recordId\":\"n").append(i)
+                    .append("\",\"systemTime\":\"2026-11-21T0").append(i).append(":00:00Z\",\"displayTime\":\"2026-11-20T1")
+                    .append(i).append(":00:00-08:00\",\"value\":").append(100 + i).append(",\"unit\":\"mg/dL\"}");
+        }
+        hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest",
+                "{\"records\":[" + records + "]}", Map.of(HealthbridgeHeaders.PROVIDER, "dexcom",
+                        HealthbridgeHeaders.DATASET, "egvs", HealthbridgeHeaders.USER_ID, "newest"));
+        JsonNode all = hb.getJson("/api/v1/events?user=newest&limit=100").get("events");
+        assertThat(all).hasSize(5);
+        JsonNode latest = hb.getJson("/api/v1/events?user=newest&order=desc&limit=2");
+        assertThat(latest.get("events")).extracting(e -> e.get("seq").asLong())
+                .containsExactly(all.get(4).get("seq").asLong(), all.get(3).get("seq").asLong());
+        assertThat(latest.get("next_after_seq").asLong()).isEqualTo(all.get(4).get("seq").asLong());
+        assertThat(hb.getJson("/api/v1/events?order=desc&limit=1").get("events").get(0).get("seq").asLong())
+                .isGreaterThanOrEqualTo(all.get(4).get("seq").asLong());
+        HttpResponse<String> bad = hb.get("/api/v1/events?order=sideways");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("order must be asc or desc");
     }
 }

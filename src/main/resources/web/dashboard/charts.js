@@ -1,0 +1,77 @@
+// Charts of the operator dashboard: plain SVG made with DOM calls (no library, no build step, no innerHTML), with
+// presentation attributes only, so the page's Content-Security-Policy (no inline style) holds.
+'use strict';
+
+const HbCharts = (() => {
+  const NS = 'http://www.w3.org/2000/svg';
+  const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22',
+    '#7f7f7f', '#d62728'];
+
+  function el(name, attrs, text) {
+    const e = document.createElementNS(NS, name);
+    Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, String(v)));
+    if (text != null) { e.textContent = text; }
+    return e;
+  }
+
+  /** A colour per name, stable across redraws as long as the names keep their order. */
+  function colours(names, fixed) {
+    const out = {};
+    names.forEach((n, i) => { out[n] = (fixed && fixed[n]) || PALETTE[i % PALETTE.length]; });
+    return out;
+  }
+
+  /**
+   * Stacked bars, one per slot: {@code slots} the x labels (minutes), {@code series} [{name, values}], each value a
+   * count for its slot. Every bar carries a title with its slot, series and count (shown on hover).
+   */
+  function stackedBars(host, slots, series, options) {
+    // drawn at the host's own width in pixels, so text keeps its size whatever the panel's width
+    const o = Object.assign({ width: Math.max(300, host.clientWidth || 900), height: 160, unit: '', fixed: null },
+      options || {});
+    const left = 44, bottom = 18, top = 8;
+    const plotW = o.width - left - 4, plotH = o.height - bottom - top;
+    const totals = slots.map((_, i) => series.reduce((s, x) => s + (x.values[i] || 0), 0));
+    const max = Math.max(1, ...totals);
+    const svg = el('svg', { viewBox: '0 0 ' + o.width + ' ' + o.height, width: o.width, height: o.height, role: 'img',
+      'aria-label': o.label || 'chart', class: 'chart' });
+    // y axis: zero and the maximum
+    svg.appendChild(el('line', { x1: left, y1: top + plotH, x2: o.width - 4, y2: top + plotH, stroke: '#999' }));
+    svg.appendChild(el('text', { x: left - 6, y: top + 10, 'text-anchor': 'end', 'font-size': 11, fill: '#555' }, max));
+    svg.appendChild(el('text', { x: left - 6, y: top + plotH, 'text-anchor': 'end', 'font-size': 11, fill: '#555' }, 0));
+    const step = plotW / slots.length;
+    const colour = colours(series.map((s) => s.name), o.fixed);
+    slots.forEach((slot, i) => {
+      let y = top + plotH;
+      series.forEach((s) => {
+        const v = s.values[i] || 0;
+        if (v <= 0) { return; }
+        const h = Math.max(1, v / max * plotH);
+        y -= h;
+        const bar = el('rect', { x: left + i * step + 1, y, width: Math.max(1, step - 2), height: h,
+          fill: colour[s.name], class: 'bar' });
+        bar.appendChild(el('title', {}, slot + ' · ' + s.name + ': ' + v + (o.unit ? ' ' + o.unit : '')));
+        svg.appendChild(bar);
+      });
+      if (i % 10 === 0) {
+        svg.appendChild(el('text', { x: left + i * step, y: o.height - 4, 'font-size': 11, fill: '#555' }, slot));
+      }
+    });
+    host.replaceChildren(svg, legend(series.map((s) => s.name), colour));
+  }
+
+  function legend(names, colour) {
+    const p = document.createElement('p');
+    p.className = 'legend';
+    names.forEach((n) => {
+      const item = document.createElement('span');
+      const swatch = el('svg', { width: 10, height: 10 });
+      swatch.appendChild(el('rect', { width: 10, height: 10, fill: colour[n] }));
+      item.append(swatch, document.createTextNode(' ' + n + '  '));
+      p.appendChild(item);
+    });
+    return p;
+  }
+
+  return { stackedBars };
+})();
