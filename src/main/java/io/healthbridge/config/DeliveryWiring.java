@@ -27,6 +27,7 @@ import io.healthbridge.store.Database;
 import io.healthbridge.store.OutboxCursors;
 import io.healthbridge.store.Retention;
 import io.healthbridge.store.UserKeyStore;
+import io.healthbridge.telemetry.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -70,6 +71,7 @@ final class DeliveryWiring {
         });
         dispatcher = new WebhookDispatcher(webhooks, store.events, targets, ws, meters, clock, senders);
         dispatcher.setAnnouncer(e -> producer.sendBody("direct:publish", e));
+        dispatcher.setTracing(registry.lookupByNameAndType("tracing", Tracing.class));
         dispatcher.initCursor();
 
         webSocketHub = new WebSocketHub(security.authenticator, store.events, meters,

@@ -45,6 +45,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
     private ProviderWiring providers;
     private DeliveryWiring delivery;
     private ReconcileWiring reconcile;
+    private TracingWiring tracing;
 
     private HealthbridgeBeans(Settings settings, StoreWiring store) {
         this.settings = settings;
@@ -66,6 +67,8 @@ public final class HealthbridgeBeans implements AutoCloseable {
         HealthbridgeBeans beans = new HealthbridgeBeans(settings, new StoreWiring(context, settings, instanceId, meters,
                 clock));
         try {
+            beans.tracing = new TracingWiring(context, settings);
+            registry.bind("tracing", beans.tracing.tracing);
             SecurityWiring security = new SecurityWiring(registry, settings, beans.store, clock);
             ProducerTemplate producer = context.createProducerTemplate();
             beans.providers = new ProviderWiring(context, settings, beans.store, security, producer, meters, clock);
@@ -148,6 +151,9 @@ public final class HealthbridgeBeans implements AutoCloseable {
         }
         if (providers != null) {
             providers.close();
+        }
+        if (tracing != null) {
+            tracing.close();
         }
         store.close();
     }

@@ -40,6 +40,7 @@ import io.healthbridge.simulator.ProviderSimulator;
 import io.healthbridge.store.ConnectionStore;
 import io.healthbridge.store.Database;
 import io.healthbridge.store.JdbcConnectionStore;
+import io.healthbridge.telemetry.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -87,6 +88,7 @@ final class ProviderWiring {
         // on a store shared by N instances the quotas are shared too: together they stay within a provider's quota
         QuotaGate quotas = database.isPostgres() ? QuotaGate.shared(clock, database.dataSource()) : new QuotaGate(clock);
         ProviderCaller caller = new ProviderCaller(quotas, tokens, meters, clock);
+        caller.setTracing(registry.lookupByNameAndType("tracing", Tracing.class));
         // integrations registered through the API apply over configuration from the start
         Integrations integrations = new Integrations(new IntegrationStore(database.dataSource(), security.secrets, clock),
                 providers, caller, quotas, meters, clock);

@@ -31,6 +31,7 @@ import io.healthbridge.event.EventJson;
 import io.healthbridge.quota.QuotaGate;
 import io.healthbridge.quota.QuotaSpec;
 import io.healthbridge.store.Connection;
+import io.healthbridge.telemetry.Tracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -47,6 +48,7 @@ public class ProviderCaller {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCaller.class);
 
+    private Tracing tracing = Tracing.OFF;
     private final QuotaGate quotas;
     private final TokenManager tokens;
     private final MeterRegistry meters;
@@ -60,6 +62,11 @@ public class ProviderCaller {
         this.tokens = tokens;
         this.meters = meters;
         this.clock = clock;
+    }
+
+    /** Client spans for the calls, with their {@code traceparent} sent to the provider. */
+    public void setTracing(Tracing tracing) {
+        this.tracing = tracing == null ? Tracing.OFF : tracing;
     }
 
     /** Which integrations may be called; an unregistered one is refused before any request. */
@@ -129,16 +136,24 @@ public class ProviderCaller {
             int status;
             JsonNode body = null;
             HttpResponse<String> response;
+            String method = req.form() != null ? "POST" : req.method();
+            Tracing.Call call = tracing.client(method + " " + s.provider(), method)
+                    .attribute("healthbridge.provider", s.provider());
             try {
-                response = http.send(build(s, req, token), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder request = build(s, req, token);
+                call.inject(request::header);
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                call.end(response.statusCode());
                 body = parse(response.body());
                 status = api.effectiveStatus(response.statusCode(), body);
             } catch (HttpTimeoutException e) {
+                call.fail(e);
                 breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
                 count(s, "timeout");
                 retryOrFail(s, attempt, backoff, null, "timed out after " + s.timeout().toMillis() + " ms", 0);
                 continue;
             } catch (IOException e) {
+                call.fail(e);
                 breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
                 count(s, "connection_error");
                 retryOrFail(s, attempt, backoff, null, "connection failed: " + e.getMessage(), 0);
@@ -200,7 +215,7 @@ public class ProviderCaller {
         Thread.sleep(delay);
     }
 
-    private HttpRequest build(ProviderSettings s, ProviderRequest req, String token) {
+    private HttpRequest.Builder build(ProviderSettings s, ProviderRequest req, String token) {
         String query = req.query() == null || req.query().isEmpty() ? "" : "?" + encode(req.query());
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.baseUrl() + req.path() + query))
                 .timeout(s.timeout())
@@ -212,7 +227,7 @@ public class ProviderCaller {
         } else {
             b.method(req.method(), HttpRequest.BodyPublishers.noBody());
         }
-        return b.build();
+        return b;
     }
 
     static String encode(Map<String, String> params) {

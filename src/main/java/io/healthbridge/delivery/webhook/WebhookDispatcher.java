@@ -25,6 +25,7 @@ import io.healthbridge.http.TargetPolicy;
 import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoredEvent;
+import io.healthbridge.telemetry.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +106,11 @@ public class WebhookDispatcher {
                 health, this::retryScheduled);
         this.lanes = new EndpointLanes(store, sender, health, settings, clock, executor, () -> active.getAsBoolean(),
                 this::kick);
+    }
+
+    /** Client spans for deliveries, with {@code traceparent} sent to the receiver. */
+    public void setTracing(Tracing tracing) {
+        sender.setTracing(tracing);
     }
 
     public Settings settings() {

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.healthbridge.http.TargetPolicy;
+import io.healthbridge.telemetry.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -26,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 class WebhookSender {
 
+    private Tracing tracing = Tracing.OFF;
     private final WebhookStore store;
     private final TargetPolicy targets;
     private final WebhookDispatcher.Settings settings;
@@ -84,14 +86,27 @@ class WebhookSender {
             return CompletableFuture.completedFuture(null);
         }
         long timestamp = clock.instant().getEpochSecond();
-        Map<String, String> headers = WebhookSigner.headers(d.eventId(), timestamp, body, ep.secret(),
-                ep.activePreviousSecret(clock.instant()));
+        Map<String, String> headers = new java.util.LinkedHashMap<>(WebhookSigner.headers(d.eventId(), timestamp, body,
+                ep.secret(), ep.activePreviousSecret(clock.instant())));
+        // a trace per delivery attempt: its traceparent goes to the receiver
+        Tracing.Call call = tracing.client("POST webhook", "POST").attribute("healthbridge.webhook.endpoint", ep.id())
+                .attribute("healthbridge.event.id", d.eventId());
+        call.inject(headers::put);
         long start = System.nanoTime();
         return http.sendAsync(requests.request(ep, headers, body), HttpResponse.BodyHandlers.ofString())
                 .handleAsync((r, error) -> {
+                    if (error != null) {
+                        call.fail(error);
+                    } else {
+                        call.end(r.statusCode());
+                    }
                     outcome(ep, d, r, error, (System.nanoTime() - start) / 1_000_000);
                     return null;
                 }, executor);
+    }
+
+    void setTracing(Tracing tracing) {
+        this.tracing = tracing == null ? Tracing.OFF : tracing;
     }
 
     private void outcome(WebhookEndpoint ep, WebhookDelivery d, HttpResponse<String> r, Throwable error, long ms) {

@@ -21,7 +21,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class Receiver implements AutoCloseable {
 
-    public record Request(String id, String timestamp, String signature, String contentType, String body, int answered) {
+    public record Request(String id, String timestamp, String signature, String contentType, String body, int answered,
+            String traceparent) {
     }
 
     final HttpServer server;
@@ -49,7 +50,7 @@ public final class Receiver implements AutoCloseable {
         int code = failFirst.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : status;
         requests.add(new Request(ex.getRequestHeaders().getFirst("webhook-id"),
                 ex.getRequestHeaders().getFirst("webhook-timestamp"), ex.getRequestHeaders().getFirst("webhook-signature"),
-                ex.getRequestHeaders().getFirst("Content-Type"), body, code));
+                ex.getRequestHeaders().getFirst("Content-Type"), body, code, ex.getRequestHeaders().getFirst("traceparent")));
         byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(code, out.length);
         ex.getResponseBody().write(out);
