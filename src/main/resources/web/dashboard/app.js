@@ -185,6 +185,13 @@ function button(label, onClick) {
   return b;
 }
 
+/** Seconds as "12 s ago", "4 min ago", "2 h ago". */
+function ago(seconds) {
+  if (seconds == null) { return '–'; }
+  return seconds < 120 ? seconds + ' s ago' : seconds < 7200 ? Math.round(seconds / 60) + ' min ago'
+    : Math.round(seconds / 3600) + ' h ago';
+}
+
 /** A timestamp as the reader's local date and time to the second, without microseconds or a zone suffix. */
 function when(iso) {
   if (!iso) { return ''; }
@@ -289,7 +296,12 @@ async function loadIntegrations() {
     cell(tr, i.provider);
     cell(tr, i.state);
     cell(tr, i.breaker.state, i.breaker.state);
-    cell(tr, i.quota.remaining == null ? 'no quota' : i.quota.remaining + ' of ' + i.quota.app);
+    // a quota pause (a provider's 429 with Retry-After, Fitbit's hourly limit) shows with its end
+    cell(tr, (i.quota.remaining == null ? 'no quota' : i.quota.remaining + ' of ' + i.quota.app)
+      + (i.quota.paused_until ? ' — paused until ' + when(i.quota.paused_until) : ''), i.quota.paused_until ? 'failed' : '');
+    const s = i.sync || {};
+    cell(tr, s.last_sync_at ? ago(s.lag_seconds) + ' (' + s.connections_active + ' active'
+      + (s.connections_in_error ? ', ' + s.connections_in_error + ' failing' : '') + ')' : 'never', s.connections_in_error ? 'failed' : '');
     cell(tr, percent(i.metrics.success_rate));
     cell(tr, i.metrics.latency_ms.p95 == null ? '–' : Math.round(i.metrics.latency_ms.p95));
     const td = cell(tr, '');

@@ -1,5 +1,8 @@
 package io.healthbridge.integration;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,27 +10,48 @@ import io.healthbridge.http.ApiAuth;
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.Json;
 import io.healthbridge.security.ApiKeys;
+import io.healthbridge.store.ConnectionStore;
 import org.apache.camel.Exchange;
 
 /** {@code /api/v1/integrations}: list, get, register, update, unregister, health check. */
 public class IntegrationApi {
 
     private final Integrations integrations;
+    private final ConnectionStore connections;
 
-    public IntegrationApi(Integrations integrations) {
+    public IntegrationApi(Integrations integrations, ConnectionStore connections) {
         this.integrations = integrations;
+        this.connections = connections;
     }
 
     public void list(Exchange exchange) throws Exception {
+        Map<String, ConnectionStore.SyncSummary> syncs = connections == null ? Map.of() : connections.syncSummary();
         Json.respond(exchange, 200, Map.of("integrations",
-                integrations.providers().stream().map(integrations::view).toList()));
+                integrations.providers().stream().map(p -> withSync(p, syncs)).toList()));
     }
 
     public void get(Exchange exchange) throws Exception {
         String provider = known(exchange);
         if (provider != null) {
-            Json.respond(exchange, 200, integrations.view(provider));
+            Json.respond(exchange, 200, withSync(provider, connections == null ? Map.of() : connections.syncSummary()));
         }
+    }
+
+    /**
+     * The provider's view with its connections' sync state: active and failing connections, the newest successful
+     * sync of any of them and how long ago that was.
+     */
+    private Map<String, Object> withSync(String provider, Map<String, ConnectionStore.SyncSummary> syncs) {
+        Map<String, Object> view = new LinkedHashMap<>(integrations.view(provider));
+        ConnectionStore.SyncSummary s = syncs.get(provider);
+        Map<String, Object> sync = new LinkedHashMap<>();
+        sync.put("connections_active", s == null ? 0 : s.active());
+        sync.put("connections_in_error", s == null ? 0 : s.inError());
+        sync.put("last_sync_at", s == null || s.lastSyncAt() == null ? null : s.lastSyncAt().toString());
+        sync.put("lag_seconds", s == null || s.lastSyncAt() == null ? null
+                : Duration.between(s.lastSyncAt(), Instant.now()).toSeconds());
+        view.put("sync", sync);
+        return view;
     }
 
     public void register(Exchange exchange) throws Exception {

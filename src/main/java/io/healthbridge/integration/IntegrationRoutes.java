@@ -1,6 +1,7 @@
 package io.healthbridge.integration;
 
 import io.healthbridge.http.ApiErrors;
+import io.healthbridge.store.ConnectionStore;
 import org.apache.camel.builder.RouteBuilder;
 
 /** The integration registry API. */
@@ -10,7 +11,8 @@ public class IntegrationRoutes extends RouteBuilder {
     public void configure() {
         ApiErrors.guard(this);
         IntegrationApi api = new IntegrationApi(getContext().getRegistry().lookupByNameAndType("integrations",
-                Integrations.class));
+                Integrations.class), getContext().getRegistry().lookupByNameAndType("connectionStore",
+                ConnectionStore.class));
         rest("/api/v1/integrations").produces("application/json")
                 .get().id("api-integrations-list").to("direct:api-integrations-list")
                 .post().id("api-integrations-register").to("direct:api-integrations-register")

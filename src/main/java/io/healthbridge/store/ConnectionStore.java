@@ -22,6 +22,12 @@ public interface ConnectionStore {
     /** {@code provider} and {@code userId} filter when not null. */
     List<Connection> list(String provider, String userId);
 
+    /** Per provider: its active connections, those in error, and the newest successful sync of any of them. */
+    record SyncSummary(long active, long inError, Instant lastSyncAt) {
+    }
+
+    Map<String, SyncSummary> syncSummary();
+
     /**
      * Replaces the tokens only if the connection is still at {@code expectedVersion}: a rotated refresh token is
      * stored in the same statement as its access token, and two refreshes never overwrite each other.

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -82,6 +83,27 @@ public class JdbcConnectionStore implements ConnectionStore {
         }
         sql.append(" ORDER BY created_at, id");
         return select(sql.toString(), args.toArray());
+    }
+
+    @Override
+    public Map<String, SyncSummary> syncSummary() {
+        Map<String, SyncSummary> out = new TreeMap<>();
+        try (java.sql.Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT provider, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), "
+                + "MAX(last_sync_at) FROM connections GROUP BY provider")) {
+            ps.setString(1, io.healthbridge.store.Connection.ACTIVE);
+            ps.setString(2, io.healthbridge.store.Connection.ERROR);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp last = rs.getTimestamp(4);
+                    out.put(rs.getString(1), new SyncSummary(rs.getLong(2), rs.getLong(3),
+                            last == null ? null : last.toInstant()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot summarise connections", e);
+        }
+        return out;
     }
 
     @Override
