@@ -75,6 +75,19 @@ try {
   await helloRow.locator('td:text-is("Started")').waitFor();
   step('route-started');
 
+  // the message tracer: trace the route, the test calls it with a secret header, the panel shows it masked
+  await helloRow.locator('button', { hasText: 'Trace' }).click();
+  await page.waitForSelector('#trace-panel:not([hidden])');
+  step('tracing');
+  await go();
+  await page.waitForFunction(() => document.querySelectorAll('#trace tbody tr').length > 0);
+  const traced = await page.locator('#trace-panel').textContent();
+  if (traced.includes('trace-me-secret')) { throw new Error('the trace panel shows a secret header unmasked'); }
+  if (shots) { await page.locator('#trace-panel').screenshot({ path: shots + '/dashboard-trace.png' }); }
+  await page.click('#trace-stop');
+  await page.waitForSelector('#trace-panel', { state: 'hidden' });
+  step('traced');
+
   // a failed delivery shows up with a retry button; the test makes the receiver answer 200 before the click
   const failedRow = page.locator('#failed-deliveries tbody tr').first();
   await failedRow.waitFor();

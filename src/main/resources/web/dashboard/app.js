@@ -99,6 +99,11 @@ $('login-form').addEventListener('submit', async (e) => {
   showApp();
 });
 
+$('trace-stop').addEventListener('click', async () => {
+  await api('/api/v1/traces', { method: 'DELETE' });
+  loadTrace().catch(() => {});
+});
+
 $('logout').addEventListener('click', async () => {
   try { await api('/api/v1/auth/logout', { method: 'POST' }); } catch (e) { /* ended already */ }
   forget();
@@ -207,7 +212,7 @@ function percent(x) { return x == null ? '–' : (Math.round(x * 1000) / 10) + '
 async function loadPanels() {
   try {
     await Promise.all([loadActivity(), loadRoutes(), loadIntegrations(), loadWebhooks(), loadSinks(),
-      loadDeadLetters()]);
+      loadDeadLetters(), loadTrace()]);
   } catch (e) { /* shown at the next round or by the login page */ }
 }
 
@@ -224,36 +229,7 @@ async function loadHistory() {
 /** The last hour a minute at a time: events per provider, webhook attempts delivered and failed. */
 async function loadActivity() {
   const body = await (await api('/api/v1/activity')).json();
-  const now = new Date(body.now); // the runtime's minute: a browser's clock may be off
-  const slots = [];
-  const index = {};
-  for (let i = 59; i >= 0; i--) {
-    const t = new Date(now.getTime() - i * 60000);
-    index[t.toISOString().replace('.000Z', 'Z')] = slots.length;
-    slots.push(t.toTimeString().slice(0, 5));
-  }
-  const byProvider = {};
-  const delivered = new Array(60).fill(0);
-  const failed = new Array(60).fill(0);
-  let total = 0;
-  for (const m of body.minutes || []) {
-    const i = index[m.at];
-    if (i == null) { continue; }
-    for (const [provider, types] of Object.entries(m.events)) {
-      const n = Object.values(types).reduce((a, b) => a + b, 0);
-      (byProvider[provider] = byProvider[provider] || new Array(60).fill(0))[i] += n;
-      total += n;
-    }
-    delivered[i] += m.webhooks.delivered;
-    failed[i] += m.webhooks.failed;
-  }
-  $('activity-summary').textContent = total + ' events in the last hour; webhook attempts '
-    + delivered.reduce((a, b) => a + b, 0) + ' delivered, ' + failed.reduce((a, b) => a + b, 0) + ' failed';
-  HbCharts.stackedBars($('activity-events'), slots, Object.keys(byProvider).sort()
-    .map((p) => ({ name: p, values: byProvider[p] })), { label: 'events per minute by provider', unit: 'events' });
-  HbCharts.stackedBars($('activity-webhooks'), slots, [{ name: 'delivered', values: delivered },
-    { name: 'failed', values: failed }], { height: 110, label: 'webhook attempts per minute', unit: 'attempts',
-    fixed: { delivered: '#2e7d32', failed: '#b00020' } });
+  HbCharts.activity(body, $('activity-events'), $('activity-webhooks'), $('activity-summary'));
 }
 
 async function loadRoutes() {
@@ -268,6 +244,13 @@ async function loadRoutes() {
     cell(tr, r.status + (r.held ? ' (held by an operator)' : ''), r.status);
     cell(tr, r.exchanges_total); cell(tr, r.exchanges_failed);
     const td = cell(tr, '');
+    // any route's messages, traced for a few minutes and shown masked (admin)
+    td.appendChild(button('Trace', async () => {
+      const res = await api('/api/v1/routes/' + encodeURIComponent(r.id) + '/trace', { method: 'POST',
+        headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ minutes: 5, max_messages: 100 }) });
+      $('route-result').textContent = res.ok ? 'tracing ' + r.id + ' for 5 minutes' : r.id + ': trace failed (' + res.status + ')';
+      loadTrace().catch(() => {});
+    }));
     if (r.source !== 'built-in') {
       // a route file's route: an admin stops, suspends, starts or resumes it (kept across a reload of its file)
       const actions = r.status === 'Started' ? ['stop', 'suspend'] : r.status === 'Suspended' ? ['resume', 'stop'] : ['start'];
@@ -288,6 +271,24 @@ async function loadRoutes() {
     p.textContent = 'Rejected ' + f.file + (f.error.line ? ' line ' + f.error.line : '') + ': ' + f.error.reason;
     return p;
   }));
+}
+
+/** The message trace an admin started, masked by the runtime (a viewer sees none: 403). */
+async function loadTrace() {
+  const res = await api('/api/v1/traces');
+  if (!res.ok) { $('trace-panel').hidden = true; return; }
+  const t = await res.json();
+  $('trace-panel').hidden = !t.route_id;
+  if (!t.route_id) { return; }
+  $('trace-summary').textContent = t.route_id + (t.active ? ', tracing until ' + when(t.until) : ', ended')
+    + ': ' + t.messages.length + ' messages (health values and credentials masked)';
+  fill('trace', t.messages.slice().reverse(), (tr, m) => {
+    cell(tr, when(new Date(m.timestamp).toISOString()));
+    cell(tr, m.exchangeId);
+    cell(tr, m.failed ? 'failed' : m.done ? 'done' : 'in', m.failed ? 'failed' : '');
+    cell(tr, JSON.stringify(m.headers), 'data');
+    cell(tr, typeof m.body === 'string' ? m.body : JSON.stringify(m.body), 'data');
+  });
 }
 
 async function loadIntegrations() {

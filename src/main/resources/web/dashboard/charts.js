@@ -73,5 +73,39 @@ const HbCharts = (() => {
     return p;
   }
 
-  return { stackedBars };
+  /** The dashboard's last hour (GET /api/v1/activity): events per minute by provider, webhook attempts. */
+  function activity(body, eventsHost, webhooksHost, summary) {
+    const now = new Date(body.now); // the runtime's minute: a browser's clock may be off
+    const slots = [];
+    const index = {};
+    for (let i = 59; i >= 0; i--) {
+      const t = new Date(now.getTime() - i * 60000);
+      index[t.toISOString().replace('.000Z', 'Z')] = slots.length;
+      slots.push(t.toTimeString().slice(0, 5));
+    }
+    const byProvider = {};
+    const delivered = new Array(60).fill(0);
+    const failed = new Array(60).fill(0);
+    let total = 0;
+    for (const m of body.minutes || []) {
+      const i = index[m.at];
+      if (i == null) { continue; }
+      for (const [provider, types] of Object.entries(m.events)) {
+        const n = Object.values(types).reduce((a, b) => a + b, 0);
+        (byProvider[provider] = byProvider[provider] || new Array(60).fill(0))[i] += n;
+        total += n;
+      }
+      delivered[i] += m.webhooks.delivered;
+      failed[i] += m.webhooks.failed;
+    }
+    summary.textContent = total + ' events in the last hour; webhook attempts '
+      + delivered.reduce((a, b) => a + b, 0) + ' delivered, ' + failed.reduce((a, b) => a + b, 0) + ' failed';
+    stackedBars(eventsHost, slots, Object.keys(byProvider).sort()
+      .map((p) => ({ name: p, values: byProvider[p] })), { label: 'events per minute by provider', unit: 'events' });
+    stackedBars(webhooksHost, slots, [{ name: 'delivered', values: delivered },
+      { name: 'failed', values: failed }], { height: 110, label: 'webhook attempts per minute', unit: 'attempts',
+      fixed: { delivered: '#2e7d32', failed: '#b00020' } });
+  }
+
+  return { stackedBars, activity };
 })();

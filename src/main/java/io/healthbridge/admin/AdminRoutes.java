@@ -1,6 +1,7 @@
 package io.healthbridge.admin;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 
 import io.healthbridge.delivery.webhook.WebhookStore;
@@ -26,10 +27,13 @@ public class AdminRoutes extends RouteBuilder {
                 () -> registry.lookupByNameAndType("routeFileLoader", RouteFileLoader.class));
         AuditLog audit = bean("auditLog", AuditLog.class);
         RouteControl routeControl = bean("routeControl", RouteControl.class);
+        MessageTracer tracer = new MessageTracer(Clock.systemUTC());
         RouteControlApi routes = new RouteControlApi(routeControl,
-                () -> registry.lookupByNameAndType("routeFileLoader", RouteFileLoader.class));
+                () -> registry.lookupByNameAndType("routeFileLoader", RouteFileLoader.class), tracer);
         rest("/api/v1").produces("application/json")
                 .post("/routes/{id}/{action}").id("api-routes-control").to("direct:api-routes-control")
+                .get("/traces").id("api-traces-get").to("direct:api-traces-get")
+                .delete("/traces").id("api-traces-stop").to("direct:api-traces-stop")
                 .get("/status").id("api-status").to("direct:api-status")
                 .get("/admin/maintenance").id("api-maintenance-get").to("direct:api-maintenance-get")
                 .post("/admin/maintenance").id("api-maintenance-set").to("direct:api-maintenance-set")
@@ -47,6 +51,14 @@ public class AdminRoutes extends RouteBuilder {
                     e.getIn().getHeader("action", String.class), e.getIn().getHeader("actor", String.class), n)));
         });
         from("direct:api-routes-control").routeId("api-routes-control-impl").process(routes::control);
+        from("direct:api-traces-get").routeId("api-traces-get-impl")
+                .process(e -> Json.respond(e, 200, tracer.session(e.getContext())));
+        from("direct:api-traces-stop").routeId("api-traces-stop-impl").process(e -> {
+            tracer.stop(e.getContext());
+            Json.respond(e, 200, tracer.session(e.getContext()));
+        });
+        from("timer:message-trace-expiry?period=5000&delay=5000").routeId("message-trace-expiry")
+                .process(e -> tracer.expire(e.getContext()));
         // instances sharing a store follow the routes an operator stopped or started on another one
         from("timer:route-control-refresh?period=5000&delay=5000").routeId("route-control-refresh")
                 .process(e -> routeControl.refresh(e.getContext()));

@@ -1,10 +1,13 @@
 package io.healthbridge.admin;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.healthbridge.event.EventJson;
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.Json;
 import io.healthbridge.reload.RouteFileLoader;
@@ -20,15 +23,21 @@ class RouteControlApi {
 
     private final RouteControl control;
     private final Supplier<RouteFileLoader> loader;
+    private final MessageTracer tracer;
 
-    RouteControlApi(RouteControl control, Supplier<RouteFileLoader> loader) {
+    RouteControlApi(RouteControl control, Supplier<RouteFileLoader> loader, MessageTracer tracer) {
         this.control = control;
         this.loader = loader;
+        this.tracer = tracer;
     }
 
     void control(Exchange exchange) throws Exception {
         String id = exchange.getIn().getHeader("id", String.class);
         String name = exchange.getIn().getHeader("action", String.class);
+        if ("trace".equals(name)) {
+            trace(exchange, id);
+            return;
+        }
         Optional<RouteControl.Action> action = RouteControl.Action.of(name);
         if (action.isEmpty()) {
             ApiError.invalid(exchange, "action must be stop, start, suspend or resume",
@@ -53,5 +62,32 @@ class RouteControlApi {
         body.put("status", String.valueOf(status));
         body.put("held", control.hold(id).orElse(null));
         Json.respond(exchange, 200, body);
+    }
+
+    /**
+     * {@code POST /api/v1/routes/{id}/trace {"minutes": 5, "max_messages": 100}}: Camel's backlog tracer on this one
+     * route (any route, the runtime's own included: tracing only reads), at most 15 minutes and 500 messages.
+     */
+    private void trace(Exchange exchange, String id) throws Exception {
+        if (id == null || exchange.getContext().getRoute(id) == null) {
+            ApiError.notFound(exchange, "route");
+            return;
+        }
+        String raw = exchange.getIn().getBody(String.class);
+        JsonNode body;
+        try {
+            body = raw == null || raw.isBlank() ? EventJson.object() : EventJson.readStrict(raw);
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        int minutes = body == null ? -1 : body.path("minutes").asInt(5);
+        int max = body == null ? -1 : body.path("max_messages").asInt(100);
+        if (body == null || !body.isObject() || minutes < 1 || minutes > MessageTracer.MAX_DURATION.toMinutes()
+            || max < 1 || max > MessageTracer.MAX_MESSAGES) {
+            ApiError.invalid(exchange, "the body is {\"minutes\": 1 to " + MessageTracer.MAX_DURATION.toMinutes()
+                    + ", \"max_messages\": 1 to " + MessageTracer.MAX_MESSAGES + "}, both optional", Map.of());
+            return;
+        }
+        Json.respond(exchange, 200, tracer.start(exchange.getContext(), id, Duration.ofMinutes(minutes), max));
     }
 }

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The dashboard end to end in headless Debian Chromium (playwright-core) against a running runtime: a wrong password
  * is refused, an operator logs in and sees what was published before (the newest events, the last hour's chart), an
  * event published after the page opened appears live over the WebSocket, the
- * routes and integrations panels fill, a route file's route is stopped and started with its buttons, a failed webhook
+ * routes and integrations panels fill, a route file's route is stopped and started with its buttons and its messages
+ * traced (a secret header shown masked), a failed webhook
  * delivery is retried with its button and arrives, the API console runs a call with the operator's token, logout.
  */
 class DashboardBrowserTest {
@@ -124,6 +125,12 @@ class DashboardBrowserTest {
                 in.flush();
                 expect(steps, output, "STEP route-started");
                 assertThat(hb.bodyOrNull("/dash-hello")).isEqualTo("hello");
+                expect(steps, output, "STEP tracing");
+                assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/dash-hello")).header("X-Api-Secret", "trace-me-secret"))
+                        .statusCode()).isEqualTo(200);
+                in.write("GO\n");
+                in.flush();
+                expect(steps, output, "STEP traced");
                 failed = expect(steps, output, "STEP failed-delivery").substring("STEP failed-delivery ".length());
 
                 JsonNode before = delivery(hb, endpoint, failed);
