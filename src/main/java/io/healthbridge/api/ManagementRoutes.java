@@ -43,6 +43,8 @@ public class ManagementRoutes extends RouteBuilder {
         rest("/api/v1").produces(JSON)
                 .get("/routes").id("api-routes-list").to("direct:api-routes-list")
                 .get("/activity").id("api-activity").to("direct:api-activity")
+                .get("/camel/consoles").id("api-camel-consoles").to("direct:api-camel-consoles")
+                .get("/camel/consoles/{id}").id("api-camel-console").to("direct:api-camel-console")
                 .get("/schemas").id("api-schemas-list").to("direct:api-schemas-list")
                 .get("/schemas/{type}").id("api-schemas-get").to("direct:api-schemas-get")
                 .get("/schemas/ingest/health-connect").id("api-schemas-ingest-health-connect")
@@ -119,6 +121,9 @@ public class ManagementRoutes extends RouteBuilder {
         from("direct:api-operators-update").routeId("api-operators-update-impl").process(operators::update);
         from("direct:api-operators-delete").routeId("api-operators-delete-impl").process(operators::delete);
         from("direct:api-routes-list").routeId("api-routes-list-impl").process(new RoutesReport());
+        CamelConsoles consoles = new CamelConsoles();
+        from("direct:api-camel-consoles").routeId("api-camel-consoles-impl").process(consoles::list);
+        from("direct:api-camel-console").routeId("api-camel-console-impl").process(consoles::get);
         ActivityHistory activity = bean("activityHistory", ActivityHistory.class);
         from("direct:api-activity").routeId("api-activity-impl")
                 .process(e -> Json.respond(e, 200, activity.json()));

@@ -56,6 +56,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
         Settings settings = new Settings(context);
+        ManagementGuard.check(context);
         String instanceId = instanceId(settings.text("healthbridge.instance-id"));
         registry.bind("instanceId", instanceId);
         PrometheusMeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,

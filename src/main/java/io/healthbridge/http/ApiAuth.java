@@ -24,9 +24,9 @@ public class ApiAuth implements Processor {
     /** The operator session of the request (absent for API keys). */
     public static final String SESSION = "Healthbridge.session";
 
-    /** Reads only an admin may make: who the operators are, the keys, the audit log and message traces. */
+    /** Reads only an admin may make: who the operators are, the keys, the audit log, message traces, Camel's consoles. */
     private static final Set<String> ADMIN_ONLY = Set.of("/api/v1/operators", "/api/v1/keys", "/api/v1/audit",
-            "/api/v1/traces");
+            "/api/v1/traces", "/api/v1/camel");
     /** Writes every authenticated principal may make about itself. */
     private static final Set<String> ANY_PRINCIPAL = Set.of("/api/v1/auth/logout");
 
