@@ -20,8 +20,9 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 let failed = false;
+let page = null;
 try {
-  const page = await browser.newPage();
+  page = await browser.newPage();
   page.on('pageerror', (e) => console.log('PAGE-ERROR ' + e.message));
   page.setDefaultTimeout(20000);
   await page.goto(base + '/');
@@ -54,6 +55,17 @@ try {
   await page.waitForSelector('#events tbody tr td:text-is("browser-user")');
   const rows = await page.locator('#events tbody tr').count();
   step('event-live ' + rows);
+
+  // a person's day: the night's hypnogram of the sleep just published, then another person's heart rate line
+  await page.fill('#person-user', 'browser-user');
+  await page.fill('#person-date', '2026-11-20');
+  await page.click('#person-form button');
+  await page.waitForFunction(() => document.querySelectorAll('#person-sleep rect.segment').length > 0);
+  await page.fill('#person-user', 'history-user');
+  await page.click('#person-form button');
+  await page.waitForFunction(() => document.querySelectorAll('#person-hr path.line').length > 0);
+  if (shots) { await page.locator('#person-panel').screenshot({ path: shots + '/dashboard-person.png' }); }
+  step('person');
 
   // routes and integrations panels show the runtime's state
   await page.waitForSelector('#routes tbody tr td:text-is("webhook-dispatch")');
@@ -127,6 +139,8 @@ try {
   step('logged-out');
 } catch (e) {
   failed = true;
+  // what the page showed when the step failed, before the test hears of it (it then ends this process)
+  if (page && shots) { await page.screenshot({ path: shots + '/dashboard-failure.png', fullPage: true }).catch(() => {}); }
   console.log('FAILED ' + (e && e.stack || e));
 } finally {
   await browser.close();

@@ -87,6 +87,7 @@ public class AdminRoutes extends RouteBuilder {
         page("/", "dashboard", "web/dashboard/index.html", "text/html; charset=utf-8");
         page("/ui/app.js", "dashboard-js", "web/dashboard/app.js", "text/javascript; charset=utf-8");
         page("/ui/charts.js", "dashboard-charts-js", "web/dashboard/charts.js", "text/javascript; charset=utf-8");
+        page("/ui/person.js", "dashboard-person-js", "web/dashboard/person.js", "text/javascript; charset=utf-8");
         page("/ui/app.css", "dashboard-css", "web/dashboard/app.css", "text/css; charset=utf-8");
     }
 

@@ -1,6 +1,10 @@
 package io.healthbridge.api;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +34,8 @@ import org.apache.camel.ProducerTemplate;
 public class EventApi {
 
     static final int MAX_LIMIT = 500;
+    /** The most events one time window answers (a day of minute samples from several sources). */
+    static final int WINDOW_LIMIT = 10_000;
 
     private final EventStore eventStore;
     private final DeadLetterStore deadLetterStore;
@@ -75,6 +81,14 @@ public class EventApi {
      * {@code limit}, newest first (what the dashboard shows on opening).
      */
     public void listEvents(Exchange exchange) throws Exception {
+        if (param(exchange, "from") != null || param(exchange, "to") != null) {
+            // a day of per-minute samples of a few sources: a window reads more than a page
+            Integer windowLimit = intParam(exchange, "limit", 2000, 1, WINDOW_LIMIT);
+            if (windowLimit != null) {
+                inWindow(exchange, windowLimit);
+            }
+            return;
+        }
         Integer limit = intParam(exchange, "limit", 100, 1, MAX_LIMIT);
         Integer after = intParam(exchange, "after_seq", 0, 0, Integer.MAX_VALUE);
         String order = exchange.getIn().getHeader("order", "asc", String.class);
@@ -99,6 +113,39 @@ public class EventApi {
         // the newest seq read: where a reader of what comes next goes on
         Json.respond(exchange, 200, Map.of("events", out, "next_after_seq", out.isEmpty() ? after
                 : out.get(order.equals("desc") ? 0 : out.size() - 1).get("seq")));
+    }
+
+    /**
+     * {@code ?user=&type=&from=&to=}: one person's events of one type whose time is in [from, to), at most 7 days,
+     * in time order (the dashboard's timeline of a person); {@code truncated} when there were more than {@code limit}.
+     */
+    private void inWindow(Exchange exchange, int limit) throws Exception {
+        String user = param(exchange, "user");
+        String type = param(exchange, "type");
+        Instant from;
+        Instant to;
+        try {
+            from = OffsetDateTime.parse(String.valueOf(param(exchange, "from"))).toInstant();
+            to = OffsetDateTime.parse(String.valueOf(param(exchange, "to"))).toInstant();
+        } catch (DateTimeParseException e) {
+            ApiError.invalid(exchange, "from and to are times with an offset (2026-11-20T00:00:00+01:00)",
+                    Map.of("parameter", "from/to"));
+            return;
+        }
+        if (user == null || type == null || !to.isAfter(from) || Duration.between(from, to).toDays() >= 7) {
+            ApiError.invalid(exchange, "a time window needs user and type, and to after from by at most 7 days",
+                    Map.of("parameter", "from/to"));
+            return;
+        }
+        List<StoredEvent> found = eventStore.inWindow(user, type, from, to);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (StoredEvent e : found.subList(0, Math.min(limit, found.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", e.seq());
+            m.put("event", EventJson.read(e.payload()));
+            out.add(m);
+        }
+        Json.respond(exchange, 200, Map.of("events", out, "truncated", found.size() > limit));
     }
 
     /** The stored event the path names, as JSON; null after answering 404 when there is none. */

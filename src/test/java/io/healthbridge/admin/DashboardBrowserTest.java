@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dashboard end to end in headless Debian Chromium (playwright-core) against a running runtime: a wrong password
  * is refused, an operator logs in and sees what was published before (the newest events, the last hour's chart), an
- * event published after the page opened appears live over the WebSocket, the
+ * event published after the page opened appears live over the WebSocket, a person's day is drawn (hypnogram, heart
+ * rate), the
  * routes and integrations panels fill, a route file's route is stopped and started with its buttons and its messages
  * traced (a secret header shown masked), a failed webhook
  * delivery is retried with its button and arrives, the API console runs a call with the operator's token, logout.
@@ -118,6 +119,7 @@ class DashboardBrowserTest {
                 in.write("GO\n");
                 in.flush();
                 expect(steps, output, "STEP event-live");
+                expect(steps, output, "STEP person");
                 expect(steps, output, "STEP panels");
                 expect(steps, output, "STEP route-stopped");
                 assertThat(hb.get("/dash-hello").statusCode()).isEqualTo(404);

@@ -106,4 +106,31 @@ class SchemaApiTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("order must be asc or desc");
     }
+
+    @Test
+    void onePersonsEventsOfATypeInATimeWindow() throws Exception {
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            records.append(i == 0 ? "" : ",").append("{\"recordId\":\"w").append(i)
+                    .append("\",\"systemTime\":\"2026-11-22T0").append(i).append(":00:00Z\",\"displayTime\":\"2026-11-21T1")
+                    .append(i).append(":00:00-08:00\",\"value\":").append(110 + i).append(",\"unit\":\"mg/dL\"}");
+        }
+        hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest",
+                "{\"records\":[" + records + "]}", Map.of(HealthbridgeHeaders.PROVIDER, "dexcom",
+                        HealthbridgeHeaders.DATASET, "egvs", HealthbridgeHeaders.USER_ID, "window"));
+        // 11:00 to 13:00 at -08:00 holds the readings of 11:00 and 12:00, in time order
+        JsonNode in = hb.getJson("/api/v1/events?user=window&type=health.blood_glucose"
+                + "&from=2026-11-21T11:00:00-08:00&to=2026-11-21T13:00:00-08:00");
+        assertThat(in.get("events")).extracting(e -> e.get("event").get("data").get("value").get("value").asInt())
+                .containsExactly(111, 112);
+        assertThat(in.get("truncated").asBoolean()).isFalse();
+        assertThat(hb.getJson("/api/v1/events?user=window&type=health.blood_glucose&limit=1"
+                + "&from=2026-11-21T00:00:00-08:00&to=2026-11-22T00:00:00-08:00").get("truncated").asBoolean()).isTrue();
+        assertThat(hb.get("/api/v1/events?type=health.blood_glucose&from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z")
+                .statusCode()).isEqualTo(400);
+        assertThat(hb.get("/api/v1/events?user=window&type=health.blood_glucose&from=2026-11-01T00:00:00Z"
+                + "&to=2026-11-22T00:00:00Z").statusCode()).isEqualTo(400);
+        assertThat(hb.get("/api/v1/events?user=window&type=health.blood_glucose&from=yesterday&to=now").statusCode())
+                .isEqualTo(400);
+    }
 }

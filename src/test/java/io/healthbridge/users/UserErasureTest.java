@@ -51,8 +51,8 @@ class UserErasureTest {
             "webhook_endpoints", "user_keys", "device_tokens", "imports", "source_priorities", "reconcile_pending",
             "event_streams");
     static final Set<String> OTHER_TABLES = Set.of("camel_messageprocessed", "outbox_cursors", "api_keys",
-            "runtime_settings", "operators", "operator_sessions", "integrations", "push_signatures", "leadership",
-            "quota_buckets", "flyway_schema_history", "backfill_chunks");
+            "runtime_settings", "route_holds", "operators", "operator_sessions", "integrations", "push_signatures",
+            "leadership", "quota_buckets", "flyway_schema_history", "backfill_chunks");
 
     static final String USER = "erin-7q";
     static final String OTHER = "kept-3z";
