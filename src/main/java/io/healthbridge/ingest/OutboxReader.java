@@ -100,7 +100,16 @@ public final class OutboxReader {
 
     /** Everything stored so far is taken as read (nobody wants it). */
     public synchronized void skipToLatest() {
-        long latest = events.latestSeq();
+        skipTo(events.latestSeq());
+    }
+
+    /** The newest event stored now; with {@link #skipTo}, skipping only what was there at a given moment. */
+    public long latestSeq() {
+        return events.latestSeq();
+    }
+
+    /** Moves past every event up to {@code latest} (read with {@link #latestSeq}) without reading them. */
+    public synchronized void skipTo(long latest) {
         holes.clear();
         readUpTo = Math.max(readUpTo, latest);
         if (latest > Math.max(persisted, loadCursor.getAsLong())) {

@@ -229,12 +229,19 @@ public class WebhookDispatcher {
         if (!readsOutbox) {
             return 0;
         }
-        List<WebhookEndpoint> endpoints = store.endpoints().enabled();
-        if (endpoints.isEmpty()) {
-            // nobody to deliver to: what is published now is not owed to an endpoint created later (replay is)
-            outbox.skipToLatest();
-            return 0;
+        List<WebhookEndpoint> seen = store.endpoints().enabled();
+        if (seen.isEmpty()) {
+            // nobody to deliver to: what was published before an endpoint existed is not owed to it (replay is). The
+            // newest event is read before the endpoints, and those from the store itself, not the snapshot: an
+            // endpoint created a moment ago then gets every event published after it, none skipped
+            long latest = outbox.latestSeq();
+            if (store.endpoints().enabledNow().isEmpty()) {
+                outbox.skipTo(latest);
+                return 0;
+            }
+            seen = store.endpoints().enabled();
         }
+        List<WebhookEndpoint> endpoints = seen;
         int take = eventsToTake(endpoints);
         if (take == 0) {
             outboxBehind = true; // the next completion that leaves a queue half empty asks again

@@ -97,6 +97,12 @@ public class WebhookEndpoints {
         return snapshot().values().stream().anyMatch(e -> !e.enabled());
     }
 
+    /** Enabled endpoints as the store has them now, not from the snapshot (which this read replaces). */
+    public List<WebhookEndpoint> enabledNow() {
+        snapshot = null;
+        return enabled();
+    }
+
     /** Enabled endpoints, from a snapshot (see {@link #endpoint}). */
     public List<WebhookEndpoint> enabled() {
         return snapshot().values().stream().filter(WebhookEndpoint::enabled).toList();
@@ -142,8 +148,16 @@ public class WebhookEndpoints {
         return snapshot().values().stream().filter(which).map(WebhookEndpoint::id).toList();
     }
 
+    /**
+     * A write, invalidating the snapshot before it (callers) and after it: a snapshot read while the write was not yet
+     * committed must not be kept, or the dispatcher would not see a new endpoint for {@link #SNAPSHOT_TTL}.
+     */
     private int update(String sql, Object... args) {
-        return Sql.update(dataSource, "update webhook endpoints", sql, args);
+        try {
+            return Sql.update(dataSource, "update webhook endpoints", sql, args);
+        } finally {
+            changed();
+        }
     }
 
     private List<WebhookEndpoint> endpoints(String sql, Object... args) {
