@@ -229,7 +229,7 @@ async function loadHistory() {
 /** The last hour a minute at a time: events per provider, webhook attempts delivered and failed. */
 async function loadActivity() {
   const body = await (await api('/api/v1/activity')).json();
-  HbCharts.activity(body, $('activity-events'), $('activity-webhooks'), $('activity-summary'));
+  HbCharts.activity(body, $('activity-events'), $('activity-webhooks'), $('activity-summary'), $('activity-sinks'));
 }
 
 async function loadRoutes() {

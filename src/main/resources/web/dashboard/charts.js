@@ -74,7 +74,7 @@ const HbCharts = (() => {
   }
 
   /** The dashboard's last hour (GET /api/v1/activity): events per minute by provider, webhook attempts. */
-  function activity(body, eventsHost, webhooksHost, summary) {
+  function activity(body, eventsHost, webhooksHost, summary, lagHost) {
     const now = new Date(body.now); // the runtime's minute: a browser's clock may be off
     const slots = [];
     const index = {};
@@ -86,6 +86,8 @@ const HbCharts = (() => {
     const byProvider = {};
     const delivered = new Array(60).fill(0);
     const failed = new Array(60).fill(0);
+    const latency = new Array(60).fill(null);
+    const lagBySink = {};
     let total = 0;
     for (const m of body.minutes || []) {
       const i = index[m.at];
@@ -97,14 +99,35 @@ const HbCharts = (() => {
       }
       delivered[i] += m.webhooks.delivered;
       failed[i] += m.webhooks.failed;
+      if (m.webhooks.latency_ms_mean != null) { latency[i] = m.webhooks.latency_ms_mean; }
+      for (const [sink, lag] of Object.entries(m.sink_lag || {})) {
+        (lagBySink[sink] = lagBySink[sink] || new Array(60).fill(0))[i] = lag;
+      }
     }
+    const means = latency.filter((x) => x != null);
     summary.textContent = total + ' events in the last hour; webhook attempts '
-      + delivered.reduce((a, b) => a + b, 0) + ' delivered, ' + failed.reduce((a, b) => a + b, 0) + ' failed';
+      + delivered.reduce((a, b) => a + b, 0) + ' delivered, ' + failed.reduce((a, b) => a + b, 0) + ' failed'
+      + (means.length ? ', mean latency ' + Math.round(means.reduce((a, b) => a + b, 0) / means.length) + ' ms' : '');
     stackedBars(eventsHost, slots, Object.keys(byProvider).sort()
       .map((p) => ({ name: p, values: byProvider[p] })), { label: 'events per minute by provider', unit: 'events' });
     stackedBars(webhooksHost, slots, [{ name: 'delivered', values: delivered },
       { name: 'failed', values: failed }], { height: 110, label: 'webhook attempts per minute', unit: 'attempts',
       fixed: { delivered: '#2e7d32', failed: '#b00020' } });
+    // each minute's bar carries its mean latency in its title
+    webhooksHost.querySelectorAll('rect.bar').forEach((bar) => {
+      const t = bar.querySelector('title');
+      const i = slots.indexOf(t.textContent.split(' · ')[0]);
+      if (i >= 0 && latency[i] != null) { t.textContent += ' (mean latency ' + latency[i] + ' ms)'; }
+    });
+    if (lagHost) {
+      const sinks = Object.keys(lagBySink).sort();
+      if (sinks.length) {
+        stackedBars(lagHost, slots, sinks.map((k) => ({ name: k, values: lagBySink[k] })),
+          { height: 90, label: 'sink lag (events behind)', unit: 'events behind' });
+      } else {
+        lagHost.textContent = 'no route-file sink running';
+      }
+    }
   }
 
   return { stackedBars, activity };
