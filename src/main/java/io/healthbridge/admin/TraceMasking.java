@@ -3,6 +3,7 @@ package io.healthbridge.admin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,7 +44,7 @@ final class TraceMasking {
             for (Object h : list) {
                 if (h instanceof Map<?, ?> header && header.get("key") != null) {
                     String key = String.valueOf(header.get("key"));
-                    headers.put(key, SHOWN_HEADERS.contains(key.toLowerCase(java.util.Locale.ROOT))
+                    headers.put(key, SHOWN_HEADERS.contains(key.toLowerCase(Locale.ROOT))
                             ? String.valueOf(header.get("value")) : MASK);
                 }
             }
