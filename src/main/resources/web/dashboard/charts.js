@@ -88,6 +88,7 @@ const HbCharts = (() => {
     const failed = new Array(60).fill(0);
     const latency = new Array(60).fill(null);
     const lagBySink = {};
+    const perEndpoint = {};
     let total = 0;
     for (const m of body.minutes || []) {
       const i = index[m.at];
@@ -100,6 +101,11 @@ const HbCharts = (() => {
       delivered[i] += m.webhooks.delivered;
       failed[i] += m.webhooks.failed;
       if (m.webhooks.latency_ms_mean != null) { latency[i] = m.webhooks.latency_ms_mean; }
+      for (const [id, e] of Object.entries(m.webhooks.endpoints || {})) {
+        const ep = perEndpoint[id] = perEndpoint[id] || { delivered: new Array(60).fill(0), failed: new Array(60).fill(0) };
+        ep.delivered[i] += e.delivered;
+        ep.failed[i] += e.failed;
+      }
       for (const [sink, lag] of Object.entries(m.sink_lag || {})) {
         (lagBySink[sink] = lagBySink[sink] || new Array(60).fill(0))[i] = lag;
       }
@@ -110,9 +116,16 @@ const HbCharts = (() => {
       + (means.length ? ', mean latency ' + Math.round(means.reduce((a, b) => a + b, 0) / means.length) + ' ms' : '');
     stackedBars(eventsHost, slots, Object.keys(byProvider).sort()
       .map((p) => ({ name: p, values: byProvider[p] })), { label: 'events per minute by provider', unit: 'events' });
-    stackedBars(webhooksHost, slots, [{ name: 'delivered', values: delivered },
-      { name: 'failed', values: failed }], { height: 110, label: 'webhook attempts per minute', unit: 'attempts',
-      fixed: { delivered: '#2e7d32', failed: '#b00020' } });
+    // per endpoint when the runtime says which (delivered in the endpoint's colour, failed in red), else in all
+    const ids = Object.keys(perEndpoint).sort();
+    const failedRed = {};
+    const webhookSeries = ids.length ? ids.flatMap((id) => {
+      failedRed[id.slice(0, 8) + ' failed'] = '#b00020';
+      return [{ name: id.slice(0, 8) + ' delivered', values: perEndpoint[id].delivered },
+        { name: id.slice(0, 8) + ' failed', values: perEndpoint[id].failed }];
+    }) : [{ name: 'delivered', values: delivered }, { name: 'failed', values: failed }];
+    stackedBars(webhooksHost, slots, webhookSeries, { height: 110, label: 'webhook attempts per minute', unit: 'attempts',
+      fixed: ids.length ? failedRed : { delivered: '#2e7d32', failed: '#b00020' } });
     // each minute's bar carries its mean latency in its title
     webhooksHost.querySelectorAll('rect.bar').forEach((bar) => {
       const t = bar.querySelector('title');

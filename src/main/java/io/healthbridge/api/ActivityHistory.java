@@ -20,8 +20,9 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The last hour of this runtime's activity, a minute at a time, for the dashboard's charts: events published per
  * provider and type (every event the bus hands out, so on Kafka every instance sees the cluster's), webhook attempts
- * delivered and failed with their mean latency, and each route-file sink's lag. Kept in memory only (60 small
- * buckets): a restart starts a new hour. Counts, never values: nothing of a person's data is kept here.
+ * delivered and failed with their mean latency (in all, and per endpoint), and each route-file sink's lag. Kept in
+ * memory only (60 small buckets): a restart starts a new hour. Counts, never values: nothing of a person's data is
+ * kept here.
  */
 public class ActivityHistory {
 
@@ -36,6 +37,8 @@ public class ActivityHistory {
         double latencyMs;
         long latencyCount;
         final Map<String, Double> sinkLag = new TreeMap<>();
+        /** Per endpoint: delivered, failed, total milliseconds. */
+        final Map<String, long[]> endpoints = new TreeMap<>();
 
         Minute(Instant at) {
             this.at = at;
@@ -58,6 +61,13 @@ public class ActivityHistory {
     /** An event the bus handed out (an {@code EventHub} listener). */
     public synchronized void onEvent(CanonicalEvent event) {
         current().events.computeIfAbsent(event.provider(), p -> new TreeMap<>()).merge(event.type(), 1L, Long::sum);
+    }
+
+    /** A webhook delivery attempt's outcome (the dispatcher's attempt listener). */
+    public synchronized void onAttempt(String endpointId, boolean delivered, long millis) {
+        long[] e = current().endpoints.computeIfAbsent(endpointId, k -> new long[3]);
+        e[delivered ? 0 : 1]++;
+        e[2] += millis;
     }
 
     /**
@@ -104,6 +114,10 @@ public class ActivityHistory {
             webhooks.put("failed", m.failed);
             webhooks.put("latency_ms_mean", m.latencyCount == 0 ? null
                     : Math.round(m.latencyMs / m.latencyCount * 10) / 10.0);
+            Map<String, Object> byEndpoint = new LinkedHashMap<>();
+            m.endpoints.forEach((id, e) -> byEndpoint.put(id, Map.of("delivered", e[0], "failed", e[1],
+                    "latency_ms_mean", Math.round((double) e[2] / Math.max(1, e[0] + e[1]) * 10) / 10.0)));
+            webhooks.put("endpoints", byEndpoint);
             j.put("webhooks", webhooks);
             j.put("sink_lag", m.sinkLag);
             out.add(j);

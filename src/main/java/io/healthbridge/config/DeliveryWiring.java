@@ -82,6 +82,7 @@ final class DeliveryWiring {
         registry.bind("webSocketHub", webSocketHub);
         ActivityHistory activity = new ActivityHistory(meters, clock);
         store.hub.addListener(activity::onEvent);
+        dispatcher.setAttemptListener(activity::onAttempt);
         registry.bind("activityHistory", activity);
 
         Maintenance maintenance = new Maintenance(database.dataSource(), clock);

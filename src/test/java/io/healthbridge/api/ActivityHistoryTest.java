@@ -47,6 +47,9 @@ class ActivityHistoryTest {
         meters.timer("healthbridge.webhook.latency").record(Duration.ofMillis(10));
         meters.timer("healthbridge.webhook.latency").record(Duration.ofMillis(30));
         h.sample();
+        h.onAttempt("ep-1", true, 10);
+        h.onAttempt("ep-1", false, 30);
+        h.onAttempt("ep-2", true, 5);
 
         clock.now = clock.now.plusSeconds(60);
         h.onEvent(event("oura", DataType.HEART_RATE, 4));
@@ -60,7 +63,9 @@ class ActivityHistoryTest {
         assertThat(m.get(0).get("at")).isEqualTo("2026-11-24T10:00:00Z");
         assertThat(m.get(0).get("events")).isEqualTo(Map.of("oura", Map.of("health.heart_rate", 2L),
                 "withings", Map.of("health.body_weight", 1L)));
-        assertThat(m.get(0).get("webhooks")).isEqualTo(Map.of("delivered", 5L, "failed", 2L, "latency_ms_mean", 20.0));
+        assertThat(m.get(0).get("webhooks")).isEqualTo(Map.of("delivered", 5L, "failed", 2L, "latency_ms_mean", 20.0,
+                "endpoints", Map.of("ep-1", Map.of("delivered", 1L, "failed", 1L, "latency_ms_mean", 20.0),
+                        "ep-2", Map.of("delivered", 1L, "failed", 0L, "latency_ms_mean", 5.0))));
         assertThat(m.get(1).get("events")).isEqualTo(Map.of("oura", Map.of("health.heart_rate", 1L)));
         Map<String, Object> second = (Map<String, Object>) m.get(1).get("webhooks");
         assertThat(second.get("delivered")).isEqualTo(1L);

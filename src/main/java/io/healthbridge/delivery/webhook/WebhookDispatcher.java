@@ -108,6 +108,11 @@ public class WebhookDispatcher {
                 this::kick);
     }
 
+    /** Told of every attempt's outcome (the dashboard's per-endpoint chart). */
+    public void setAttemptListener(AttemptListener listener) {
+        sender.setAttemptListener(listener);
+    }
+
     /** Client spans for deliveries, with {@code traceparent} sent to the receiver. */
     public void setTracing(Tracing tracing) {
         sender.setTracing(tracing);

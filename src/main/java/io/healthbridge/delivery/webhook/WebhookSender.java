@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 class WebhookSender {
 
     private Tracing tracing = Tracing.OFF;
+    private AttemptListener attempts = (endpoint, delivered, millis) -> { };
     private final WebhookStore store;
     private final TargetPolicy targets;
     private final WebhookDispatcher.Settings settings;
@@ -109,8 +110,13 @@ class WebhookSender {
         this.tracing = tracing == null ? Tracing.OFF : tracing;
     }
 
+    void setAttemptListener(AttemptListener listener) {
+        this.attempts = listener;
+    }
+
     private void outcome(WebhookEndpoint ep, WebhookDelivery d, HttpResponse<String> r, Throwable error, long ms) {
         latency.merge(ep.id(), (double) ms, (old, now) -> old * 0.8 + now * 0.2);
+        attempts.attempted(ep.id(), error == null && r.statusCode() / 100 == 2, ms);
         CircuitBreaker breaker = health.breaker(ep.id());
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
