@@ -10,6 +10,7 @@ import io.healthbridge.delivery.webhook.WebhookStore;
 import io.healthbridge.delivery.websocket.WebSocketHub;
 import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.http.ApiErrors;
+import io.healthbridge.http.ObserveGuard;
 import io.healthbridge.http.RateLimits;
 import io.healthbridge.imports.ImportJobs;
 import io.healthbridge.imports.ImportStore;
@@ -18,6 +19,8 @@ import io.healthbridge.phone.AppleHealthIngest;
 import io.healthbridge.phone.HealthConnectIngest;
 import io.healthbridge.security.Authenticator;
 import io.healthbridge.security.DeviceTokens;
+import io.healthbridge.security.LoginLimiter;
+import io.healthbridge.security.Operators;
 import io.healthbridge.store.UserData;
 import io.healthbridge.users.Erasure;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -56,7 +59,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
         Settings settings = new Settings(context);
-        ManagementGuard.check(context);
+        ManagementGuard.check(settings);
         String instanceId = instanceId(settings.text("healthbridge.instance-id"));
         registry.bind("instanceId", instanceId);
         PrometheusMeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
@@ -130,8 +133,11 @@ public final class HealthbridgeBeans implements AutoCloseable {
             context.getRegistry().lookupByNameAndType("rateLimits", RateLimits.class).attach(router);
             ApiErrors.attach(router);
             delivery.webSocketHub.attach(router, router.vertx());
-            UploadGuard.attach(router, settings.number("healthbridge.imports.max-upload-bytes"),
-                    context.getRegistry().lookupByNameAndType("authenticator", Authenticator.class));
+            Authenticator authenticator = context.getRegistry().lookupByNameAndType("authenticator",
+                    Authenticator.class);
+            UploadGuard.attach(router, settings.number("healthbridge.imports.max-upload-bytes"), authenticator);
+            ObserveGuard.attach(router, authenticator, context.getRegistry().lookupByNameAndType("operators",
+                    Operators.class), context.getRegistry().lookupByNameAndType("loginLimiter", LoginLimiter.class));
         } else {
             LOG.warn("No HTTP server router on port {}: the WebSocket stream {} is not served", port, WebSocketHub.PATH);
         }

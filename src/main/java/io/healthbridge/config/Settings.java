@@ -24,6 +24,11 @@ final class Settings {
                 "configuration key " + key + " is missing: application.properties declares every key"));
     }
 
+    /** A key of Camel's own ({@code camel.*}) that application.properties need not declare; blank when unset. */
+    String optional(String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
+    }
+
     int integer(String key) {
         String v = text(key).trim();
         try {

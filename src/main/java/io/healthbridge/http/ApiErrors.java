@@ -14,6 +14,7 @@ import io.healthbridge.store.StoreException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
@@ -109,6 +110,11 @@ public final class ApiErrors {
                 ctx.next();
             }
         });
+    }
+
+    /** Answers in the error format a request the HTTP server refuses before any route runs. */
+    public static void refuse(RoutingContext ctx, int status, String code, String message) {
+        write(ctx.response(), ctx.request().getHeader(ApiError.REQUEST_ID), status, code, message);
     }
 
     private static void write(HttpServerResponse response, String requestId, int status, String code, String message) {

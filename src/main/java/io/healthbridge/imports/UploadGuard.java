@@ -1,11 +1,8 @@
 package io.healthbridge.imports;
 
-import java.time.Instant;
 import java.util.Locale;
-import java.util.UUID;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.healthbridge.event.EventJson;
+import io.healthbridge.http.ApiErrors;
 import io.healthbridge.security.AuthCheck;
 import io.healthbridge.security.Authenticator;
 import io.vertx.core.http.HttpMethod;
@@ -79,11 +76,7 @@ public final class UploadGuard {
 
     /** Answers in the API's error format and closes the connection: the body is never read. */
     private static void refuse(RoutingContext ctx, int status, String code, String message) {
-        String id = ctx.request().getHeader("X-Request-ID");
-        id = id == null ? UUID.randomUUID().toString() : id;
-        String body = EventJson.write(EventJson.object().<ObjectNode>set("error", EventJson.object().put("code", code)
-                .put("message", message)).put("request_id", id).put("timestamp", Instant.now().toString()));
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection",
-                "close").putHeader("X-Request-ID", id).end(body);
+        ctx.response().putHeader("Connection", "close");
+        ApiErrors.refuse(ctx, status, code, message);
     }
 }
