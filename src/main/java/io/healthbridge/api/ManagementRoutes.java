@@ -127,8 +127,9 @@ public class ManagementRoutes extends RouteBuilder {
         ActivityHistory activity = bean("activityHistory", ActivityHistory.class);
         from("direct:api-activity").routeId("api-activity-impl")
                 .process(e -> Json.respond(e, 200, activity.json()));
-        // the webhook meters' counts since the last look, into the minute they happened in
+        // the sinks' lag, into the minute it was seen in; the hour's events stored before this start, once
         from("timer:activity-sample?period=5000&delay=5000").routeId("activity-sample").process(e -> activity.sample());
+        from("timer:activity-seed?repeatCount=1&delay=500").routeId("activity-seed").process(e -> activity.seed());
         from("direct:api-schemas-list").routeId("api-schemas-list-impl").process(events::listSchemas);
         from("direct:api-schemas-get").routeId("api-schemas-get-impl").process(events::getSchema);
         // the phone apps' push format, for app authors to build against

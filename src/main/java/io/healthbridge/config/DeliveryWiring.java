@@ -80,7 +80,7 @@ final class DeliveryWiring {
         webSocketHub.setRecheckMillis(settings.number("healthbridge.websocket.credential-recheck-ms"));
         store.hub.addListener(webSocketHub::onEvent);
         registry.bind("webSocketHub", webSocketHub);
-        ActivityHistory activity = new ActivityHistory(meters, clock);
+        ActivityHistory activity = new ActivityHistory(meters, clock, store.events);
         store.hub.addListener(activity::onEvent);
         dispatcher.setAttemptListener(activity::onAttempt);
         registry.bind("activityHistory", activity);

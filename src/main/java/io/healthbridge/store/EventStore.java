@@ -45,6 +45,13 @@ public interface EventStore {
     /** {@link #inWindow(String, String, Instant, Instant)} for several types in one read. */
     List<StoredEvent> inWindow(String subject, Collection<String> types, Instant from, Instant to);
 
+    /** How many events of a provider and type were stored in one minute. */
+    record MinuteCount(Instant minute, String provider, String type, long count) {
+    }
+
+    /** Events stored since {@code since} with a position up to {@code upToSeq}, counted per minute, provider and type. */
+    List<MinuteCount> perMinute(Instant since, long upToSeq);
+
     /** Position of the newest stored event, 0 when there is none. */
     long latestSeq();
 

@@ -133,6 +133,54 @@ public class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public List<MinuteCount> perMinute(Instant since, long upToSeq) {
+        // created_at has no index (every index costs each insert): the range is found on the primary key, where
+        // store time grows with the position, then grouped there
+        String sql = "SELECT provider, type, DATE_TRUNC('MINUTE', created_at) AS at_minute, COUNT(*) AS n FROM events "
+                     + "WHERE seq >= ? AND seq <= ? AND created_at >= ? "
+                     + "GROUP BY provider, type, DATE_TRUNC('MINUTE', created_at)";
+        try (Connection c = dataSource.getConnection()) {
+            long from = firstStoredAtOrAfter(c, since, upToSeq);
+            List<MinuteCount> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, from);
+                ps.setLong(2, upToSeq);
+                ps.setTimestamp(3, Timestamp.from(since));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new MinuteCount(rs.getTimestamp("at_minute").toInstant(), rs.getString("provider"),
+                                rs.getString("type"), rs.getLong("n")));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot count recent events", e);
+        }
+    }
+
+    /** The lowest position in (0, upToSeq + 1] whose next stored event was stored at or after {@code since}. */
+    private static long firstStoredAtOrAfter(Connection c, Instant since, long upToSeq) throws SQLException {
+        long lo = 0;
+        long hi = upToSeq + 1;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT created_at FROM events WHERE seq >= ? ORDER BY seq FETCH FIRST 1 ROWS ONLY")) {
+            while (hi - lo > 1) {
+                long mid = (lo + hi) >>> 1;
+                ps.setLong(1, mid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getTimestamp(1).toInstant().isBefore(since)) {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+            }
+        }
+        return hi;
+    }
+
+    @Override
     public long latestSeq() {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM events");
