@@ -64,7 +64,15 @@ try {
   await page.fill('#person-user', 'history-user');
   await page.click('#person-form button');
   await page.waitForFunction(() => document.querySelectorAll('#person-hr path.line').length > 0);
+  if (!(await page.locator('#person-truncated').isHidden())) { throw new Error('a small day is said to be cut'); }
   if (shots) { await page.locator('#person-panel').screenshot({ path: shots + '/dashboard-person.png' }); }
+  // a day with more events of a type than are drawn says so
+  await page.fill('#person-user', 'busy-user');
+  await page.fill('#person-date', '2026-11-21');
+  await page.click('#person-form button');
+  await page.waitForFunction(() => !document.querySelector('#person-truncated').hidden
+    && document.querySelector('#person-truncated').textContent.includes('health.heart_rate'));
+  if (shots) { await page.locator('#person-panel').screenshot({ path: shots + '/dashboard-person-cut.png' }); }
   step('person');
 
   // routes and integrations panels show the runtime's state

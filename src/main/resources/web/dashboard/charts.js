@@ -143,5 +143,5 @@ const HbCharts = (() => {
     }
   }
 
-  return { stackedBars, activity };
+  return { stackedBars, activity, el, colours, legend, PALETTE };
 })();

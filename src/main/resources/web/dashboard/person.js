@@ -4,16 +4,9 @@
 'use strict';
 
 const HbPerson = (() => {
-  const NS = 'http://www.w3.org/2000/svg';
-  const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22'];
+  const { el, colours, legend, PALETTE } = HbCharts;
   const STAGES = ['awake', 'rem', 'light', 'deep'];
-
-  function el(name, attrs, text) {
-    const e = document.createElementNS(NS, name);
-    Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, String(v)));
-    if (text != null) { e.textContent = text; }
-    return e;
-  }
+  const colourAt = (i) => PALETTE[i % PALETTE.length];
 
   /** An SVG over [x0, x1] with hour ticks; {@code draw(svg, x, y0, y1)} adds the marks (x maps a time to pixels). */
   function frame(host, x0, x1, height, draw) {
@@ -30,17 +23,6 @@ const HbPerson = (() => {
     host.replaceChildren(svg);
   }
 
-  function legend(host, names) {
-    const p = document.createElement('p');
-    p.className = 'legend';
-    names.forEach((n, i) => {
-      const swatch = el('svg', { width: 10, height: 10 });
-      swatch.appendChild(el('rect', { width: 10, height: 10, fill: COLOURS[i % COLOURS.length] }));
-      p.append(swatch, document.createTextNode(' ' + n + '  '));
-    });
-    host.appendChild(p);
-  }
-
   /** Lines, one per series: {name, points: [[time ms, value]]}. */
   function lines(host, x0, x1, series, unit) {
     const all = series.flatMap((s) => s.points.map((p) => p[1]));
@@ -52,12 +34,13 @@ const HbPerson = (() => {
       svg.appendChild(el('text', { x: left - 6, y: y1, 'text-anchor': 'end', 'font-size': 11, fill: '#555' }, lo + ' ' + unit));
       series.forEach((s, i) => {
         const d = s.points.sort((a, b) => a[0] - b[0]).map((p, j) => (j ? 'L' : 'M') + x(p[0]).toFixed(1) + ' ' + y(p[1]).toFixed(1)).join(' ');
-        const path = el('path', { d, fill: 'none', stroke: COLOURS[i % COLOURS.length], 'stroke-width': 1.5, class: 'line' });
+        const path = el('path', { d, fill: 'none', stroke: colourAt(i), 'stroke-width': 1.5, class: 'line' });
         path.appendChild(el('title', {}, s.name));
         svg.appendChild(path);
       });
     });
-    legend(host, series.map((s) => s.name));
+    const names = series.map((s) => s.name);
+    host.appendChild(legend(names, colours(names)));
   }
 
   /** A hypnogram per source: a row per stage, a bar per segment. */
@@ -73,7 +56,7 @@ const HbPerson = (() => {
         s.segments.forEach((seg) => {
           const r = Math.max(0, STAGES.indexOf(seg.stage === 'asleep' ? 'light' : seg.stage));
           const bar = el('rect', { x: x(seg.start), y: base + 6 + r * 12, width: Math.max(1, x(seg.end) - x(seg.start)),
-            height: 10, fill: COLOURS[i % COLOURS.length], class: 'segment' });
+            height: 10, fill: colourAt(i), class: 'segment' });
           bar.appendChild(el('title', {}, s.name + ': ' + seg.stage));
           svg.appendChild(bar);
         });
@@ -87,7 +70,7 @@ const HbPerson = (() => {
     frame(host, x0, x1, 26 + items.length * 16, (svg, x, y0) => {
       items.forEach((w, i) => {
         const bar = el('rect', { x: x(w.start), y: y0 + i * 16, width: Math.max(2, x(w.end) - x(w.start)), height: 12,
-          fill: COLOURS[i % COLOURS.length], class: 'workout' });
+          fill: colourAt(i), class: 'workout' });
         bar.appendChild(el('title', {}, w.label));
         svg.appendChild(bar);
         svg.appendChild(el('text', { x: x(w.end) + 4, y: y0 + i * 16 + 10, 'font-size': 10, fill: '#333' }, w.label));
@@ -105,10 +88,16 @@ const HbPerson = (() => {
 
   function source(e) { return (e.data.provenance && e.data.provenance.provider) || e.source; }
 
+  const LIMIT = 5000;
+
+  /** One type's events in [from, to); a list marked {@code truncated} when the API had more than the limit. */
   async function events(user, type, from, to) {
-    const q = new URLSearchParams({ user, type, from: iso(from), to: iso(to), limit: '5000' });
+    const q = new URLSearchParams({ user, type, from: iso(from), to: iso(to), limit: String(LIMIT) });
     const body = await (await api('/api/v1/events?' + q)).json();
-    return (body.events || []).map((x) => x.event);
+    const list = (body.events || []).map((x) => x.event);
+    list.truncated = body.truncated === true;
+    list.type = type;
+    return list;
   }
 
   async function show(user, day) {
@@ -121,6 +110,10 @@ const HbPerson = (() => {
       events(user, 'health.sleep_session', evening, to), events(user, 'health.workout', from, to)]);
     $('person-connections').textContent = (person.connections || []).map((c) => c.provider + ' (' + c.status
       + (c.last_sync_at ? ', synced ' + when(c.last_sync_at) : '') + ')').join(', ') || 'no connections';
+    const cut = [hr, steps, sleep, workouts].filter((l) => l.truncated).map((l) => l.type);
+    $('person-truncated').hidden = !cut.length;
+    $('person-truncated').textContent = cut.length ? 'Only the first ' + LIMIT + ' events of ' + cut.join(', ')
+      + ' are drawn: the day has more.' : '';
     const bySource = (list, points) => {
       const out = {};
       list.forEach((e) => { (out[source(e)] = out[source(e)] || []).push(...points(e)); });

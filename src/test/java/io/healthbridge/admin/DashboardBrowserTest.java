@@ -68,6 +68,16 @@ class DashboardBrowserTest {
                             - to: log:dash-sink?level=DEBUG
                     """).get("result").asText()).isEqualTo("ok");
 
+            // a day with more heart rate than the person panel draws (5,000 events of a type), published first: the newest events are history-user's
+            StringBuilder many = new StringBuilder("{\"data\":[");
+            for (int i = 0; i <= 5000; i++) {
+                many.append(i == 0 ? "" : ",").append("{\"bpm\":").append(60 + i % 30).append(
+                        ",\"source\":\"awake\",\"timestamp\":\"").append(java.time.Instant.parse(
+                        "2026-11-21T00:00:00Z").plusSeconds(10L * i)).append("\"}");
+            }
+            hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest",
+                    many.append("],\"next_token\":null}").toString(), Map.of(HealthbridgeHeaders.PROVIDER, "oura",
+                            HealthbridgeHeaders.DATASET, "heartrate", HealthbridgeHeaders.USER_ID, "busy-user"));
             // published before the page opens: the dashboard shows it from the store, and counts it in its chart
             hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest",
                     Files.readString(Path.of("src/test/resources/fixtures/oura/realistic/heartrate.json")), Map.of(
