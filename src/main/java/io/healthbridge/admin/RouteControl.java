@@ -80,19 +80,15 @@ public class RouteControl {
         switch (action) {
             case STOP -> {
                 write(routeId, "stopped");
-                routes.stopRoute(routeId, STOP_TIMEOUT_S, TimeUnit.SECONDS);
+                halt(routes, routeId, "stopped");
             }
             case SUSPEND -> {
                 write(routeId, "suspended");
-                routes.suspendRoute(routeId, STOP_TIMEOUT_S, TimeUnit.SECONDS);
+                halt(routes, routeId, "suspended");
             }
             case START, RESUME -> {
                 write(routeId, null);
-                if (routes.getRouteStatus(routeId) == ServiceStatus.Suspended) {
-                    routes.resumeRoute(routeId);
-                } else {
-                    routes.startRoute(routeId);
-                }
+                release(routes, routeId);
             }
             default -> throw new IllegalArgumentException(String.valueOf(action));
         }
@@ -121,26 +117,36 @@ public class RouteControl {
                 ServiceStatus status = context.getRoute(h.getKey()) == null ? null : routes.getRouteStatus(h.getKey());
                 if (status == ServiceStatus.Started) {
                     LOG.info("Route {} {} (held on another instance)", h.getKey(), h.getValue());
-                    if ("suspended".equals(h.getValue())) {
-                        routes.suspendRoute(h.getKey(), STOP_TIMEOUT_S, TimeUnit.SECONDS);
-                    } else {
-                        routes.stopRoute(h.getKey(), STOP_TIMEOUT_S, TimeUnit.SECONDS);
-                    }
+                    halt(routes, h.getKey(), h.getValue());
                 }
             }
             for (String released : before.keySet()) {
-                if (!now.containsKey(released) && context.getRoute(released) != null) {
-                    ServiceStatus status = routes.getRouteStatus(released);
+                if (!now.containsKey(released) && context.getRoute(released) != null
+                    && routes.getRouteStatus(released) != ServiceStatus.Started) {
                     LOG.info("Route {} started (released on another instance)", released);
-                    if (status == ServiceStatus.Suspended) {
-                        routes.resumeRoute(released);
-                    } else if (status == ServiceStatus.Stopped) {
-                        routes.startRoute(released);
-                    }
+                    release(routes, released);
                 }
             }
         } catch (Exception e) {
             LOG.warn("Route holds of another instance not applied here yet: {}", e.getMessage());
+        }
+    }
+
+    /** Stops or suspends ({@code hold}) a route. */
+    private static void halt(RouteController routes, String routeId, String hold) throws Exception {
+        if ("suspended".equals(hold)) {
+            routes.suspendRoute(routeId, STOP_TIMEOUT_S, TimeUnit.SECONDS);
+        } else {
+            routes.stopRoute(routeId, STOP_TIMEOUT_S, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Resumes a suspended route, starts any other. */
+    private static void release(RouteController routes, String routeId) throws Exception {
+        if (routes.getRouteStatus(routeId) == ServiceStatus.Suspended) {
+            routes.resumeRoute(routeId);
+        } else {
+            routes.startRoute(routeId);
         }
     }
 
