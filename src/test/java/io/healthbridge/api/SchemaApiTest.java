@@ -85,15 +85,7 @@ class SchemaApiTest {
 
     @Test
     void theNewestEventsComeFirstWithOrderDesc() throws Exception {
-        StringBuilder records = new StringBuilder();
-        for (int i = 0; i < 5; i++) {
-            records.append(i == 0 ? "" : ",").append("{\"recordId\":\"n").append(i)
-                    .append("\",\"systemTime\":\"2026-11-21T0").append(i).append(":00:00Z\",\"displayTime\":\"2026-11-20T1")
-                    .append(i).append(":00:00-08:00\",\"value\":").append(100 + i).append(",\"unit\":\"mg/dL\"}");
-        }
-        hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest",
-                "{\"records\":[" + records + "]}", Map.of(HealthbridgeHeaders.PROVIDER, "dexcom",
-                        HealthbridgeHeaders.DATASET, "egvs", HealthbridgeHeaders.USER_ID, "newest"));
+        glucose("newest", "n", "2026-11-21", "2026-11-20", 5, 100);
         JsonNode all = hb.getJson("/api/v1/events?user=newest&limit=100").get("events");
         assertThat(all).hasSize(5);
         JsonNode latest = hb.getJson("/api/v1/events?user=newest&order=desc&limit=2");
@@ -109,15 +101,7 @@ class SchemaApiTest {
 
     @Test
     void onePersonsEventsOfATypeInATimeWindow() throws Exception {
-        StringBuilder records = new StringBuilder();
-        for (int i = 0; i < 4; i++) {
-            records.append(i == 0 ? "" : ",").append("{\"recordId\":\"w").append(i)
-                    .append("\",\"systemTime\":\"2026-11-22T0").append(i).append(":00:00Z\",\"displayTime\":\"2026-11-21T1")
-                    .append(i).append(":00:00-08:00\",\"value\":").append(110 + i).append(",\"unit\":\"mg/dL\"}");
-        }
-        hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest",
-                "{\"records\":[" + records + "]}", Map.of(HealthbridgeHeaders.PROVIDER, "dexcom",
-                        HealthbridgeHeaders.DATASET, "egvs", HealthbridgeHeaders.USER_ID, "window"));
+        glucose("window", "w", "2026-11-22", "2026-11-21", 4, 110);
         // 11:00 to 13:00 at -08:00 holds the readings of 11:00 and 12:00, in time order
         JsonNode in = hb.getJson("/api/v1/events?user=window&type=health.blood_glucose"
                 + "&from=2026-11-21T11:00:00-08:00&to=2026-11-21T13:00:00-08:00");
@@ -132,5 +116,22 @@ class SchemaApiTest {
                 + "&to=2026-11-22T00:00:00Z").statusCode()).isEqualTo(400);
         assertThat(hb.get("/api/v1/events?user=window&type=health.blood_glucose&from=yesterday&to=now").statusCode())
                 .isEqualTo(400);
+    }
+
+    /**
+     * Publishes {@code n} Dexcom glucose readings of a user, hourly from 10:00 at -08:00 on {@code displayDay} (system
+     * time from 00:00Z on {@code systemDay}), valued {@code first}, {@code first + 1}, ...
+     */
+    private void glucose(String user, String idPrefix, String systemDay, String displayDay, int n, int first) {
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            records.append(i == 0 ? "" : ",").append("{\"recordId\":\"").append(idPrefix).append(i)
+                    .append("\",\"systemTime\":\"").append(systemDay).append("T0").append(i)
+                    .append(":00:00Z\",\"displayTime\":\"").append(displayDay).append("T1").append(i)
+                    .append(":00:00-08:00\",\"value\":").append(first + i).append(",\"unit\":\"mg/dL\"}");
+        }
+        hb.runtime().context().createProducerTemplate().requestBodyAndHeaders("direct:ingest",
+                "{\"records\":[" + records + "]}", Map.of(HealthbridgeHeaders.PROVIDER, "dexcom",
+                        HealthbridgeHeaders.DATASET, "egvs", HealthbridgeHeaders.USER_ID, user));
     }
 }
