@@ -1,6 +1,10 @@
 package io.healthbridge.sink;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -165,5 +170,32 @@ class ShippedSinksTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void theKafkaSinkTurnedOffNeverConnectsToItsBrokers(@TempDir Path dir) throws Exception {
+        try (ServerSocket broker = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger connections = new AtomicInteger();
+            Thread accept = new Thread(() -> {
+                while (!broker.isClosed()) {
+                    try (Socket s = broker.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+            Path routes = Files.createDirectories(dir.resolve("routes/sinks"));
+            Files.copy(Path.of("routes/sinks/kafka.camel.yaml"), routes.resolve("kafka.camel.yaml"));
+            Properties p = new Properties();
+            p.setProperty("healthbridge.sinks.kafka.brokers", "127.0.0.1:" + broker.getLocalPort());
+            try (RunningHealthbridge hb = RunningHealthbridge.start(dir, p)) {
+                assertThat(hb.routeFileStatus("sinks/kafka.camel.yaml").get("result").asText()).isEqualTo("ok");
+                Thread.sleep(3000); // an idempotent Kafka producer asks its brokers for an id as soon as it starts
+                assertThat(connections.get()).as("connections to the brokers of a sink that is off").isZero();
+            }
+        }
     }
 }
