@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -274,6 +275,7 @@ public class RouteFileLoader {
                 ids.add(id);
             }
         });
+        ids.sort(Comparator.comparing(id -> TakeDownOrder.fedInternally(context, model, id)));
         for (String id : ids) {
             RouteDefinition def = model.getRouteDefinition(id);
             if (def != null) {

@@ -214,7 +214,7 @@ class RouteFileOwnershipTest {
                 id: tick-source
                 parameters:
                   - name: period
-                    defaultValue: "100"
+                    defaultValue: "5"
                 from:
                   uri: timer:tick-source?period={{period}}
                   steps:
@@ -229,11 +229,16 @@ class RouteFileOwnershipTest {
                     - to: seda:kamelet-ticks
             """;
 
+    /**
+     * The Kamelet's route ticks every 5 ms into the route that uses it. Taking the user's route down first left the
+     * next tick waiting for a consumer and the Kamelet route's stop waiting for it, for the 10 s shutdown timeout.
+     */
     @Test
     void theRoutesAKameletMakesBelongToItsFileAndGoWithIt() throws Exception {
         RouteFileLoader loader = hb.runtime().routeFileLoader();
         int builtIn = loader.builtInRouteIds().size();
-        hb.writeRoute("kamelet-probe.camel.yaml", KAMELET_FILE);
+        String kameletFile = KAMELET_FILE.replace("defaultValue: \"100\"", "defaultValue: \"5\"");
+        hb.writeRoute("kamelet-probe.camel.yaml", kameletFile);
         awaitOk("kamelet-probe.camel.yaml");
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 "tick".equals(hb.runtime().context().createConsumerTemplate().receiveBody("seda:kamelet-ticks", 500)));
@@ -241,12 +246,15 @@ class RouteFileOwnershipTest {
         assertThat(loader.builtInRouteIds()).as("no route of the file shows as built in").hasSize(builtIn);
 
         for (int i = 0; i < 2; i++) {
+            long started = System.nanoTime();
             hb.deleteRoute("kamelet-probe.camel.yaml");
-            await().atMost(Duration.ofSeconds(10)).until(() -> status("kamelet-probe.camel.yaml") == null);
+            await().atMost(Duration.ofSeconds(20)).until(() -> status("kamelet-probe.camel.yaml") == null);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no stop waited out the shutdown timeout")
+                    .isLessThan(Duration.ofSeconds(5));
             assertThat(hb.runtime().context().getRoutes()).noneMatch(r -> r.getRouteId().startsWith("tick-source")
                     || r.getRouteId().equals("kamelet-user"));
             assertThat(loader.builtInRouteIds()).hasSize(builtIn);
-            hb.writeRoute("kamelet-probe.camel.yaml", KAMELET_FILE);
+            hb.writeRoute("kamelet-probe.camel.yaml", kameletFile);
             awaitOk("kamelet-probe.camel.yaml");
             hb.runtime().context().createConsumerTemplate().receiveBodyNoWait("seda:kamelet-ticks");
             await().atMost(Duration.ofSeconds(10)).until(() -> "tick".equals(
