@@ -48,6 +48,15 @@ public enum DataType {
     PULSE_WAVE_VELOCITY("pulse_wave_velocity", "m/s", null),
     /** A provider's estimate of the age the person's arteries behave like, in years: a prediction, not an age. */
     VASCULAR_AGE("vascular_age", "a", null),
+    /**
+     * Time of a day a provider counted in high stress (the value) and in high recovery, in seconds, relative to the
+     * person's own data (Oura: the top and bottom quartiles of their daytime readings): not comparable across providers.
+     */
+    DAILY_STRESS("daily_stress", "s", null),
+    /** A provider's resilience level of a day as its rank on the provider's own ordinal scale, with its word. */
+    RESILIENCE("resilience", "{score}", null),
+    /** A mindfulness practice (breathing, meditation, relaxation): its duration in seconds. */
+    MINDFULNESS_SESSION("mindfulness_session", "s", null),
     WORKOUT("workout", "s", null),
     DAILY_ACTIVITY("daily_activity", "{steps}", null),
     /**

@@ -88,6 +88,8 @@ public final class Invariants {
             Map.entry(DataType.VO2_MAX, Range.of("5", "100")),
             Map.entry(DataType.PULSE_WAVE_VELOCITY, Range.of("1", "30")),
             Map.entry(DataType.VASCULAR_AGE, Range.of("5", "130")),
+            Map.entry(DataType.DAILY_STRESS, Range.of("0", "86400")),
+            Map.entry(DataType.MINDFULNESS_SESSION, Range.of("0", "86400")),
             Map.entry(DataType.BLOOD_GLUCOSE, Range.of("10", "1500")),
             Map.entry(DataType.STEPS, Range.of("0", "250000")),
             Map.entry(DataType.DISTANCE, Range.of("0", "2000000")),
@@ -97,7 +99,8 @@ public final class Invariants {
     static final Map<String, Range> FIELD_RANGES = Map.of(
             "systolic", Range.of("40", "300"),
             "diastolic", Range.of("20", "200"),
-            "pulse", Range.of("20", "300"));
+            "pulse", Range.of("20", "300"),
+            "high_recovery", Range.of("0", "86400"));
 
     /** Heart rate summaries of a workout ({@code heart_rate.avg/min/max}). */
     static final Range WORKOUT_HEART_RATE = Range.of("20", "300");

@@ -80,6 +80,12 @@ final class SimulatedOura extends SimulatedApi {
                         items.add(ouraEstimate(user, collection, d));
                     }
                 }
+                case "daily_stress", "daily_resilience", "session" -> {
+                    ObjectNode o = ouraWellbeing(user, collection, d);
+                    if (o != null) {
+                        items.add(o);
+                    }
+                }
                 case "daily_spo2" -> {
                     if (SyntheticData.night(user, d).end().toInstant().isBefore(now())) {
                         ObjectNode o = EventJson.object();
@@ -197,6 +203,50 @@ final class SimulatedOura extends SimulatedApi {
             int age = 28 + (int) (noise * 20);
             o.put("vascular_age", age);
             o.put("pulse_wave_velocity", Math.round((4.6 + (age - 18) * 0.07) * 10) / 10.0);
+        }
+        return o;
+    }
+
+    /**
+     * A day's stress and recovery time (once the day is over), its resilience level (in the morning), and an evening
+     * meditation every other day (at 21:00, 10 to 20 minutes); null when there is none yet.
+     */
+    private ObjectNode ouraWellbeing(String user, String collection, LocalDate d) {
+        double noise = SyntheticData.noise(user, d.toEpochDay() + 41);
+        ObjectNode o = EventJson.object();
+        o.put("id", user + "-" + collection + "-" + d);
+        o.put("day", d.toString());
+        switch (collection) {
+            case "daily_stress" -> {
+                if (!d.plusDays(1).atStartOfDay().atOffset(SyntheticData.OFFSET).toInstant().isBefore(now())) {
+                    return null;
+                }
+                o.put("stress_high", 1800 + (int) (noise * 5400));
+                o.put("recovery_high", 900 + (int) ((1 - noise) * 3600));
+                o.put("day_summary", noise > 0.7 ? "stressful" : noise < 0.3 ? "restored" : "normal");
+            }
+            case "daily_resilience" -> {
+                if (!d.atTime(8, 0).atOffset(SyntheticData.OFFSET).toInstant().isBefore(now())) {
+                    return null;
+                }
+                o.put("level", List.of("adequate", "solid", "strong").get((int) (noise * 3)));
+                o.putObject("contributors").put("sleep_recovery", 60 + (int) (noise * 30))
+                        .put("daytime_recovery", 50 + (int) (noise * 30)).put("stress", 45 + (int) (noise * 40));
+            }
+            default -> {
+                OffsetDateTime start = d.atTime(21, 0).atOffset(SyntheticData.OFFSET);
+                OffsetDateTime end = start.plusMinutes(10 + (int) (noise * 10));
+                if (d.toEpochDay() % 2 != 0 || !end.toInstant().isBefore(now())) {
+                    return null;
+                }
+                o.put("type", "meditation");
+                o.put("start_datetime", start.toString());
+                o.put("end_datetime", end.toString());
+                o.put("mood", "good");
+                o.putNull("heart_rate");
+                o.putNull("heart_rate_variability");
+                o.putNull("motion_count");
+            }
         }
         return o;
     }

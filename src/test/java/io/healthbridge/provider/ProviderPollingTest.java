@@ -49,7 +49,8 @@ class ProviderPollingTest {
         awaitTypes("oura", Set.of("health.heart_rate", "health.sleep_session", "health.heart_rate_variability",
                 "health.respiratory_rate", "health.daily_activity", "health.oxygen_saturation", "health.workout",
                 "health.readiness_score", "health.sleep_score", "health.body_temperature_deviation", "health.vo2_max",
-                "health.vascular_age", "health.pulse_wave_velocity"));
+                "health.vascular_age", "health.pulse_wave_velocity", "health.daily_stress", "health.resilience",
+                "health.mindfulness_session"));
     }
 
     @Test

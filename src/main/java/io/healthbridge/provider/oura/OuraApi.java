@@ -25,7 +25,7 @@ public class OuraApi implements ProviderApi {
     @Override
     public List<String> datasets() {
         return List.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout", "daily_readiness", "daily_sleep",
-                "vo2_max", "daily_cardiovascular_age");
+                "vo2_max", "daily_cardiovascular_age", "daily_stress", "daily_resilience", "session");
     }
 
     @Override

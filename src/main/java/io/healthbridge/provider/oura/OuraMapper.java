@@ -41,7 +41,7 @@ public class OuraMapper implements ProviderMapper {
     @Override
     public Set<String> datasets() {
         return Set.of("heartrate", "sleep", "daily_activity", "daily_spo2", "workout", "daily_readiness", "daily_sleep",
-                "vo2_max", "daily_cardiovascular_age");
+                "vo2_max", "daily_cardiovascular_age", "daily_stress", "daily_resilience", "session");
     }
 
     @Override
@@ -61,6 +61,9 @@ public class OuraMapper implements ProviderMapper {
             case "daily_sleep" -> List.of(score(DataType.SLEEP_SCORE, "Oura sleep score", r, ctx).build());
             case "vo2_max" -> List.of(vo2Max(r, ctx));
             case "daily_cardiovascular_age" -> cardiovascularAge(r, ctx);
+            case "daily_stress" -> List.of(OuraWellbeing.stress(r, ctx));
+            case "daily_resilience" -> List.of(OuraWellbeing.resilience(r, ctx));
+            case "session" -> List.of(OuraWellbeing.session(r, ctx));
             default -> throw new IllegalArgumentException("unknown dataset " + dataset);
         };
     }

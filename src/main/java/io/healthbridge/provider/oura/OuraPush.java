@@ -26,16 +26,19 @@ import io.healthbridge.provider.PushSignatures;
 public class OuraPush implements PushHandler {
 
     /** The canonical types each Oura document type is mapped to ({@link OuraMapper}). */
-    static final Map<String, List<DataType>> DELETABLE = Map.of(
-            "sleep", List.of(DataType.SLEEP_SESSION, DataType.HEART_RATE_VARIABILITY, DataType.RESPIRATORY_RATE,
-                    DataType.HEART_RATE),
-            "workout", List.of(DataType.WORKOUT),
-            "daily_activity", List.of(DataType.DAILY_ACTIVITY),
-            "daily_spo2", List.of(DataType.OXYGEN_SATURATION),
-            "daily_readiness", List.of(DataType.READINESS_SCORE, DataType.BODY_TEMPERATURE_DEVIATION),
-            "daily_sleep", List.of(DataType.SLEEP_SCORE),
-            "vo2_max", List.of(DataType.VO2_MAX),
-            "daily_cardiovascular_age", List.of(DataType.VASCULAR_AGE, DataType.PULSE_WAVE_VELOCITY));
+    static final Map<String, List<DataType>> DELETABLE = Map.ofEntries(
+            Map.entry("sleep", List.of(DataType.SLEEP_SESSION, DataType.HEART_RATE_VARIABILITY,
+                    DataType.RESPIRATORY_RATE, DataType.HEART_RATE)),
+            Map.entry("workout", List.of(DataType.WORKOUT)),
+            Map.entry("daily_activity", List.of(DataType.DAILY_ACTIVITY)),
+            Map.entry("daily_spo2", List.of(DataType.OXYGEN_SATURATION)),
+            Map.entry("daily_readiness", List.of(DataType.READINESS_SCORE, DataType.BODY_TEMPERATURE_DEVIATION)),
+            Map.entry("daily_sleep", List.of(DataType.SLEEP_SCORE)),
+            Map.entry("vo2_max", List.of(DataType.VO2_MAX)),
+            Map.entry("daily_cardiovascular_age", List.of(DataType.VASCULAR_AGE, DataType.PULSE_WAVE_VELOCITY)),
+            Map.entry("daily_stress", List.of(DataType.DAILY_STRESS)),
+            Map.entry("daily_resilience", List.of(DataType.RESILIENCE)),
+            Map.entry("session", List.of(DataType.MINDFULNESS_SESSION)));
 
     private final ProviderRegistry providers;
     private final Clock clock;
