@@ -57,6 +57,13 @@ public enum DataType {
     RESILIENCE("resilience", "{score}", null),
     /** A mindfulness practice (breathing, meditation, relaxation): its duration in seconds. */
     MINDFULNESS_SESSION("mindfulness_session", "s", null),
+    /**
+     * What a person ate or drank at one time (a meal, a food, or one nutrient an app logged): the energy as the value
+     * when given, and {@code nutrients} in grams under {@link Nutrients}' names.
+     */
+    NUTRITION("nutrition", "kcal", null),
+    /** How heavy a person's menstrual flow was (a word, no quantity), with the start of a cycle when the app says so. */
+    MENSTRUATION_FLOW("menstruation_flow", null, null),
     WORKOUT("workout", "s", null),
     DAILY_ACTIVITY("daily_activity", "{steps}", null),
     /**

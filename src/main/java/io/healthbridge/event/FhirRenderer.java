@@ -179,6 +179,14 @@ public final class FhirRenderer {
                             .setValue(new StringType(d.get("sport").asText()));
                 }
             }
+            case NUTRITION -> {
+                if (d.has("value")) {
+                    o.setValue(quantity(d.get("value")));
+                }
+                d.path("nutrients").properties().forEach(n -> o.addComponent()
+                        .setCode(new CodeableConcept().setText(n.getKey())).setValue(quantity(n.getValue())));
+            }
+            case MENSTRUATION_FLOW -> o.setValue(new CodeableConcept().setText(d.path("flow").asText()));
             default -> {
                 if (d.has("value")) {
                     o.setValue(quantity(d.get("value")));

@@ -78,10 +78,35 @@ class AppleExportMappingTest {
         }
         Map<String, Long> skipped = mapped.stream().filter(MappedRecord::isSkipped)
                 .collect(Collectors.groupingBy(MappedRecord::skipReason, Collectors.counting()));
-        // 2 top-level BP copies; 8 nutrition records (4 top level, the Food correlation) + menstrual flow; iPhone
-        // in-bed time is not sleep
-        assertThat(skipped).containsEntry("blood_pressure_in_correlation", 2L).containsEntry("no_canonical_type", 6L)
-                .containsEntry("in_bed_only", 1L);
+        // 2 top-level BP copies; the Food correlation, whose 4 samples are read at the top level; iPhone in-bed time
+        // is not sleep
+        assertThat(skipped).containsEntry("blood_pressure_in_correlation", 2L)
+                .containsEntry("food_read_from_its_records", 1L).containsEntry("in_bed_only", 1L)
+                .doesNotContainKey("no_canonical_type");
+
+        // the lunch MyFitnessPal logged: four samples, each its nutrient once (never twice with the correlation's)
+        List<CanonicalEvent> food = events(mapped, "nutrition");
+        assertThat(food).hasSize(4).allSatisfy(e -> {
+            assertThat(e.data().get("meal_type").asText()).isEqualTo("lunch");
+            assertThat(e.data().get("start").asText()).isEqualTo("2025-01-14T12:15:00+01:00");
+        });
+        assertThat(food).filteredOn(e -> e.data().has("value")).singleElement()
+                .satisfies(e -> assertThat(value(e)).isEqualByComparingTo("642"));
+        Map<String, BigDecimal> nutrients = new java.util.HashMap<>();
+        food.forEach(e -> e.data().path("nutrients").fields().forEachRemaining(n -> {
+            assertThat(n.getValue().get("unit").asText()).isEqualTo("g");
+            nutrients.merge(n.getKey(), n.getValue().get("value").decimalValue(), BigDecimal::add);
+        }));
+        assertThat(nutrients).containsOnlyKeys("protein", "total_carbohydrate", "total_fat");
+        assertThat(nutrients.get("protein")).isEqualByComparingTo("38.5");
+        assertThat(nutrients.get("total_carbohydrate")).isEqualByComparingTo("71.2");
+        assertThat(nutrients.get("total_fat")).isEqualByComparingTo("21.9");
+        // Flo's light flow on the first day of a period
+        assertThat(events(mapped, "menstruation_flow")).singleElement().satisfies(e -> {
+            assertThat(e.data().get("flow").asText()).isEqualTo("light");
+            assertThat(e.data().get("cycle_start").asBoolean()).isTrue();
+            assertThat(e.data().at("/provenance/source_app").asText()).isEqualTo("Flo");
+        });
 
         // steps: iPhone and Watch counted the same minutes; two sources, each its own, never one sum of 8,957
         Map<String, Integer> steps = events(mapped, "steps").stream().collect(Collectors.groupingBy(

@@ -124,6 +124,21 @@ class AppleHealthIngestTest {
         }
         assertThat(byKey).hasSize(3);
         assertThat(keyOf.get(1250)).isEqualTo(keyOf.get(990));
+
+        // its nutrition metrics are the day's dietary samples: energy as a value, the macronutrients in grams
+        JsonNode food = EventJson.read(push(token, """
+                {"data": {"metrics": [
+                  {"name": "dietary_energy", "units": "kJ", "data": [
+                    {"date": "2025-01-14 12:00:00 +0100", "qty": 2686.1, "source": "MyFitnessPal"}]},
+                  {"name": "carbohydrates", "units": "g", "data": [
+                    {"date": "2025-01-14 12:00:00 +0100", "qty": 71.2, "source": "MyFitnessPal"}]}]}}
+                """).body());
+        assertThat(food.get("published").asInt()).as(food.toString()).isEqualTo(2);
+        JsonNode nutrition = events("ios-ben", "nutrition");
+        assertThat(nutrition).hasSize(2);
+        assertThat(nutrition).extracting(e -> e.at("/event/data/value/value").asText("-") + " "
+                                              + e.at("/event/data/nutrients/total_carbohydrate/value").asText("-"))
+                .containsExactlyInAnyOrder("641.993 -", "- 71.2");
     }
 
     @Test

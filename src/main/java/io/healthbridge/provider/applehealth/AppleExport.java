@@ -82,11 +82,16 @@ final class AppleExport {
                                                      + "holds this record too");
             case "BasalEnergyBurned" -> throw new RecordSkipped("no_canonical_type",
                     "basal energy has no canonical type; never added to active energy");
+            case AppleIntake.MENSTRUAL_FLOW -> List.of(AppleIntake.flow(r, interval(DataType.MENSTRUATION_FLOW, r, ctx)));
             case "HKCategoryTypeIdentifierSleepAnalysis" -> throw new MappingException(
                     "a sleep sample outside a night: the importer groups them into SleepNight elements");
-            default -> throw new RecordSkipped(type.startsWith(HK + "Dietary")
-                    || type.startsWith("HKCategoryTypeIdentifierMenstrual") ? "no_canonical_type"
-                    : "record_type_not_mapped", "HealthKit " + type + " is not mapped");
+            default -> {
+                if (type.startsWith(HK + AppleIntake.DIETARY) && !name.equals("DietaryWater")) {
+                    yield List.of(AppleIntake.dietary(name, v, unit, r, interval(DataType.NUTRITION, r, ctx)));
+                }
+                throw new RecordSkipped(name.equals("DietaryWater") ? "no_canonical_type" : "record_type_not_mapped",
+                        "HealthKit " + type + " is not mapped");
+            }
         };
     }
 
@@ -141,12 +146,18 @@ final class AppleExport {
         return out;
     }
 
-    /** Blood pressure from its Correlation (its two Records also appear at the top level, skipped there). */
+    /**
+     * Blood pressure from its Correlation (its two Records also appear at the top level, skipped there); a Food
+     * correlation the other way round ({@link AppleIntake}).
+     */
     private static CanonicalEvent correlation(JsonNode r, MappingContext ctx) {
         String type = Records.text(r, "type");
+        if ("HKCorrelationTypeIdentifierFood".equals(type)) {
+            throw new RecordSkipped("food_read_from_its_records", "a food's samples are read where the export "
+                                                                  + "repeats them at the top level");
+        }
         if (!"HKCorrelationTypeIdentifierBloodPressure".equals(type)) {
-            throw new RecordSkipped(type.endsWith("Food") ? "no_canonical_type" : "record_type_not_mapped",
-                    "HealthKit " + type + " is not mapped");
+            throw new RecordSkipped("record_type_not_mapped", "HealthKit " + type + " is not mapped");
         }
         BigDecimal sys = null;
         BigDecimal dia = null;

@@ -43,7 +43,11 @@ final class HealthAutoExport {
             Map.entry("body_temperature", "BodyTemperature"),
             Map.entry("weight_body_mass", "BodyMass"),
             Map.entry("body_fat_percentage", "BodyFatPercentage"),
-            Map.entry("blood_glucose", "BloodGlucose"));
+            Map.entry("blood_glucose", "BloodGlucose"),
+            Map.entry("dietary_energy", "DietaryEnergyConsumed"),
+            Map.entry("protein", "DietaryProtein"),
+            Map.entry("carbohydrates", "DietaryCarbohydrates"),
+            Map.entry("total_fat", "DietaryFatTotal"));
 
     private HealthAutoExport() {
     }
@@ -107,7 +111,7 @@ final class HealthAutoExport {
                                          + "HealthKit's 0-1 fraction");
         }
         if (type != null && !"StepCount".equals(type) && !type.startsWith("Distance")
-                && !"ActiveEnergyBurned".equals(type)) {
+                && !"ActiveEnergyBurned".equals(type) && !type.startsWith(AppleIntake.DIETARY)) {
             return r;
         }
         return r.put(AppleExport.ESTIMATED + "Period", "an aggregate of a period the app chose, at its start");

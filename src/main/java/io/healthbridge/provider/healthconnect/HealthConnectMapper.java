@@ -150,8 +150,9 @@ public class HealthConnectMapper implements ProviderMapper {
             case "ExerciseSessionRecord" -> List.of(workout(r, v, ctx));
             case "TotalCaloriesBurnedRecord" -> throw new RecordSkipped("no_canonical_type",
                     "total energy (active and basal) has no canonical type; never added to active energy");
-            case "NutritionRecord", "MenstruationFlowRecord" -> throw new RecordSkipped("no_canonical_type",
-                    type + " has no canonical type yet");
+            case "NutritionRecord" -> List.of(HealthConnectIntake.nutrition(interval(DataType.NUTRITION, r, ctx), v));
+            case "MenstruationFlowRecord" ->
+                    List.of(HealthConnectIntake.flow(instant(DataType.MENSTRUATION_FLOW, r, ctx), v));
             default -> throw new RecordSkipped("record_type_not_mapped", "Health Connect " + type
                                                                          + " is not mapped");
         };

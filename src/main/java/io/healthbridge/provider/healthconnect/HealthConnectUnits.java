@@ -48,8 +48,13 @@ final class HealthConnectUnits {
 
     /** Mass in kilograms: {@code g}, {@code kg}, {@code mg}, {@code ug}, {@code oz}, {@code lb}. */
     static BigDecimal kilograms(JsonNode q, String field) {
+        return grams(q, field).divide(BigDecimal.valueOf(1000), PRECISION);
+    }
+
+    /** Mass in grams: {@code g}, {@code kg}, {@code mg}, {@code ug}, {@code oz}, {@code lb}. */
+    static BigDecimal grams(JsonNode q, String field) {
         BigDecimal v = value(q, field);
-        BigDecimal grams = switch (unit(q, field)) {
+        return switch (unit(q, field)) {
             case "kg" -> v.multiply(BigDecimal.valueOf(1000));
             case "g" -> v;
             case "mg" -> v.divide(BigDecimal.valueOf(1000), PRECISION);
@@ -58,7 +63,6 @@ final class HealthConnectUnits {
             case "lb" -> v.multiply(new BigDecimal("453.59237"));
             default -> throw refused(q, field, "g, kg, mg, ug, oz, lb");
         };
-        return grams.divide(BigDecimal.valueOf(1000), PRECISION);
     }
 
     /** Temperature in degrees Celsius: {@code degC}, {@code degF}. */

@@ -90,7 +90,45 @@ class HealthConnectMapperTest {
         // every record is an event, a counted skip or a dead letter
         assertThat(out).allSatisfy(r -> assertThat(!r.events().isEmpty() || r.skipReason() != null || r.error() != null)
                 .isTrue());
-        assertThat(out.stream().filter(r -> "no_canonical_type".equals(r.skipReason()))).hasSize(3);
+        // total calories alone have no canonical type (never added to active energy)
+        assertThat(out.stream().filter(r -> "no_canonical_type".equals(r.skipReason()))).hasSize(1);
+        // MyFitnessPal's lunch: kcal as the value, every nutrient in grams (sodium 1.21 g, not mg)
+        assertThat(events.stream().filter(e -> e.type().equals("health.nutrition"))).singleElement().satisfies(e -> {
+            assertThat(value(e, "value")).isEqualByComparingTo("642");
+            JsonNode n = e.data().get("nutrients");
+            assertThat(n.properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder("protein",
+                    "total_carbohydrate", "total_fat", "saturated_fat", "sugar", "dietary_fiber", "sodium");
+            assertThat(n.at("/total_carbohydrate/value").decimalValue()).isEqualByComparingTo("71.2");
+            assertThat(n.at("/sodium/value").decimalValue()).isEqualByComparingTo("1.21");
+            assertThat(n.at("/sodium/unit").asText()).isEqualTo("g");
+            assertThat(e.data().get("meal_type").asText()).isEqualTo("lunch");
+            assertThat(e.data().get("name").asText()).isEqualTo("Chicken burrito bowl");
+        });
+        assertThat(events.stream().filter(e -> e.type().equals("health.menstruation_flow"))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.data().get("flow").asText()).isEqualTo("light");
+                    assertThat(e.data().get("start").asText()).isEqualTo("2025-01-14T08:00:00+01:00");
+                });
+    }
+
+    @Test
+    void nutritionInOtherUnitsAndTheFlowsItDoesNotKnow() {
+        CanonicalEvent food = map(interval("NutritionRecord", "2025-01-14T11:00:00Z", "2025-01-14T11:10:00Z",
+                "{\"energy\":{\"value\":2000,\"unit\":\"kJ\"},\"caffeine\":{\"value\":95,\"unit\":\"mg\"},"
+                + "\"vitaminB12\":{\"value\":2.4,\"unit\":\"ug\"},\"mealType\":4,\"servingSize\":1}")).get(0).events()
+                .get(0);
+        assertThat(value(food, "value")).isEqualByComparingTo("478.011");
+        assertThat(food.data().at("/nutrients/caffeine/value").decimalValue()).isEqualByComparingTo("0.095");
+        assertThat(food.data().at("/nutrients/vitamin_b12/value").decimalValue()).isEqualByComparingTo("0.0000024");
+        assertThat(food.data().get("meal_type").asText()).isEqualTo("snack");
+        assertThat(food.data().at("/provenance/omitted/0/field").asText()).isEqualTo("servingSize");
+        assertThat(error(interval("NutritionRecord", "2025-01-14T11:00:00Z", "2025-01-14T11:10:00Z",
+                "{\"protein\":{\"value\":-3,\"unit\":\"g\"}}"))).contains("protein");
+        assertThat(map(interval("NutritionRecord", "2025-01-14T11:00:00Z", "2025-01-14T11:10:00Z",
+                "{\"name\":\"water\"}")).get(0).skipReason()).isEqualTo("no_nutrients");
+        assertThat(map(instant("MenstruationFlowRecord", "{}")).get(0).events().get(0).data().get("flow").asText())
+                .isEqualTo("unspecified");
+        assertThat(error(instant("MenstruationFlowRecord", "{\"flow\":4}"))).contains("FLOW_");
     }
 
     @Test
