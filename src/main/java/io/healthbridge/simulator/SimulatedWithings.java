@@ -160,10 +160,50 @@ final class SimulatedWithings extends SimulatedApi {
                 }
                 return withingsPage(body, items, p, "series");
             }
+            case "/v2/sleep#get" -> {
+                return sleepSeries(user, Instant.ofEpochSecond(Long.parseLong(p.get("startdate"))),
+                        Instant.ofEpochSecond(Long.parseLong(p.get("enddate"))));
+            }
             default -> {
                 return EventJson.object().put("status", 2554).put("error", "unknown action " + action);
             }
         }
+    }
+
+    /** Sleep v2 get: the stages of the nights that ended inside the first 24 hours asked, heart rate each minute. */
+    private JsonNode sleepSeries(String user, Instant from, Instant asked) {
+        Instant to = min(min(asked, from.plus(Duration.ofHours(24))), now());
+        ArrayNode series = EventJson.MAPPER.createArrayNode();
+        for (LocalDate d : SyntheticData.days(from.minus(Duration.ofDays(1)), to.plus(Duration.ofDays(1)))) {
+            SyntheticData.Night n = SyntheticData.night(user, d);
+            if (n.start().toInstant().isBefore(from) || n.end().toInstant().isAfter(to)) {
+                continue;
+            }
+            for (SyntheticData.Stage st : n.stages()) {
+                ObjectNode s = series.addObject();
+                s.put("startdate", st.start().toEpochSecond()).put("enddate", st.end().toEpochSecond());
+                s.put("state", switch (st.stage()) {
+                    case "light" -> 1;
+                    case "deep" -> 2;
+                    case "rem" -> 3;
+                    default -> 0;
+                });
+                s.put("model", "Aura Sensor V2").put("model_id", 63);
+                ObjectNode hr = s.putObject("hr");
+                ObjectNode rr = s.putObject("rr");
+                ObjectNode rmssd = s.putObject("rmssd");
+                for (long t = st.start().toEpochSecond(); t < st.end().toEpochSecond(); t += 60) {
+                    hr.put(String.valueOf(t), Math.max(40, SyntheticData.heartRateAt(user, t) - 8));
+                    rr.put(String.valueOf(t), Math.round(n.breath()));
+                    if ((t / 60) % 5 == 0) {
+                        rmssd.put(String.valueOf(t), n.hrv());
+                    }
+                }
+            }
+        }
+        ObjectNode body = EventJson.object();
+        body.set("series", series);
+        return EventJson.object().put("status", 0).set("body", body);
     }
 
     private static JsonNode withingsPage(ObjectNode body, List<ObjectNode> items, Map<String, String> p, String field) {

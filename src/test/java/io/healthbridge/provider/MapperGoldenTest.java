@@ -120,6 +120,8 @@ public class MapperGoldenTest {
             Map.entry("withings/daily-activity.json", "getactivity"),
             Map.entry("withings/heart-rate.json", "getintradayactivity"),
             Map.entry("withings/sleep.json", "sleep_summary"),
+            // Sleep v2 get: shaped after Withings' schema (state codes, series keyed by unix time, null readings)
+            Map.entry("withings/sleep-get.json", "sleep_get"),
             Map.entry("withings/workouts.json", "getworkouts"));
 
     /** Samples that carry none of the canonical data types, and why. */

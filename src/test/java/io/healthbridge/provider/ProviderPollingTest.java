@@ -79,7 +79,7 @@ class ProviderPollingTest {
                 "health.daily_activity", "health.heart_rate", "health.steps", "health.workout",
                 "health.sleep_session", "health.respiratory_rate", "health.fat_mass", "health.lean_body_mass",
                 "health.muscle_mass", "health.body_water", "health.bone_mass", "health.pulse_wave_velocity",
-                "health.vo2_max"));
+                "health.vo2_max", "health.heart_rate_variability"));
     }
 
     @Test

@@ -31,7 +31,7 @@ public class WithingsApi implements ProviderApi {
 
     @Override
     public List<String> datasets() {
-        return List.of("getmeas", "getactivity", "getintradayactivity", "getworkouts", "sleep_summary");
+        return List.of("getmeas", "getactivity", "getintradayactivity", "getworkouts", "sleep_summary", "sleep_get");
     }
 
     @Override
@@ -72,6 +72,14 @@ public class WithingsApi implements ProviderApi {
                                      + "remsleepduration,wakeupduration,wakeupcount,sleep_efficiency,sleep_latency,"
                                      + "sleep_score,hr_average,rr_average");
             }
+            case "sleep_get" -> {
+                // at most 24 hours a call: Withings answers the first 24 hours of a longer window
+                path = "/v2/sleep";
+                f.put("action", "get");
+                f.put("startdate", String.valueOf(w.from().getEpochSecond()));
+                f.put("enddate", String.valueOf(w.to().getEpochSecond()));
+                f.put("data_fields", WithingsSleepSeries.DATA_FIELDS);
+            }
             default -> {
                 path = "/v2/measure";
                 f.put("action", dataset);
@@ -95,12 +103,18 @@ public class WithingsApi implements ProviderApi {
 
     @Override
     public Duration maxWindow(String dataset) {
-        return "getintradayactivity".equals(dataset) ? Duration.ofDays(1) : Duration.ofDays(30);
+        return "getintradayactivity".equals(dataset) || "sleep_get".equals(dataset) ? Duration.ofDays(1)
+                : Duration.ofDays(30);
     }
 
     @Override
     public Duration overlap(String dataset) {
-        return "getactivity".equals(dataset) || "sleep_summary".equals(dataset) ? Duration.ofDays(2) : Duration.ZERO;
+        // a night reaches Withings when the device syncs, often the next morning
+        return switch (dataset) {
+            case "getactivity", "sleep_summary" -> Duration.ofDays(2);
+            case "sleep_get" -> Duration.ofHours(12);
+            default -> Duration.ZERO;
+        };
     }
 
     @Override

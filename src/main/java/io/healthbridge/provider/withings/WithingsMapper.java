@@ -36,7 +36,7 @@ import static io.healthbridge.provider.Records.text;
 
 /**
  * Withings Public API responses ({@code {"status":0,"body":{…}}}) into canonical events: measure getmeas,
- * getactivity, getintradayactivity, getworkouts and sleep getsummary.
+ * getactivity, getintradayactivity, getworkouts, sleep getsummary and sleep get ({@link WithingsSleepSeries}).
  */
 public class WithingsMapper implements ProviderMapper {
 
@@ -94,7 +94,7 @@ public class WithingsMapper implements ProviderMapper {
 
     @Override
     public Set<String> datasets() {
-        return Set.of("getmeas", "getactivity", "getintradayactivity", "getworkouts", "sleep_summary");
+        return Set.of("getmeas", "getactivity", "getintradayactivity", "getworkouts", "sleep_summary", "sleep_get");
     }
 
     @Override
@@ -109,7 +109,7 @@ public class WithingsMapper implements ProviderMapper {
             case "getmeas" -> withZone(Records.array(body, "measuregrps"), body);
             case "getactivity" -> Records.array(body, "activities");
             case "getintradayactivity" -> intradayRecords(body);
-            case "getworkouts", "sleep_summary" -> Records.array(body, "series");
+            case "getworkouts", "sleep_summary", "sleep_get" -> Records.array(body, "series");
             default -> List.of();
         };
     }
@@ -154,6 +154,7 @@ public class WithingsMapper implements ProviderMapper {
             case "getintradayactivity" -> intraday(r, ctx);
             case "getworkouts" -> List.of(workout(r, ctx));
             case "sleep_summary" -> sleep(r, ctx);
+            case "sleep_get" -> WithingsSleepSeries.map(r, ctx);
             default -> throw new IllegalArgumentException("unknown dataset " + dataset);
         };
     }

@@ -22,7 +22,7 @@ public class WithingsPush implements PushHandler {
     /** Withings {@code appli} codes to the datasets that carry them. */
     static final Map<Integer, List<String>> APPLI = Map.of(
             1, List.of("getmeas"), 2, List.of("getmeas"), 4, List.of("getmeas"),
-            16, List.of("getactivity", "getworkouts", "getintradayactivity"), 44, List.of("sleep_summary"));
+            16, List.of("getactivity", "getworkouts", "getintradayactivity"), 44, List.of("sleep_summary", "sleep_get"));
 
     @Override
     public String provider() {
