@@ -109,6 +109,9 @@ final class SimulatedPolar extends SimulatedApi {
                                 .put("calories", w.kcal()).put("distance", w.distanceMeters())
                                 .put("sport", w.sport().equals("running") ? "RUNNING" : "CYCLING");
                         e.putObject("heart_rate").put("average", w.avgHr()).put("maximum", w.maxHr());
+                        if ("true".equals(p.get("route"))) {
+                            e.put("has_route", true).set("route", route(w));
+                        }
                     }
                 }
                 return out;
@@ -117,5 +120,20 @@ final class SimulatedPolar extends SimulatedApi {
                 return null;
             }
         }
+    }
+
+    /** A GPS fix every 10 seconds on three laps of a loop, as AccessLink's route locations. */
+    private static ArrayNode route(SyntheticData.Workout w) {
+        long n = Duration.between(w.start(), w.end()).toSeconds();
+        double radius = w.distanceMeters() / (2 * Math.PI) / 3;
+        double speed = w.distanceMeters() / n;
+        ArrayNode route = EventJson.MAPPER.createArrayNode();
+        for (long t = 0; t < n; t += 10) {
+            double angle = speed * t / radius;
+            route.addObject().put("latitude", Math.round((60.1699 + radius * Math.sin(angle) / 111_320) * 1e6) / 1e6)
+                    .put("longitude", Math.round((24.9384 + radius * (1 - Math.cos(angle)) / 55_600) * 1e6) / 1e6)
+                    .put("time", Duration.ofSeconds(t).toString()).put("satellites", 9).put("fix", 3);
+        }
+        return route;
     }
 }

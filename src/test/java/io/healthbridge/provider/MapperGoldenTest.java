@@ -75,6 +75,8 @@ public class MapperGoldenTest {
             // the transactional API's spelling (hyphens) of the same exercise, and its daily summary
             Map.entry("polar/exercise-transaction-hyphenated.json", "exercises"),
             Map.entry("polar/activity-transaction.json", "activity"),
+            // an exercise with its route (times as ISO durations from the start), one whose route times go back
+            Map.entry("polar/exercise-route.json", "exercises"),
             Map.entry("strava/workouts-2.json", "activities"),
             Map.entry("withings/heart-rate-2.json", "getintradayactivity"),
             Map.entry("withings/sleep-2.json", "sleep_summary"),

@@ -97,10 +97,16 @@ class ProviderPollingTest {
     }
 
     @Test
-    void polarPublishesEveryDataTypeAfterRegisteringTheUser() {
+    void polarPublishesEveryDataTypeAfterRegisteringTheUser() throws Exception {
         awaitTypes("polar", Set.of("health.heart_rate", "health.heart_rate_variability", "health.respiratory_rate",
                 "health.sleep_session", "health.oxygen_saturation", "health.body_weight", "health.daily_activity",
                 "health.workout"));
+        // each exercise comes with its route (asked with route=true): a fix every 10 s from the loop's start
+        JsonNode workout = hb.getJson("/api/v1/events?provider=polar&type=health.workout&limit=1").at("/events/0/event");
+        JsonNode streams = workout.at("/data/streams");
+        assertThat(streams.at("/route/coordinates/0").toString()).isEqualTo("[24.9384,60.1699]");
+        assertThat(streams.at("/offsets_s/1").asInt()).isEqualTo(10);
+        assertThat(streams.at("/route/coordinates").size()).isEqualTo(streams.get("samples").asInt());
     }
 
     @Test

@@ -165,9 +165,13 @@ class UnseenPayloadsTest {
     }
 
     @Test
-    void polarWorkoutStreamsLeftOutAreNamed() throws Exception {
+    void polarWorkoutStreamsLeftOutAreNamedAndTheRouteIsCarried() throws Exception {
         PayloadRun run = run(new PolarMapper(), "polar/workouts-2.json", "exercises");
         assertThat(run.events).hasSize(1);
-        assertThat(run.events.get(0).data().path("provenance").path("omitted")).hasSize(3);
+        JsonNode data = run.events.get(0).data();
+        assertThat(data.path("provenance").path("omitted").findValuesAsText("field"))
+                .containsExactly("samples", "heart_rate_zones");
+        assertThat(data.at("/streams/offsets_s/0").decimalValue()).isEqualByComparingTo("210.026");
+        assertThat(data.at("/streams/route/coordinates/0").toString()).isEqualTo("[25.13925,60.21982833]");
     }
 }

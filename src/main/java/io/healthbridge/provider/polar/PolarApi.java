@@ -52,7 +52,8 @@ public class PolarApi implements ProviderApi {
             case "spo2" -> ProviderRequest.get("/v3/users/biosensing/spo2", range);
             case "physical_information" -> ProviderRequest.get("/v3/users/physical-info", Map.of());
             case "activity" -> ProviderRequest.get("/v3/users/activities", range);
-            case "exercises" -> ProviderRequest.get("/v3/exercises", Map.of());
+            // the route with each exercise; the samples are not asked for (their types are not documented)
+            case "exercises" -> ProviderRequest.get("/v3/exercises", Map.of("route", "true"));
             default -> throw new IllegalArgumentException("unknown dataset " + dataset);
         };
     }

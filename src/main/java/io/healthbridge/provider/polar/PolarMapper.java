@@ -327,10 +327,21 @@ public class PolarMapper implements ProviderMapper {
                 .quantity("energy", optNumber(r, "calories"), "kcal");
         JsonNode hr = r.path("heart_rate");
         WithingsMapper.heartRateSummary(b, optNumber(hr, "average"), optNumber(hr, "maximum"), null);
-        for (String stream : List.of("samples", "route", "heart_rate_zones")) {
-            if (r.path(stream).isArray() && !r.path(stream).isEmpty()) {
-                b.omitted(stream, "workout streams and zones are not part of the workout event yet");
+        JsonNode route = r.path("route");
+        if (route.isArray() && !route.isEmpty()) {
+            StringBuilder why = new StringBuilder();
+            var streams = PolarRoute.of(route, duration, why);
+            if (streams == null) {
+                b.omitted("route", why.toString());
+            } else {
+                b.put("streams", streams.toJson());
             }
+        }
+        if (r.path("samples").isArray() && !r.path("samples").isEmpty()) {
+            b.omitted("samples", "Polar's specification does not say which quantity and unit each sample-type is");
+        }
+        if (r.path("heart_rate_zones").isArray() && !r.path("heart_rate_zones").isEmpty()) {
+            b.omitted("heart_rate_zones", "heart-rate zones are not part of the workout event");
         }
         return b.build();
     }
