@@ -62,6 +62,8 @@ public enum DataType {
      * when given, and {@code nutrients} in grams under {@link Nutrients}' names.
      */
     NUTRITION("nutrition", "kcal", null),
+    /** A dose of insulin a person took, in international units, with its kind (fast or long acting) when known. */
+    INSULIN_DOSE("insulin_dose", "[iU]", null),
     /** How heavy a person's menstrual flow was (a word, no quantity), with the start of a cycle when the app says so. */
     MENSTRUATION_FLOW("menstruation_flow", null, null),
     WORKOUT("workout", "s", null),

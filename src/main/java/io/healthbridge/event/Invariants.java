@@ -91,6 +91,7 @@ public final class Invariants {
             Map.entry(DataType.DAILY_STRESS, Range.of("0", "86400")),
             Map.entry(DataType.MINDFULNESS_SESSION, Range.of("0", "86400")),
             Map.entry(DataType.NUTRITION, Range.of("0", "100000")),
+            Map.entry(DataType.INSULIN_DOSE, Range.of("0", "1000")),
             Map.entry(DataType.BLOOD_GLUCOSE, Range.of("10", "1500")),
             Map.entry(DataType.STEPS, Range.of("0", "250000")),
             Map.entry(DataType.DISTANCE, Range.of("0", "2000000")),

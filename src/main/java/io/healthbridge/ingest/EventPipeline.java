@@ -134,6 +134,9 @@ public class EventPipeline {
             }
             if (record.isSkipped()) {
                 skipped(provider, dataset, userId, record, summary);
+                if (record.deletion() != null) {
+                    items.add(record.deletion()); // applied by storeAll once the payload's events are stored
+                }
                 continue;
             }
             // validated here too, so an invalid event is dead-lettered with the provider record it came from
@@ -265,15 +268,18 @@ public class EventPipeline {
     public List<CanonicalEvent> storeAll(List<Object> items, Exchange exchange) {
         List<CanonicalEvent> events = new ArrayList<>(items.size());
         List<DeadLetter> letters = new ArrayList<>();
+        List<Deletion> deletions = new ArrayList<>();
         for (Object item : items) {
             if (item instanceof CanonicalEvent e) {
                 events.add(e);
             } else if (item instanceof DeadLetter d) {
                 letters.add(d);
+            } else if (item instanceof Deletion d) {
+                deletions.add(d);
             }
         }
         BatchOutcome outcome = events.isEmpty() && letters.isEmpty()
-                ? new BatchOutcome(List.of(), List.of(), List.of()) : events().insertAll(events, letters);
+                ? new BatchOutcome(List.of(), List.of(), List.of()) : this.events.insertAll(events, letters);
         IngestSummary summary = summaryOf(exchange);
         counts.published(outcome.stored(), summary);
         counts.duplicates(outcome.duplicates(), summary);
@@ -283,11 +289,12 @@ public class EventPipeline {
             record(deadLetter(e.provider(), null, e.subject(), null, null, "store", REASON_STORE, r.reason(),
                     e.toJson(), e.toJsonString()), exchange);
         }
-        return outcome.stored();
-    }
-
-    private EventStore events() {
-        return events;
+        if (deletions.isEmpty()) {
+            return outcome.stored();
+        }
+        List<CanonicalEvent> stored = new ArrayList<>(outcome.stored());
+        deletions.forEach(d -> stored.addAll(delete(d, exchange)));
+        return stored;
     }
 
     /**

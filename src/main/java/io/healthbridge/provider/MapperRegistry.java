@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import io.healthbridge.provider.applehealth.AppleHealthMapper;
 import io.healthbridge.provider.declarative.DeclarativeProvider;
+import io.healthbridge.provider.declarative.DeclaredProviders;
 import io.healthbridge.provider.fitbit.FitbitMapper;
 import io.healthbridge.provider.garmin.GarminMapper;
 import io.healthbridge.provider.healthconnect.HealthConnectMapper;
@@ -49,8 +50,9 @@ public class MapperRegistry {
         if (m != null) {
             return Optional.of(m);
         }
-        return declared.get().stream().filter(d -> provider.equals(d.getProvider())).findFirst()
-                .map(DeclarativeProvider::mapper);
+        List<DeclarativeProvider> beans = declared.get().stream().filter(d -> provider.equals(d.getProvider()))
+                .toList();
+        return beans.isEmpty() ? Optional.empty() : Optional.of(DeclaredProviders.mapper(beans));
     }
 
     public Collection<ProviderMapper> all() {

@@ -41,6 +41,8 @@ public interface ProviderMapper {
         for (JsonNode record : records(dataset, payload)) {
             try {
                 out.add(MappedRecord.ok(record, mapRecord(dataset, record, context)));
+            } catch (RecordDeleted e) {
+                out.add(MappedRecord.deleted(record, e));
             } catch (RecordSkipped e) {
                 out.add(MappedRecord.skipped(record, e.reason(), e.getMessage()));
             } catch (RuntimeException e) {

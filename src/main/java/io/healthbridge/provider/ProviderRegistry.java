@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.healthbridge.provider.declarative.DeclarativeProvider;
+import io.healthbridge.provider.declarative.DeclaredProviders;
 import io.healthbridge.provider.garmin.GarminApi;
 import io.healthbridge.provider.googlehealth.GoogleHealthApi;
 import io.healthbridge.provider.oura.OuraApi;
@@ -30,7 +31,7 @@ public class ProviderRegistry {
 
     private final Map<String, ProviderApi> apis = new ConcurrentHashMap<>();
     private final Map<String, ProviderSettings> settings = new ConcurrentHashMap<>();
-    private final Map<String, DeclarativeProvider> declaredFrom = new ConcurrentHashMap<>();
+    private final Map<String, List<DeclarativeProvider>> declaredFrom = new ConcurrentHashMap<>();
     private BiFunction<String, String, String> property = (k, d) -> d;
     private String simulatorBaseUrl;
     private Supplier<Collection<DeclarativeProvider>> declared = List::of;
@@ -148,17 +149,28 @@ public class ProviderRegistry {
         this.declared = declared;
     }
 
-    /** Registers declared providers, again when their route file was reloaded (a new bean instance). */
+    /** Registers declared providers, again when their route file was reloaded (new bean instances). */
     private void refresh() {
-        for (DeclarativeProvider d : declared.get()) {
-            String p = d.getProvider();
-            if (p == null || declaredFrom.get(p) == d) {
-                continue;
+        DeclaredProviders.byProvider(declared.get()).forEach((p, beans) -> {
+            if (sameBeans(declaredFrom.get(p), beans)) {
+                return;
             }
-            ProviderApi api = d.api();
+            ProviderApi api = DeclaredProviders.api(beans);
             register(api, resolve(api));
-            declaredFrom.put(p, d);
+            declaredFrom.put(p, List.copyOf(beans));
+        });
+    }
+
+    private static boolean sameBeans(List<DeclarativeProvider> a, List<DeclarativeProvider> b) {
+        if (a == null || a.size() != b.size()) {
+            return false;
         }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Optional<ProviderApi> api(String provider) {

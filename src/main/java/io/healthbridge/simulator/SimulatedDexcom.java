@@ -2,7 +2,9 @@ package io.healthbridge.simulator;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 
@@ -22,11 +24,14 @@ final class SimulatedDexcom extends SimulatedApi {
     /** Estimated glucose values every 5 minutes; startDate/endDate are UTC without offset, as Dexcom takes them. */
     @Override
     JsonNode answer(String path, Map<String, String> p, String user) {
-        if (!path.equals("/v3/users/self/egvs")) {
+        if (!path.equals("/v3/users/self/egvs") && !path.equals("/v3/users/self/events")) {
             return null;
         }
         Instant from = LocalDateTime.parse(p.get("startDate")).toInstant(ZoneOffset.UTC);
         Instant to = min(LocalDateTime.parse(p.get("endDate")).toInstant(ZoneOffset.UTC), now());
+        if (path.endsWith("/events")) {
+            return events(user, from, to);
+        }
         ObjectNode out = EventJson.object();
         out.put("recordType", "egv");
         out.put("recordVersion", "3.0");
@@ -49,5 +54,33 @@ final class SimulatedDexcom extends SimulatedApi {
             r.put("transmitterGeneration", "g7");
         }
         return out;
+    }
+
+    /** What a person enters each day: insulin before lunch, the lunch's carbs, an evening run, a stress note. */
+    private JsonNode events(String user, Instant from, Instant to) {
+        ObjectNode out = EventJson.object();
+        out.put("recordType", "event").put("recordVersion", "3.0").put("userId", user);
+        ArrayNode records = out.putArray("records");
+        for (LocalDate d : SyntheticData.days(from, to)) {
+            event(records, user, d, LocalTime.of(12, 25), "insulin", "fastActing", 6, "units", from, to);
+            event(records, user, d, LocalTime.of(12, 30), "carbs", null, 45, "grams", from, to);
+            event(records, user, d, LocalTime.of(18, 0), "exercise", "medium", 30, "minutes", from, to);
+            event(records, user, d, LocalTime.of(15, 0), "health", "stress", 0, "unknown", from, to);
+        }
+        return out;
+    }
+
+    private void event(ArrayNode records, String user, LocalDate day, LocalTime at, String type, String subType,
+                       int value, String unit, Instant from, Instant to) {
+        Instant t = day.atTime(at).atOffset(SyntheticData.OFFSET).toInstant();
+        if (t.isBefore(from) || !t.isBefore(to)) {
+            return;
+        }
+        ObjectNode r = records.addObject();
+        r.put("recordId", user + "-" + type + "-" + t.getEpochSecond());
+        r.put("systemTime", t.toString()).put("displayTime", local(t));
+        r.put("eventStatus", "created").put("eventType", type).put("eventSubType", subType);
+        r.put("value", String.valueOf(value)).put("unit", unit);
+        r.put("transmitterId", "sim-tx").put("transmitterGeneration", "g7").put("displayDevice", "iOS");
     }
 }

@@ -58,6 +58,8 @@ public class MapperGoldenTest {
     /** sample file (provider/name) → dataset it is a response of. */
     static final Map<String, String> DATASETS = Map.ofEntries(
             Map.entry("dexcom/glucose.json", "egvs"),
+            // GET /v3/users/self/events as developer.dexcom.com documents it: value as a string, every event type
+            Map.entry("dexcom/events.json", "events"),
             Map.entry("health-connect/batch.json", HealthConnectMapper.DATASET),
             Map.entry("apple-health/push-open-wearables-sync.json", AppleHealthMapper.SYNC),
             Map.entry("apple-health/push-health-auto-export.json", AppleHealthMapper.AUTO_EXPORT),
@@ -145,7 +147,7 @@ public class MapperGoldenTest {
 
     static ProviderMapper declared(String file) {
         try {
-            return io.healthbridge.provider.declarative.RouteFileProviders.load(Path.of(file)).mapper();
+            return io.healthbridge.provider.declarative.RouteFileProviders.mapper(Path.of(file));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -29,6 +29,8 @@ public final class PayloadRun {
 
     public final List<CanonicalEvent> events = new ArrayList<>();
     public final List<DeadLetter> deadLetters = new ArrayList<>();
+    /** Records the provider marks deleted, applied as tombstones when stored. */
+    public final List<io.healthbridge.provider.Deletion> deletions = new ArrayList<>();
     public final IngestSummary summary = new IngestSummary();
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     /** The records the mapper split the payload into (none when the payload itself was refused). */
@@ -54,8 +56,10 @@ public final class PayloadRun {
         for (Object item : pipeline.map(exchange)) {
             if (item instanceof CanonicalEvent e) {
                 run.events.add(e);
+            } else if (item instanceof DeadLetter d) {
+                run.deadLetters.add(d);
             } else {
-                run.deadLetters.add((DeadLetter) item);
+                run.deletions.add((io.healthbridge.provider.Deletion) item);
             }
         }
         try {

@@ -23,11 +23,13 @@ import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.MappingException;
+import io.healthbridge.provider.Deletion;
 import io.healthbridge.provider.Page;
 import io.healthbridge.provider.ProviderApi;
 import io.healthbridge.provider.ProviderDefaults;
 import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.provider.ProviderRequest;
+import io.healthbridge.provider.RecordDeleted;
 import io.healthbridge.provider.RecordSkipped;
 import io.healthbridge.provider.Records;
 import io.healthbridge.provider.TimeWindow;
@@ -40,8 +42,11 @@ import io.healthbridge.provider.TimeWindow;
  * <pre>
  * {"type": "blood_glucose", "start": "2026-…+01:00", "end": "…" (optional), "value": 101, "unit": "mg/dL",
  *  "quantities": {"name": {"value", "unit"}} (optional), "source_record_id": "…", "device": {"name", "model", "type",
- *  "manufacturer"} (optional), "fields": {…} (optional, copied into data)}
+ *  "manufacturer"} (optional), "fields": {…} (optional, copied into data), "estimated": {"field": "rule"} (optional)}
  * </pre>
+ * or {@code {"skip": "<reason>"}} for a record left out on purpose, or {@code {"delete": true, "type", "source_record_id"}}
+ * for a record the provider marks deleted (its events become tombstones). A provider with several datasets declares one
+ * bean per dataset ({@link DeclaredProviders}); the API's URLs and quotas are read from the first that has them.
  * Events are built by {@link EventBuilder} like every mapper's: same ids, keys, UCUM conversion, provenance, schema.
  */
 public class DeclarativeProvider {
@@ -185,6 +190,11 @@ public class DeclarativeProvider {
         String typeName = Records.text(m, "type");
         DataType type = DataType.fromId(typeName).filter(DataType::isMeasurement)
                 .orElseThrow(() -> new MappingException("the JSONata mapping gave an unknown type '" + typeName + "'"));
+        if (m.path("delete").asBoolean(false)) {
+            // {"delete": true, "type", "source_record_id"}: the provider marks the record deleted
+            throw new RecordDeleted(new Deletion(Records.text(m, "source_record_id"), List.of(type),
+                    provider + " " + dataset + ": record deleted at the provider"));
+        }
         OffsetDateTime start = Records.offsetTime(m, "start");
         OffsetDateTime end = Records.has(m, "end") ? Records.offsetTime(m, "end") : start;
         EventBuilder b = EventBuilder.of(type, ctx).raw(raw).interval(start, end)
@@ -209,6 +219,10 @@ public class DeclarativeProvider {
         if (f != null && f.isObject()) {
             f.fields().forEachRemaining(e -> b.put(e.getKey(), e.getValue()));
         }
+        JsonNode estimated = m.get("estimated");
+        if (estimated != null && estimated.isObject()) {
+            estimated.fields().forEachRemaining(e -> b.estimated(e.getKey(), e.getValue().asText()));
+        }
         return b.build();
     }
 
@@ -230,6 +244,15 @@ public class DeclarativeProvider {
 
     public String getProvider() {
         return provider;
+    }
+
+    public String getDataset() {
+        return dataset;
+    }
+
+    /** Whether this bean declares the API itself (its base URL, OAuth endpoints, quotas), not only a dataset. */
+    boolean declaresApi() {
+        return baseUrl != null;
     }
 
     public void setProvider(String provider) {

@@ -73,6 +73,46 @@ class DeclarativeProviderTest {
         }
     }
 
+    /**
+     * The file's second bean adds Dexcom's events to the same provider: polled beside the glucose readings, carbs,
+     * insulin and exercise are published; the same record later marked deleted becomes a tombstone of what it made.
+     */
+    @Test
+    void dexcomEventsArePolledAndOneMarkedDeletedBecomesATombstone() throws Exception {
+        Files.createDirectories(work.resolve("routes/providers"));
+        Files.writeString(work.resolve("routes/providers/dexcom.camel.yaml"), shipped());
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, SimulatedProviders.settings("dex"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> SimulatedProviders.typesOf(hb, "dexcom").containsAll(
+                    java.util.Set.of("health.blood_glucose", "health.nutrition", "health.insulin_dose",
+                            "health.workout")));
+            JsonNode carbs = hb.getJson("/api/v1/events?provider=dexcom&user=dex&type=health.nutrition&limit=1")
+                    .at("/events/0/event");
+            assertThat(carbs.at("/data/nutrients/total_carbohydrate/value").asInt()).isEqualTo(45);
+            JsonNode insulin = hb.getJson("/api/v1/events?provider=dexcom&user=dex&type=health.insulin_dose&limit=1")
+                    .at("/events/0/event/data");
+            assertThat(insulin.at("/value/value").asInt()).isEqualTo(6);
+            assertThat(insulin.get("insulin_type").asText()).isEqualTo("fast_acting");
+
+            String recordId = carbs.at("/data/provenance/source_record_id").asText();
+            String deleted = "{\"records\":[{\"recordId\":\"" + recordId + "\",\"systemTime\":\"2026-11-20T11:30:00Z\","
+                             + "\"displayTime\":\"2026-11-20T12:30:00+01:00\",\"eventStatus\":\"deleted\","
+                             + "\"eventType\":\"carbs\",\"value\":\"45\",\"unit\":\"grams\"}]}";
+            io.healthbridge.event.IngestSummary summary = hb.runtime().context().createProducerTemplate()
+                    .requestBodyAndHeaders("direct:ingest", deleted, Map.of(
+                            io.healthbridge.HealthbridgeHeaders.PROVIDER, "dexcom",
+                            io.healthbridge.HealthbridgeHeaders.DATASET, "events",
+                            io.healthbridge.HealthbridgeHeaders.USER_ID, "dex"),
+                            io.healthbridge.event.IngestSummary.class);
+            assertThat(summary.skippedByReason()).containsEntry("deleted_at_provider", 1);
+            assertThat(summary.published()).isEqualTo(1);
+            JsonNode tombstones = hb.getJson("/api/v1/events?provider=dexcom&user=dex&type=health.deleted").get("events");
+            assertThat(tombstones).hasSize(1);
+            assertThat(tombstones.at("/0/event/data/key").asText()).isEqualTo(carbs.at("/data/key").asText());
+            assertThat(hb.getJson("/api/v1/events?provider=dexcom&user=dex&type=health.nutrition&limit=500")
+                    .findValuesAsText("id")).doesNotContain(carbs.get("id").asText());
+        }
+    }
+
     static JsonNode dex2DeadLetter(RunningHealthbridge hb) throws Exception {
         for (JsonNode d : hb.getJson("/api/v1/dead-letters?provider=dexcom&limit=500").get("dead_letters")) {
             if (d.get("user_id").asText().equals("dex2")) {

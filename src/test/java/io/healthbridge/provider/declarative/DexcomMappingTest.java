@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DexcomMappingTest {
 
     static PayloadRun run(String records) throws Exception {
-        ProviderMapper mapper = RouteFileProviders.load(Path.of("routes/providers/dexcom.camel.yaml")).mapper();
+        ProviderMapper mapper = RouteFileProviders.mapper(Path.of("routes/providers/dexcom.camel.yaml"));
         JsonNode payload = EventJson.read("{\"recordType\":\"egv\",\"recordVersion\":\"3.0\",\"records\":[" + records + "]}");
         MappingContext c = MapperGoldenTest.CONTEXT;
         return PayloadRun.of(mapper, "egvs", payload,
@@ -47,5 +47,23 @@ class DexcomMappingTest {
         assertThat(run.events.get(0).data().get("start").asText()).isEqualTo("2025-01-30T23:49:55Z");
         PayloadRun app = run(egv("101", "null", "2025-01-30T15:49:55-08:00", "2025-01-30T23:49:55Z"));
         assertThat(app.events.get(0).data().get("start").asText()).isEqualTo("2025-01-30T15:49:55-08:00");
+    }
+    @Test
+    void everyEventTypeIsAnEventACountedSkipOrADeadLetter() throws Exception {
+        ProviderMapper mapper = RouteFileProviders.mapper(Path.of("routes/providers/dexcom.camel.yaml"));
+        JsonNode payload = EventJson.MAPPER.readTree(Path.of("src/test/resources/fixtures/dexcom/events.json").toFile());
+        MappingContext c = MapperGoldenTest.CONTEXT;
+        PayloadRun run = PayloadRun.of(mapper, "events", payload,
+                new MappingContext("dexcom", c.userId(), c.providerUserId(), c.fetchedAt(), c.zone()));
+        assertThat(run.events).extracting(e -> e.type()).containsExactly("health.insulin_dose", "health.nutrition",
+                "health.workout", "health.blood_glucose");
+        assertThat(run.events.get(0).data().at("/value/unit").asText()).isEqualTo("[iU]");
+        assertThat(run.events.get(1).data().at("/nutrients/total_carbohydrate/value").asInt()).isEqualTo(52);
+        // a receiver's exercise: UTC from systemTime, 45 minutes long
+        assertThat(run.events.get(2).data().get("start").asText()).isEqualTo("2026-11-20T17:00:00Z");
+        assertThat(run.events.get(2).data().at("/duration/value").asInt()).isEqualTo(2700);
+        assertThat(run.summary.skippedByReason()).containsEntry("health_event_not_mapped", 1)
+                .containsEntry("note_not_a_measurement", 1).containsEntry("deleted_at_provider", 1);
+        assertThat(run.deadLetters).singleElement().satisfies(d -> assertThat(d.toString()).contains("mg/dL"));
     }
 }

@@ -16,8 +16,18 @@ public final class RouteFileProviders {
     private RouteFileProviders() {
     }
 
-    @SuppressWarnings("unchecked")
+    /** The first bean's provider with every dataset the file declares for it, as the runtime's registries see it. */
+    public static io.healthbridge.provider.ProviderMapper mapper(Path routeFile) throws Exception {
+        return DeclaredProviders.mapper(loadAll(routeFile));
+    }
+
     public static DeclarativeProvider load(Path routeFile) throws Exception {
+        return loadAll(routeFile).get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static List<DeclarativeProvider> loadAll(Path routeFile) throws Exception {
+        List<DeclarativeProvider> out = new java.util.ArrayList<>();
         List<Object> docs = (List<Object>) new Load(LoadSettings.builder().build()).loadFromString(Files.readString(routeFile));
         for (Object doc : docs) {
             Map<String, Object> entry = (Map<String, Object>) doc;
@@ -31,10 +41,13 @@ public final class RouteFileProviders {
                         PropertyBindingSupport.build().withIgnoreCase(true)
                                 .bind(ctx, p, new java.util.HashMap<>((Map<String, Object>) bean.get("properties")));
                     }
-                    return p;
+                    out.add(p);
                 }
             }
         }
-        throw new IllegalArgumentException(routeFile + " declares no " + DeclarativeProvider.class.getSimpleName());
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(routeFile + " declares no " + DeclarativeProvider.class.getSimpleName());
+        }
+        return out;
     }
 }
