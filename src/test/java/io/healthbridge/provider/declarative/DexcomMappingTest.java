@@ -56,12 +56,16 @@ class DexcomMappingTest {
         PayloadRun run = PayloadRun.of(mapper, "events", payload,
                 new MappingContext("dexcom", c.userId(), c.providerUserId(), c.fetchedAt(), c.zone()));
         assertThat(run.events).extracting(e -> e.type()).containsExactly("health.insulin_dose", "health.nutrition",
-                "health.workout", "health.blood_glucose");
+                "health.workout", "health.workout", "health.blood_glucose");
         assertThat(run.events.get(0).data().at("/value/unit").asText()).isEqualTo("[iU]");
         assertThat(run.events.get(1).data().at("/nutrients/total_carbohydrate/value").asInt()).isEqualTo(52);
         // a receiver's exercise: UTC from systemTime, 45 minutes long
         assertThat(run.events.get(2).data().get("start").asText()).isEqualTo("2026-11-20T17:00:00Z");
         assertThat(run.events.get(2).data().at("/duration/value").asInt()).isEqualTo(2700);
+        assertThat(run.events.get(2).data().get("end").asText()).isEqualTo("2026-11-20T17:45:00Z");
+        // an app's: 20 minutes at the app's offset, start and end alike
+        assertThat(run.events.get(3).data().get("start").asText()).isEqualTo("2026-11-21T07:30:00+01:00");
+        assertThat(run.events.get(3).data().get("end").asText()).isEqualTo("2026-11-21T07:50:00+01:00");
         assertThat(run.summary.skippedByReason()).containsEntry("health_event_not_mapped", 1)
                 .containsEntry("note_not_a_measurement", 1).containsEntry("deleted_at_provider", 1);
         assertThat(run.deadLetters).singleElement().satisfies(d -> assertThat(d.toString()).contains("mg/dL"));
