@@ -47,7 +47,7 @@ class UnseenPayloadsTest {
         // a Body Cardio weighing: weight 72.35 kg, fat 18.2 %, fat-free mass (5), fat mass (8), muscle (76),
         // hydration (77, kilograms), bone (88), height (4, metres), pulse wave velocity (91, m/s) and a visceral fat
         // index (170), which has no canonical type; then groups of muscle mass alone, pulse wave velocity alone, a
-        // watch's VO2 max (123, ml/min/kg) and visceral fat alone
+        // watch's VO2 max (123, ml/min/kg), visceral fat alone and a vascular age (155, years)
         JsonNode payload = EventJson.read("""
                 {"status": 0, "body": {"timezone": "Europe/Paris", "measuregrps": [
                   {"grpid": 41, "date": 1733119200, "category": 1, "model": "Body Cardio", "measures": [
@@ -59,7 +59,8 @@ class UnseenPayloadsTest {
                   {"grpid": 42, "date": 1733122800, "category": 1, "measures": [{"value": 56200, "type": 76, "unit": -3}]},
                   {"grpid": 43, "date": 1733126400, "category": 1, "measures": [{"value": 798, "type": 91, "unit": -2}]},
                   {"grpid": 44, "date": 1733130000, "category": 1, "measures": [{"value": 423, "type": 123, "unit": -1}]},
-                  {"grpid": 45, "date": 1733133600, "category": 1, "measures": [{"value": 8, "type": 170, "unit": 0}]}
+                  {"grpid": 45, "date": 1733133600, "category": 1, "measures": [{"value": 8, "type": 170, "unit": 0}]},
+                  {"grpid": 46, "date": 1733137200, "category": 1, "measures": [{"value": 52, "type": 155, "unit": 0}]}
                 ], "more": 0, "offset": 0}}""");
         MappingContext c = MapperGoldenTest.CONTEXT;
         PayloadRun run = PayloadRun.of(new WithingsMapper(), "getmeas", payload,
@@ -70,12 +71,15 @@ class UnseenPayloadsTest {
                         "health.lean_body_mass 59.183 kg", "health.fat_mass 13.167 kg", "health.muscle_mass 56.12 kg",
                         "health.body_water 41.01 kg", "health.bone_mass 3.06 kg", "health.body_height 1.78 m",
                         "health.pulse_wave_velocity 8.12 m/s", "health.muscle_mass 56.2 kg",
-                        "health.pulse_wave_velocity 7.98 m/s", "health.vo2_max 42.3 mL/(kg.min)");
+                        "health.pulse_wave_velocity 7.98 m/s", "health.vo2_max 42.3 mL/(kg.min)",
+                        "health.vascular_age 52 a");
         for (var e : run.events.subList(0, 9)) {
             assertThat(e.data().at("/provenance/omitted").findValuesAsText("field")).containsExactly("measures[type=170]");
             assertThat(e.data().at("/start").asText()).isEqualTo("2024-12-02T07:00:00+01:00");
         }
-        assertThat(run.events.subList(9, 12)).allMatch(e -> e.data().at("/provenance/omitted").isMissingNode());
+        assertThat(run.events.subList(9, 13)).allMatch(e -> e.data().at("/provenance/omitted").isMissingNode());
+        // Withings' own estimate (meastype 155), said whose it is like Oura's
+        assertThat(run.events.get(12).data().get("provider_name").asText()).isEqualTo("Withings vascular age");
         assertThat(run.deadLetters).isEmpty();
         assertThat(run.summary.skippedByReason()).containsEntry(RecordSkipped.NO_MEASUREMENT, 1);
     }

@@ -54,7 +54,7 @@ public class WithingsMapper implements ProviderMapper {
     /**
      * getmeas {@code meastype} codes of single readings, with their units as Withings documents them (value x
      * 10^unit): weight, height, fat-free mass, fat ratio, fat mass, SpO2, body temperature, muscle, hydration, bone,
-     * pulse wave velocity (m/s) and VO2 max (ml/min/kg).
+     * pulse wave velocity (m/s), VO2 max (ml/min/kg) and vascular age (155, Withings' estimate, in years).
      */
     static final Map<Integer, Point> POINTS = Map.ofEntries(
             Map.entry(1, new Point(DataType.BODY_WEIGHT, "kg")), Map.entry(4, new Point(DataType.BODY_HEIGHT, "m")),
@@ -64,7 +64,8 @@ public class WithingsMapper implements ProviderMapper {
             Map.entry(76, new Point(DataType.MUSCLE_MASS, "kg")), Map.entry(77, new Point(DataType.BODY_WATER, "kg")),
             Map.entry(88, new Point(DataType.BONE_MASS, "kg")),
             Map.entry(91, new Point(DataType.PULSE_WAVE_VELOCITY, "m/s")),
-            Map.entry(123, new Point(DataType.VO2_MAX, "mL/(kg.min)")));
+            Map.entry(123, new Point(DataType.VO2_MAX, "mL/(kg.min)")),
+            Map.entry(155, new Point(DataType.VASCULAR_AGE, "a")));
 
     /** The measure types a group's events are made of, and the ones a poll asks for; the others are named as omitted. */
     static final Set<Integer> MAPPED_MEASURES = Stream.concat(POINTS.keySet().stream(),
@@ -180,9 +181,11 @@ public class WithingsMapper implements ProviderMapper {
                 case DIASTOLIC -> diastolic = value;
                 case HEART_PULSE -> pulse = value;
                 default -> {
-                    // the others (pulse wave velocity, vascular age, visceral fat, …) are named in provenance.omitted
+                    // the others (visceral fat, BMR, metabolic age, …) are named in provenance.omitted
                     if (point != null) {
-                        events.add(point(point.type(), ctx, g, record, time, device).value(value, point.unit()).build());
+                        events.add(point(point.type(), ctx, g, record, time, device).value(value, point.unit())
+                                .put("provider_name", point.type() == DataType.VASCULAR_AGE ? "Withings vascular age"
+                                        : null).build());
                     }
                 }
             }
@@ -199,8 +202,8 @@ public class WithingsMapper implements ProviderMapper {
     }
 
     /**
-     * An event of a measure group; the group's measures of types with no canonical place (pulse wave velocity 91,
-     * vascular age 155, visceral fat 170, …) are named in its {@code provenance.omitted}, so they are accounted for.
+     * An event of a measure group; the group's measures of types with no canonical place (visceral fat 170, BMR 226,
+     * metabolic age 227, …) are named in its {@code provenance.omitted}, so they are accounted for.
      */
     private static EventBuilder point(DataType type, MappingContext ctx, JsonNode raw, String record, OffsetDateTime time,
             Device device) {
