@@ -221,10 +221,7 @@ public class JdbcEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> inWindow(String subject, String type, Instant from, Instant to) {
-        // through events_type_time: every subject's events of the type in the window, then this one's
-        return query("SELECT * FROM events WHERE type = ? AND event_time >= ? AND event_time < ? AND subject = ? "
-                     + "ORDER BY event_time, seq", List.of(type, Timestamp.from(from), Timestamp.from(to),
-                subject), 0);
+        return inWindow(subject, List.of(type), from, to);
     }
 
     @Override
@@ -232,10 +229,15 @@ public class JdbcEventStore implements EventStore {
         if (types.isEmpty()) {
             return List.of();
         }
-        List<Object> args = new ArrayList<>(types);
-        args.addAll(List.of(Timestamp.from(from), Timestamp.from(to), subject));
-        return query("SELECT * FROM events WHERE type IN (" + String.join(",", Collections.nCopies(types.size(), "?"))
-                     + ") AND event_time >= ? AND event_time < ? AND subject = ? ORDER BY event_time, seq", args, 0);
+        List<Object> args = new ArrayList<>(List.of(subject, Timestamp.from(from), Timestamp.from(to)));
+        args.addAll(types);
+        return query(windowSql(types.size()), args, 0);
+    }
+
+    /** Through events_subject_time: only the subject's events of the window are read, then filtered by type. */
+    static String windowSql(int types) {
+        return "SELECT * FROM events WHERE subject = ? AND event_time >= ? AND event_time < ? AND type IN ("
+               + String.join(",", Collections.nCopies(types, "?")) + ") ORDER BY event_time, seq";
     }
 
     @Override
