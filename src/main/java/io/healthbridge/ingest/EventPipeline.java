@@ -123,6 +123,7 @@ public class EventPipeline {
                             + "carries data (" + Payloads.shape(payload) + "): not a " + dataset + " response",
                     payload, null));
         }
+        Skips skips = new Skips(meters, provider, dataset, userId, summary);
         for (MappedRecord record : records) {
             if (summary != null) {
                 summary.countRecord();
@@ -133,7 +134,7 @@ public class EventPipeline {
                 continue;
             }
             if (record.isSkipped()) {
-                skipped(provider, dataset, userId, record, summary);
+                skips.add(record);
                 if (record.deletion() != null) {
                     items.add(record.deletion()); // applied by storeAll once the payload's events are stored
                 }
@@ -156,16 +157,8 @@ public class EventPipeline {
                 }
             }
         }
+        skips.said();
         return items;
-    }
-
-    private void skipped(String provider, String dataset, String userId, MappedRecord record, IngestSummary summary) {
-        meters.counter("healthbridge.records.skipped", "provider", provider, "reason", record.skipReason()).increment();
-        if (summary != null) {
-            summary.countSkipped(record.skipReason());
-        }
-        LOG.info("Skipped a {} {} record of user {} on purpose ({}): {}", provider, dataset, userId,
-                record.skipReason(), record.skipDetail());
     }
 
     private static String joined(List<Invariants.Violation> broken) {
