@@ -10,6 +10,7 @@ import io.healthbridge.HealthbridgeHeaders;
 import io.healthbridge.cluster.Leadership;
 import io.healthbridge.delivery.webhook.WebhookStore;
 import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.imports.ImportStore;
 import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.reconcile.DayView;
 import io.healthbridge.reconcile.Priorities;
@@ -26,6 +27,9 @@ import org.apache.camel.spi.Registry;
  * ({@code reconciler}: an outbox reader of its own, one instance of a cluster at a time).
  */
 final class ReconcileWiring implements AutoCloseable {
+
+    /** An import whose progress has not moved for this long no longer holds its person's days. */
+    static final Duration IMPORT_QUIET = Duration.ofMinutes(2);
 
     private Leadership leadership;
     private Reconciler reconciler;
@@ -52,6 +56,7 @@ final class ReconcileWiring implements AutoCloseable {
                 seq -> webhooks.saveCursor(Reconciler.CURSOR, seq), batch, clock, Duration.ofSeconds(1));
         outbox.init();
         leadership = new Leadership("reconciler", store.database.dataSource(), store.database.isPostgres(), clock);
+        ImportStore importing = new ImportStore(store.database.dataSource(), clock);
         reconciler = new Reconciler(store.events, days, new ReconcileQueue(store.database.dataSource(), clock), outbox,
                 new Reconciler.Publisher() {
                     @Override
@@ -63,7 +68,7 @@ final class ReconcileWiring implements AutoCloseable {
                     public void retract(List<StoredEvent> events, String reason) {
                         producer.sendBodyAndHeader("direct:retract", events, HealthbridgeHeaders.REASON, reason);
                     }
-                }, leadership::holds, meters, clock);
+                }, leadership::holds, () -> importing.importing(IMPORT_QUIET), meters, clock);
         registry.bind("reconciler", reconciler);
     }
 

@@ -6,12 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -48,6 +51,19 @@ public class ImportStore {
 
     public List<ImportJob> ofUser(String userId) {
         return query("SELECT * FROM imports WHERE user_id = ? ORDER BY created_at DESC, id", userId);
+    }
+
+    /**
+     * The people whose import is under way: running, with progress recorded within {@code quiet} (a job whose
+     * instance died stops counting then, though it stays running until a restart goes on with it).
+     */
+    public Set<String> importing(Duration quiet) {
+        Set<String> users = new HashSet<>();
+        for (ImportJob job : query("SELECT * FROM imports WHERE status = ? AND updated_at > ?", ImportJob.RUNNING,
+                Timestamp.from(clock.instant().minus(quiet)))) {
+            users.add(job.userId());
+        }
+        return users;
     }
 
     /** Jobs a restart must go on with. */

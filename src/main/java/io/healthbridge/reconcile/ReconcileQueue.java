@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -61,11 +62,17 @@ public class ReconcileQueue {
         return new Sql.Statement(INSERT, t.user(), t.day().toString(), t.zone(), Timestamp.from(clock.instant()));
     }
 
-    /** The days waiting longest, at most {@code limit}. */
-    List<Pending> next(int limit) {
+    /** The days waiting longest, at most {@code limit}, of anyone but the people {@code held}. */
+    List<Pending> next(int limit, Collection<String> held) {
+        String notHeld = held.isEmpty() ? "" : "WHERE user_id NOT IN (" + String.join(",",
+                Collections.nCopies(held.size(), "?")) + ") ";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT user_id, local_date, zone, MAX(id) FROM reconcile_pending GROUP BY user_id, local_date, zone "
-                + "ORDER BY MIN(id)")) {
+                "SELECT user_id, local_date, zone, MAX(id) FROM reconcile_pending " + notHeld
+                + "GROUP BY user_id, local_date, zone ORDER BY MIN(id)")) {
+            int i = 1;
+            for (String user : held) {
+                ps.setString(i++, user);
+            }
             ps.setMaxRows(limit);
             List<Pending> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

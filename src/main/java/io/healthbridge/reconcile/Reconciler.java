@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.CanonicalEvent;
@@ -62,6 +64,7 @@ public class Reconciler {
     private final OutboxReader outbox;
     private final Publisher publisher;
     private final BooleanSupplier leads;
+    private final Supplier<Collection<String>> held;
     private final Clock clock;
     private final Counter recomputed;
     private final Counter published;
@@ -69,13 +72,14 @@ public class Reconciler {
     private final Counter failed;
 
     public Reconciler(EventStore events, DayView days, ReconcileQueue queue, OutboxReader outbox, Publisher publisher,
-            BooleanSupplier leads, MeterRegistry meters, Clock clock) {
+            BooleanSupplier leads, Supplier<Collection<String>> held, MeterRegistry meters, Clock clock) {
         this.events = events;
         this.days = days;
         this.queue = queue;
         this.outbox = outbox;
         this.publisher = publisher;
         this.leads = leads;
+        this.held = held;
         this.clock = clock;
         this.recomputed = meters.counter("healthbridge.reconcile.days");
         this.published = meters.counter("healthbridge.reconcile.events", "change", "version");
@@ -105,10 +109,12 @@ public class Reconciler {
 
     /**
      * Recomputes up to {@code limit} queued days, oldest first, {@link #CHUNK} days to a transaction: their changes
-     * published together, then their queue rows removed together.
+     * published together, then their queue rows removed together. The days of people held (an import of theirs under
+     * way) wait in the queue: an export touches each of its days once per type, and recomputing a day each time would
+     * be wasted work and send consumers a version of its results for every type imported so far.
      */
     public int drain(int limit) {
-        List<ReconcileQueue.Pending> pending = queue.next(limit);
+        List<ReconcileQueue.Pending> pending = queue.next(limit, held.get());
         for (int from = 0; from < pending.size(); from += CHUNK) {
             List<ReconcileQueue.Pending> chunk = pending.subList(from, Math.min(pending.size(), from + CHUNK));
             Changes changes = new Changes();
