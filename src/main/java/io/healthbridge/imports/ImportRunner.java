@@ -7,7 +7,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -24,14 +28,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one import: streams the export (a zip's {@code export.xml} entry, or the XML itself) through
  * {@link ExportElements}, publishes it a chunk at a time through {@code direct:ingest} (each chunk's events and dead
- * letters in one transaction, as every payload), and after each chunk records the counts and where a restart goes
- * on. A chunk published again after a crash is dropped as duplicates, never published twice.
+ * letters in one transaction, as every payload), {@link #IN_FLIGHT} chunks at once so one is mapped while the one
+ * before is stored, and after each chunk, in document order, records the counts and where a restart goes on. A chunk
+ * published again after a crash is dropped as duplicates, never published twice.
  */
 final class ImportRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportRunner.class);
 
     private final ImportStore store;
+    /** Chunks in the publish path at once: one mapped while the one before it is stored. */
+    static final int IN_FLIGHT = 2;
+
     private final ProducerTemplate producer;
     private final int chunk;
     private final long maxXmlBytes;
@@ -49,6 +57,7 @@ final class ImportRunner {
             return false;
         }
         Path file = Path.of(job.filePath());
+        Deque<Chunk> inFlight = new ArrayDeque<>();
         try (Counting counted = new Counting(new BufferedInputStream(Files.newInputStream(file), 1 << 16), Long.MAX_VALUE);
              InputStream xml = export(counted);
              ExportElements elements = new ExportElements(xml)) {
@@ -56,36 +65,89 @@ final class ImportRunner {
             for (ObjectNode e; (e = elements.next(job.committed(), job.resumeFrom())) != null; ) {
                 records.add(e);
                 if (records.size() >= chunk) {
-                    if (!publish(job, elements, records, counted.count)) {
-                        return false;
-                    }
+                    inFlight.add(publish(job, elements, records, counted.count));
                     records = EventJson.MAPPER.createArrayNode();
-                    job = store.get(job.id()).orElse(job);
-                    LOG.info("Import {}: {} % of the file, {} elements read, {} events, {} duplicates, {} dead letters",
-                            job.id(), job.percent(), job.elementsRead(), job.events(), job.duplicates(),
-                            job.deadLetters());
+                    if (inFlight.size() >= IN_FLIGHT && (job = settled(job, inFlight.poll())) == null) {
+                        return settleAll(inFlight, null);
+                    }
                 }
             }
-            if (!publish(job, elements, records, counted.count)) {
-                return false;
+            inFlight.add(publish(job, elements, records, counted.count));
+            for (Chunk c; (c = inFlight.poll()) != null; ) {
+                if ((job = settled(job, c)) == null) {
+                    return settleAll(inFlight, null);
+                }
             }
+        } catch (IOException | ImportException | RuntimeException e) {
+            settleAll(inFlight, e);
+            throw e;
         }
         return true;
     }
 
-    private boolean publish(ImportJob job, ExportElements elements, ArrayNode records, long bytes) {
-        IngestSummary summary = null;
+    /** A chunk on its way through the publish path, and where the document stood when it was cut. */
+    private record Chunk(CompletableFuture<IngestSummary> published, long bytes, long read, long resumeFrom) {
+    }
+
+    /**
+     * Sends a chunk down {@code direct:ingest} without waiting: the next chunk is read and mapped while this one is
+     * stored. An empty chunk (the end of the file) publishes nothing and only records the final position.
+     */
+    private Chunk publish(ImportJob job, ExportElements elements, ArrayNode records, long bytes) {
+        CompletableFuture<IngestSummary> published = CompletableFuture.completedFuture(null);
         if (!records.isEmpty()) {
             ObjectNode payload = EventJson.object();
             payload.set("records", records);
             String zone = elements.exportDate() == null ? "Z" : elements.exportDate().getOffset().getId();
-            summary = producer.requestBodyAndHeaders("direct:ingest", payload, Map.of(
+            published = producer.asyncRequestBodyAndHeaders("direct:ingest", payload, Map.of(
                     HealthbridgeHeaders.PROVIDER, AppleHealthMapper.PROVIDER,
                     HealthbridgeHeaders.DATASET, AppleHealthMapper.EXPORT,
                     HealthbridgeHeaders.USER_ID, job.userId(),
                     HealthbridgeHeaders.ZONE, "Z".equals(zone) ? ZoneOffset.UTC.getId() : zone), IngestSummary.class);
         }
-        return store.progress(job, bytes, elements.index(), elements.resumePoint(), elements.index(), summary);
+        return new Chunk(published, bytes, elements.index(), elements.resumePoint());
+    }
+
+    /**
+     * Waits for a chunk (chunks are settled in the order they were cut), then records its counts and the resume
+     * point; answers the job as it now stands, or null when it is gone (its user was erased).
+     */
+    private ImportJob settled(ImportJob job, Chunk c) {
+        IngestSummary summary = outcome(c);
+        if (!store.progress(job, c.bytes(), c.read(), c.resumeFrom(), c.read(), summary)) {
+            return null;
+        }
+        ImportJob now = store.get(job.id()).orElse(null);
+        if (now != null && summary != null) {
+            LOG.info("Import {}: {} % of the file, {} elements read, {} events, {} duplicates, {} dead letters",
+                    now.id(), now.percent(), now.elementsRead(), now.events(), now.duplicates(), now.deadLetters());
+        }
+        return now;
+    }
+
+    /** Waits for what is still in flight (its progress is not recorded: a restart publishes it again, as duplicates). */
+    private static boolean settleAll(Deque<Chunk> inFlight, Exception failure) {
+        for (Chunk c; (c = inFlight.poll()) != null; ) {
+            try {
+                c.published().join();
+            } catch (RuntimeException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return false;
+    }
+
+    private static IngestSummary outcome(Chunk c) {
+        try {
+            return c.published().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a chunk was published", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The export document: the entry {@code …/export.xml} of a zip (never {@code export_cda.xml}), or the file. */
