@@ -52,8 +52,8 @@ final class Skips {
         reasons.forEach((reason, r) -> {
             int n = r.count()[0];
             meters.counter("healthbridge.records.skipped", "provider", provider, "reason", reason).increment(n);
-            LOG.info("Skipped {} {} {} record{} of user {} on purpose ({}): {}", n, provider, dataset,
-                    n == 1 ? "" : "s", userId, reason, n == 1 ? r.firstDetail() : "the first: " + r.firstDetail());
+            LOG.info("Skipped {} record{} of {} {} for user {} on purpose ({}): {}", n, n == 1 ? "" : "s", provider,
+                    dataset, userId, reason, n == 1 ? r.firstDetail() : "the first: " + r.firstDetail());
         });
     }
 }

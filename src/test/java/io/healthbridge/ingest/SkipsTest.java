@@ -62,9 +62,9 @@ class SkipsTest {
                     .isEqualTo(1);
             assertThat(summary.skipped()).isEqualTo(301);
             assertThat(lines.lines).containsExactly(
-                    "Skipped 300 apple_health export records of user u1 on purpose (blood_pressure_in_correlation): "
+                    "Skipped 300 records of apple_health export for user u1 on purpose (blood_pressure_in_correlation): "
                     + "the first: a blood pressure correlation's samples are read as records of their own (0)",
-                    "Skipped 1 apple_health export record of user u1 on purpose (in_bed_only): time in bed with no "
+                    "Skipped 1 record of apple_health export for user u1 on purpose (in_bed_only): time in bed with no "
                     + "sleep sample");
         } finally {
             logger.removeAppender(lines);
