@@ -67,6 +67,17 @@ public final class Bench {
     private Bench() {
     }
 
+    /** The runtime's JVM options: {@code --runtime-args="..."}, else {@code -Dbench.runtime.args}, else the default. */
+    static String runtimeArgs(String[] args) {
+        String extra = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+        for (String a : args) {
+            if (a.startsWith("--runtime-args=")) {
+                extra = a.substring("--runtime-args=".length()).trim();
+            }
+        }
+        return extra;
+    }
+
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
         // --phase=webhooks|websocket|delivery (both, in order): only those figures, printed, nothing written (to profile)
@@ -74,34 +85,34 @@ public final class Bench {
                 .orElse("");
         if (phase.equals("retention")) {
             Path repo = Path.of("").toAbsolutePath();
-            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            String only = runtimeArgs(args);
             log("retention: " + RetentionPhase.run(repo, repo.resolve("target/healthbridge.jar"),
                     only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 3000 : 20_000));
             return;
         }
         if (phase.equals("import")) {
             Path repo = Path.of("").toAbsolutePath();
-            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            String only = runtimeArgs(args);
             log("import: " + ImportPhase.run(repo, repo.resolve("target/healthbridge.jar"),
                     only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 50_000 : 1_000_000));
             return;
         }
         if (phase.equals("reconcile")) {
             Path repo = Path.of("").toAbsolutePath();
-            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            String only = runtimeArgs(args);
             log("reconcile: " + ReconcilePhase.run(repo, repo.resolve("target/healthbridge.jar"),
                     only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 20 : 200));
             return;
         }
         if (phase.equals("sink")) {
             Path repo = Path.of("").toAbsolutePath();
-            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            String only = runtimeArgs(args);
             log("sink: " + SinkPhase.run(repo, repo.resolve("target/healthbridge.jar"),
                     only.isEmpty() ? List.of() : List.of(only.split("\\s+")), quick ? 5000 : 50_000));
             return;
         }
         if (Arrays.asList(args).contains("--normalization-only")) {
-            String only = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
+            String only = runtimeArgs(args);
             System.out.println(normalization(quick, only.isEmpty() ? List.of() : List.of(only.split("\\s+"))));
             return;
         }
@@ -115,12 +126,7 @@ public final class Bench {
         result.put("quick", quick);
         result.put("machine", Machine.describe());
         // the runtime's JVM options: --runtime-args="..." (or -Dbench.runtime.args) to try others, "" for none
-        String extra = System.getProperty("bench.runtime.args", DEFAULT_RUNTIME_ARGS).trim();
-        for (String a : args) {
-            if (a.startsWith("--runtime-args=")) {
-                extra = a.substring("--runtime-args=".length()).trim();
-            }
-        }
+        String extra = runtimeArgs(args);
         List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         result.put("runtime_jvm_args", jvmArgs.isEmpty() ? "none (java -jar defaults)" : String.join(" ", jvmArgs));
 
