@@ -94,6 +94,7 @@ public final class HealthbridgeBeans implements AutoCloseable {
                     settings.number("healthbridge.imports.max-upload-bytes"),
                     settings.number("healthbridge.imports.max-xml-bytes"), clock);
             registry.bind("importJobs", imports);
+            erasure.setPause(imports::pauseFor);
             beans.reconcile = new ReconcileWiring(registry, settings, beans.store,
                     registry.lookupByNameAndType("webhookStore", WebhookStore.class), producer, meters, clock);
             context.addService(imports);

@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 import io.healthbridge.http.ApiError;
@@ -30,6 +33,8 @@ public class ImportJobs extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportJobs.class);
     static final int MAX_USER_ID = 128;
+    /** The longest an erasure waits for the person's import to stop. */
+    static final Duration PAUSE_WAIT = Duration.ofSeconds(30);
 
     private final CamelContext context;
     private final ImportStore store;
@@ -38,6 +43,10 @@ public class ImportJobs extends ServiceSupport {
     private final long maxUploadBytes;
     private final Clock clock;
     private ExecutorService worker;
+    /** People being erased: their imports stop at the next chunk and do not start. */
+    private final Set<String> erasing = ConcurrentHashMap.newKeySet();
+    /** The person whose import the worker runs now, or null. */
+    private volatile String running;
 
     public ImportJobs(CamelContext context, ImportStore store, Path dataDir, int chunk, long maxUploadBytes,
             long maxXmlBytes, Clock clock) {
@@ -164,11 +173,31 @@ public class ImportJobs extends ServiceSupport {
         }
     }
 
+    /**
+     * Stops the person's import before their erasure: marks them, waits (at most {@link #PAUSE_WAIT}) until the
+     * worker has let go of their job, with its chunks in flight settled, and answers what lets their imports run
+     * again once the erasure is done (which has deleted the jobs by then).
+     */
+    public Runnable pauseFor(String userId) {
+        erasing.add(userId);
+        long deadline = System.nanoTime() + PAUSE_WAIT.toNanos();
+        while (userId.equals(running) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return () -> erasing.remove(userId);
+    }
+
     private void run(String id, Path file) {
         Optional<ImportJob> job = store.get(id);
         boolean over = true;
+        running = job.map(ImportJob::userId).orElse(null);
         try {
-            if (job.isPresent() && runner.run(job.get())) {
+            if (job.isPresent() && runner.run(job.get(), erasing::contains)) {
                 store.finish(id, ImportJob.DONE, null);
                 ImportJob done = store.get(id).orElseThrow();
                 LOG.info("Import {} done: {} elements, {} events, {} duplicates, {} dead letters, skipped {}", id,
@@ -185,6 +214,7 @@ public class ImportJobs extends ServiceSupport {
             store.finish(id, ImportJob.FAILED, "cannot import: " + e.getMessage());
             LOG.warn("Import {} failed", id, e);
         } finally {
+            running = null;
             if (over) {
                 try {
                     Files.deleteIfExists(file);

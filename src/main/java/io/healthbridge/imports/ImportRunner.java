@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -51,9 +52,12 @@ final class ImportRunner {
         this.maxXmlBytes = maxXmlBytes;
     }
 
-    /** Runs the job to its end; false when it stopped because the job is gone (its user was erased). */
-    boolean run(ImportJob job) throws IOException, ImportException {
-        if (!store.started(job.id())) {
+    /**
+     * Runs the job to its end; false when it stopped because the job is gone or its user is being erased
+     * ({@code erasing}, asked before each chunk: the chunks in flight are settled first).
+     */
+    boolean run(ImportJob job, Predicate<String> erasing) throws IOException, ImportException {
+        if (erasing.test(job.userId()) || !store.started(job.id())) {
             return false;
         }
         Path file = Path.of(job.filePath());
@@ -65,12 +69,18 @@ final class ImportRunner {
             for (ObjectNode e; (e = elements.next(job.committed(), job.resumeFrom())) != null; ) {
                 records.add(e);
                 if (records.size() >= chunk) {
+                    if (erasing.test(job.userId())) {
+                        return settleAll(inFlight, null);
+                    }
                     inFlight.add(publish(job, elements, records, counted.count));
                     records = EventJson.MAPPER.createArrayNode();
                     if (inFlight.size() >= IN_FLIGHT && (job = settled(job, inFlight.poll())) == null) {
                         return settleAll(inFlight, null);
                     }
                 }
+            }
+            if (erasing.test(job.userId())) {
+                return settleAll(inFlight, null);
             }
             inFlight.add(publish(job, elements, records, counted.count));
             for (Chunk c; (c = inFlight.poll()) != null; ) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthbridge.auth.ConnectFlow;
@@ -48,6 +49,7 @@ public class Erasure {
     private final WebhookEndpoints endpoints;
     private final Clock clock;
     private Consumer<CanonicalEvent> announcer = e -> { };
+    private Function<String, Runnable> pause = user -> () -> { };
 
     public Erasure(UserData users, ConnectionStore connections, ConnectFlow connectFlow, WebhookEndpoints endpoints,
             Clock clock) {
@@ -63,6 +65,14 @@ public class Erasure {
         this.announcer = announcer;
     }
 
+    /**
+     * What stops work on the user's data that is under way (an import) before the rows go, and lets it go on after:
+     * given the user, it returns once nothing of theirs is in flight, with what to run when the erasure is done.
+     */
+    public void setPause(Function<String, Runnable> pause) {
+        this.pause = pause;
+    }
+
     /** A digest that names the user in the audit log without holding the id. */
     public static String pseudonym(String userId) {
         return "sha256:" + EventJson.sha256(userId).substring(0, 16);
@@ -74,6 +84,16 @@ public class Erasure {
         if (held.isEmpty() && users.typesHeld(userId).isEmpty() && !users.hasDeviceTokens(userId)) {
             return Optional.empty();
         }
+        // nothing of theirs in flight while the rows go: a chunk stored after the delete would outlive the erasure
+        Runnable resume = pause.apply(userId);
+        try {
+            return Optional.of(erase(userId, held));
+        } finally {
+            resume.run();
+        }
+    }
+
+    private Receipt erase(String userId, List<Connection> held) {
         List<Map<String, Object>> revoked = new ArrayList<>();
         for (Connection c : held) {
             // no more polls start for it while the rows go
@@ -94,7 +114,7 @@ public class Erasure {
                     e.getMessage());
         }
         LOG.info("User {} erased: {}", pseudonym(userId), rows);
-        return Optional.of(new Receipt(userId, at, rows, revoked, filters, erased.id()));
+        return new Receipt(userId, at, rows, revoked, filters, erased.id());
     }
 
     /** Takes the user out of every webhook endpoint's user filter; a filter left empty matches nobody. */

@@ -233,4 +233,35 @@ class AppleExportImportTest {
             assertThat(job.get("elements_read").asInt()).isEqualTo(30_000);
         }
     }
+
+    @Test
+    void anErasureDuringAnImportStopsItFirstAndLeavesNothingOfTheUser(@TempDir Path work) throws Exception {
+        Path export = work.resolve("big.xml");
+        try (Writer w = Files.newBufferedWriter(export)) {
+            generate(w, 60_000);
+        }
+        Properties p = new Properties();
+        p.setProperty("healthbridge.imports.chunk", "500");
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
+            String id = EventJson.read(upload(hb, "ex-eve", Files.readAllBytes(export)).body()).get("id").asText();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            JsonNode job = hb.getJson("/api/v1/imports/" + id);
+            while (job.get("events").asInt() == 0 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+                job = hb.getJson("/api/v1/imports/" + id);
+            }
+            assertThat(job.get("status").asText()).as("erased while importing").isEqualTo("running");
+
+            HttpResponse<String> erased = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/ex-eve")).DELETE());
+            assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+
+            // longer than any chunk takes: a chunk still in flight would have stored its events by now
+            Thread.sleep(3000);
+            HttpResponse<String> after = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/ex-eve")).GET());
+            assertThat(after.statusCode()).as("nothing held about the user after the erasure: " + after.body())
+                    .isEqualTo(404);
+            assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/imports/" + id)).GET()).statusCode())
+                    .isEqualTo(404);
+        }
+    }
 }
