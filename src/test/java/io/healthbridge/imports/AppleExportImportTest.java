@@ -204,24 +204,41 @@ class AppleExportImportTest {
         out.write("</HealthData>\n");
     }
 
-    @Test
-    void anImportStoppedByARestartGoesOnWhereItWas(@TempDir Path work) throws Exception {
+    /** An export of {@code elements} step samples, written into {@code work}. */
+    static Path bigExport(Path work, int elements) throws IOException {
         Path export = work.resolve("big.xml");
         try (Writer w = Files.newBufferedWriter(export)) {
-            generate(w, 30_000);
+            generate(w, elements);
         }
+        return export;
+    }
+
+    /** Uploads the export and waits until its job has published its first events; answers the job's id. */
+    static String importUnderWay(RunningHealthbridge hb, String user, Path export) throws Exception {
+        String id = EventJson.read(upload(hb, user, Files.readAllBytes(export)).body()).get("id").asText();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        JsonNode job = hb.getJson("/api/v1/imports/" + id);
+        while (job.get("events").asInt() == 0 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+            job = hb.getJson("/api/v1/imports/" + id);
+        }
+        assertThat(job.get("status").asText()).as("still running").isEqualTo("running");
+        return id;
+    }
+
+    static Properties smallChunks() {
         Properties p = new Properties();
         p.setProperty("healthbridge.imports.chunk", "500");
+        return p;
+    }
+
+    @Test
+    void anImportStoppedByARestartGoesOnWhereItWas(@TempDir Path work) throws Exception {
+        Path export = bigExport(work, 30_000);
+        Properties p = smallChunks();
         String id;
         try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
-            id = EventJson.read(upload(hb, "ex-dan", Files.readAllBytes(export)).body()).get("id").asText();
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-            JsonNode job = hb.getJson("/api/v1/imports/" + id);
-            while (job.get("events").asInt() == 0 && Instant.now().isBefore(deadline)) {
-                Thread.sleep(20);
-                job = hb.getJson("/api/v1/imports/" + id);
-            }
-            assertThat(job.get("status").asText()).as("stopped while running").isEqualTo("running");
+            id = importUnderWay(hb, "ex-dan", export);
         }
         try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
             JsonNode job = awaitEnd(hb, id);
@@ -236,21 +253,9 @@ class AppleExportImportTest {
 
     @Test
     void anErasureDuringAnImportStopsItFirstAndLeavesNothingOfTheUser(@TempDir Path work) throws Exception {
-        Path export = work.resolve("big.xml");
-        try (Writer w = Files.newBufferedWriter(export)) {
-            generate(w, 60_000);
-        }
-        Properties p = new Properties();
-        p.setProperty("healthbridge.imports.chunk", "500");
-        try (RunningHealthbridge hb = RunningHealthbridge.start(work, p)) {
-            String id = EventJson.read(upload(hb, "ex-eve", Files.readAllBytes(export)).body()).get("id").asText();
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-            JsonNode job = hb.getJson("/api/v1/imports/" + id);
-            while (job.get("events").asInt() == 0 && Instant.now().isBefore(deadline)) {
-                Thread.sleep(20);
-                job = hb.getJson("/api/v1/imports/" + id);
-            }
-            assertThat(job.get("status").asText()).as("erased while importing").isEqualTo("running");
+        Path export = bigExport(work, 60_000);
+        try (RunningHealthbridge hb = RunningHealthbridge.start(work, smallChunks())) {
+            String id = importUnderWay(hb, "ex-eve", export);
 
             HttpResponse<String> erased = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/ex-eve")).DELETE());
             assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
