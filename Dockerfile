@@ -33,6 +33,7 @@ COPY routes /app/routes
 RUN mkdir -p /app/data && chown -R healthbridge:healthbridge /app
 USER healthbridge
 ENV PATH=/opt/jre/bin:$PATH \
+    MALLOC_ARENA_MAX=2 \
     CAMEL_SERVER_HOST=0.0.0.0 \
     CAMEL_SERVER_PORT=8080
 # Mount your own routes/ and application.properties over these; data/ holds the embedded store.

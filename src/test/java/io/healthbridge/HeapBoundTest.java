@@ -29,6 +29,12 @@ class HeapBoundTest {
     }
 
     @Test
+    void theChildGetsTwoMallocArenasUnlessTheUserChoseANumber() {
+        assertThat(HeapBound.childEnvironment(Map.of("PATH", "/bin"))).containsExactly(Map.entry("MALLOC_ARENA_MAX", "2"));
+        assertThat(HeapBound.childEnvironment(Map.of("MALLOC_ARENA_MAX", "8"))).isEmpty();
+    }
+
+    @Test
     void theBoundIsConfigurable() {
         assertThat(child(List.of(), "healthbridge.jar", Map.of("HEALTHBRIDGE_MAX_HEAP", "1g")).orElseThrow())
                 .contains("-Xmx1g").doesNotContain("-Xmx224m");

@@ -58,6 +58,8 @@ class PackagedJarIT {
                 "-jar", System.getProperty("healthbridge.jar", "target/healthbridge.jar")))
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("out.log").toFile());
         pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
+        Path archives = work.resolve("class-archives");
+        pb.environment().put("HEALTHBRIDGE_CLASS_ARCHIVE", archives.toString());
         pb.environment().put("HEALTHBRIDGE_PUBLIC_URL", "http://127.0.0.1:" + port);
         pb.environment().put("HEALTHBRIDGE_SIMULATOR_PORT", String.valueOf(simPort));
         pb.environment().put("HEALTHBRIDGE_POLL_PERIOD_MS", "2000");
@@ -71,6 +73,15 @@ class PackagedJarIT {
             List<ProcessHandle> runtime = process.descendants().toList();
             assertThat(runtime).hasSize(1);
             assertThat(runtime.get(0).info().arguments().map(List::of).orElseThrow()).contains("-Xmx224m");
+            // with two malloc arenas, and the JDK's per-thread I/O buffers bounded (native memory under load)
+            assertThat(Files.readString(Path.of("/proc", String.valueOf(runtime.get(0).pid()), "environ")).split("\0"))
+                    .contains("MALLOC_ARENA_MAX=2");
+            // its first start: the class archive is written when it stops
+            assertThat(runtime.get(0).info().arguments().map(List::of).orElseThrow())
+                    .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + archives));
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(runtime.get(0).pid()), "VM.system_properties").redirectErrorStream(true).start();
+            assertThat(new String(jcmd.getInputStream().readAllBytes())).contains("jdk.nio.maxCachedBufferSize=262144");
             await().atMost(Duration.ofSeconds(60)).until(() -> get(port, "/api/v1/events?type=health.heart_rate&limit=1")
                     .contains("\"type\":\"health.heart_rate\""));
             // and the demo's phone: a Health Connect batch pushed at the first start (after the demo's connections,
@@ -112,11 +123,32 @@ class PackagedJarIT {
             assertThat(runtime).noneMatch(ProcessHandle::isAlive);
             assertThat(Files.readString(work.resolve("out.log"))).contains("Healthbridge stopped");
         } finally {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            stop(process);
+        }
+        try (Stream<Path> left = Files.list(archives)) {
+            assertThat(left.map(p -> p.getFileName().toString())).singleElement().asString().endsWith(".jsa");
+        }
+
+        // the next start maps the jar's classes from the archive
+        Files.delete(work.resolve("out.log"));
+        Process again = pb.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> get(port, "/health").contains("\"status\":\"UP\""));
+            assertThat(again.descendants().findFirst().orElseThrow().info().arguments().map(List::of).orElseThrow())
+                    .anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=" + archives));
+            assertThat(Files.readString(work.resolve("out.log"))).contains("Classes mapped from the jar's class archive")
+                    .doesNotContain("[cds]");
+        } finally {
+            stop(again);
+        }
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
         }
     }
 }

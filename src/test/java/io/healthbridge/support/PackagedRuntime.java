@@ -59,6 +59,8 @@ public final class PackagedRuntime implements AutoCloseable {
         pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
         pb.environment().put("HEALTHBRIDGE_PUBLIC_URL", "http://127.0.0.1:" + port);
         pb.environment().put("HEALTHBRIDGE_ADMIN_API_KEY", ADMIN);
+        // never the user's cache folder; the class archive has its own test (PackagedJarIT)
+        pb.environment().put("HEALTHBRIDGE_CLASS_ARCHIVE", "none");
         // a load from one address would measure the request rate limits, not the runtime: off unless env sets them
         for (String surface : new String[] { "API_PER_CREDENTIAL", "API_PER_ADDRESS", "PUSH_PER_PROVIDER",
                 "PUSH_PER_ADDRESS", "CONNECT_PER_ADDRESS", "OTHER_PER_ADDRESS" }) {

@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  */
 final class RuntimeProcess implements AutoCloseable {
 
+    /** The class archives of this benchmark run's runtimes (the folder is the run's own, removed at its end). */
+    static final Path ARCHIVES = archives();
+
     final Process process;
     final int port;
     final Path work;
@@ -36,6 +39,16 @@ final class RuntimeProcess implements AutoCloseable {
         this.port = port;
         this.work = work;
         this.startupMillis = startupMillis;
+    }
+
+    private static Path archives() {
+        try {
+            Path dir = Files.createTempDirectory("hb-bench-class-archive");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Bench.deleteTree(dir)));
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A fresh working folder with the shipped configuration and route files, as the README's run command expects. */
@@ -89,6 +102,8 @@ final class RuntimeProcess implements AutoCloseable {
                 "PUSH_PER_ADDRESS", "CONNECT_PER_ADDRESS", "OTHER_PER_ADDRESS" }) {
             pb.environment().put("HEALTHBRIDGE_RATE_LIMIT_" + surface, "none");
         }
+        // the jar's class archive in a folder of this benchmark run's: its first start of the jar is a first start
+        pb.environment().put("HEALTHBRIDGE_CLASS_ARCHIVE", ARCHIVES.toString());
         pb.environment().putAll(env);
         return started(pb, port, work);
     }

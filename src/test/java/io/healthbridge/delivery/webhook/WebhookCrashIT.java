@@ -45,6 +45,8 @@ class WebhookCrashIT {
         pb.environment().put("HEALTHBRIDGE_PUBLIC_URL", "http://127.0.0.1:" + port);
         pb.environment().put("HEALTHBRIDGE_SIMULATOR_PORT", String.valueOf(simPort));
         pb.environment().put("HEALTHBRIDGE_POLL_PERIOD_MS", "2000");
+        // never the user's cache folder; the class archive has its own test (PackagedJarIT)
+        pb.environment().put("HEALTHBRIDGE_CLASS_ARCHIVE", "none");
         pb.environment().put("HEALTHBRIDGE_ADMIN_API_KEY", ADMIN);
         pb.environment().put("HEALTHBRIDGE_WEBHOOKS_ALLOWED_TARGETS", "127.0.0.1");
         pb.environment().put("HEALTHBRIDGE_WEBHOOKS_RETRY_SCHEDULE", "0s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s");
