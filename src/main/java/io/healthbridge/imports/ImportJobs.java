@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.healthbridge.http.ApiError;
 import io.healthbridge.http.Json;
@@ -47,6 +48,7 @@ public class ImportJobs extends ServiceSupport {
     private final Set<String> erasing = ConcurrentHashMap.newKeySet();
     /** The person whose import the worker runs now, or null. */
     private volatile String running;
+    private final Object runningLock = new Object();
 
     public ImportJobs(CamelContext context, ImportStore store, Path dataDir, int chunk, long maxUploadBytes,
             long maxXmlBytes, Clock clock) {
@@ -181,21 +183,32 @@ public class ImportJobs extends ServiceSupport {
     public Runnable pauseFor(String userId) {
         erasing.add(userId);
         long deadline = System.nanoTime() + PAUSE_WAIT.toNanos();
-        while (userId.equals(running) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        synchronized (runningLock) {
+            long left;
+            while (userId.equals(running) && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(runningLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         return () -> erasing.remove(userId);
     }
 
+    /** Whose import the runner is on; an erasure waiting in {@link #pauseFor} is told when it changes. */
+    private void setRunning(String userId) {
+        synchronized (runningLock) {
+            running = userId;
+            runningLock.notifyAll();
+        }
+    }
+
     private void run(String id, Path file) {
         Optional<ImportJob> job = store.get(id);
         boolean over = true;
-        running = job.map(ImportJob::userId).orElse(null);
+        setRunning(job.map(ImportJob::userId).orElse(null));
         try {
             if (job.isPresent() && runner.run(job.get(), erasing::contains)) {
                 store.finish(id, ImportJob.DONE, null);
@@ -214,7 +227,7 @@ public class ImportJobs extends ServiceSupport {
             store.finish(id, ImportJob.FAILED, "cannot import: " + e.getMessage());
             LOG.warn("Import {} failed", id, e);
         } finally {
-            running = null;
+            setRunning(null);
             if (over) {
                 try {
                     Files.deleteIfExists(file);

@@ -59,9 +59,17 @@ public class ImportStore {
      */
     public Set<String> importing(Duration quiet) {
         Set<String> users = new HashSet<>();
-        for (ImportJob job : query("SELECT * FROM imports WHERE status = ? AND updated_at > ?", ImportJob.RUNNING,
-                Timestamp.from(clock.instant().minus(quiet)))) {
-            users.add(job.userId());
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT user_id FROM imports WHERE status = ? AND updated_at > ?")) {
+            ps.setString(1, ImportJob.RUNNING);
+            ps.setTimestamp(2, Timestamp.from(clock.instant().minus(quiet)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    users.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read imports", e);
         }
         return users;
     }

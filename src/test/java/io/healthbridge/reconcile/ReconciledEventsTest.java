@@ -321,4 +321,25 @@ class ReconciledEventsTest {
         assertThat(tombstone.at("/data/deleted/ids/0").asText()).isEqualTo(run.get("id").asText());
         assertThat(reconciled("re-dee", "workout", "2025-01-14", l -> true)).isEmpty();
     }
+
+    @Test
+    void aPersonsDaysWaitWhileTheirImportIsUnderWay() throws Exception {
+        // an import of re-hal's is running and moving (its progress recorded just now)
+        assertThat(hb.exec("INSERT INTO imports (id, user_id, origin, file_path, size_bytes, status, created_at, "
+                + "started_at, updated_at) VALUES ('held-import', 're-hal', 'upload', '/nowhere', 1, 'running', "
+                + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")).isEqualTo(1);
+        String batch = Files.readString(HC);
+        pushHealthConnect(deviceToken("re-hal"), batch);
+        pushHealthConnect(deviceToken("re-fay"), batch);
+        // someone else's day is reconciled meanwhile; re-hal's waits (the reconciler runs every 100 ms)
+        reconciled("re-fay", "steps", "2025-01-14", l -> !l.isEmpty());
+        Thread.sleep(1000);
+        assertThat(reconciled("re-hal", "steps", "2025-01-14", l -> true)).isEmpty();
+        // the import is done: the day is reconciled once
+        assertThat(hb.exec("UPDATE imports SET status = 'done', updated_at = CURRENT_TIMESTAMP WHERE id = 'held-import'"))
+                .isEqualTo(1);
+        JsonNode steps = reconciled("re-hal", "steps", "2025-01-14", l -> !l.isEmpty()).get(0);
+        assertThat(steps.at("/data/value/value").decimalValue()).isPositive().isEqualByComparingTo(
+                reconciled("re-fay", "steps", "2025-01-14", l -> !l.isEmpty()).get(0).at("/data/value/value").decimalValue());
+    }
 }
