@@ -27,8 +27,8 @@ import java.util.Set;
  * <li>Kept in the user's cache folder ({@code $XDG_CACHE_HOME/healthbridge} or {@code ~/.cache/healthbridge}), or in
  * {@code HEALTHBRIDGE_CLASS_ARCHIVE} (a folder); {@code none} turns it off. Only a folder and files the user owns and
  * nobody else may write are used: an archive is code the JVM runs.</li>
- * <li>One archive per jar (path, size, modification time), JVM build and heap bound, named by their digest; the
- * archives of other builds of the same jar path are deleted when a new one is written.</li>
+ * <li>One archive per jar (path, size, modification time), JVM (installation and build) and heap bound, named by
+ * their digest; the archives of other builds of the same jar path are deleted when a new one is written.</li>
  * <li>Written under a name of its own and moved into place only after the JVM exited by itself, so a killed or
  * concurrent start never leaves half an archive where the next start would map it.</li>
  * </ul>
@@ -51,7 +51,8 @@ final class ClassArchive {
     /**
      * What the child JVM should do with the archive of {@code jar}, or empty when there is none to use or write.
      *
-     * @param vm the JVM build ({@code java.vm.version}), {@code bound} the child's heap bound, {@code pid} the launcher's
+     * @param vm the JVM ({@code java.home} and {@code java.vm.version}: an archive extends its JDK's own), {@code bound}
+     *        the child's heap bound, {@code pid} the launcher's
      */
     static Optional<Plan> plan(Path jar, String vm, String bound, Map<String, String> env, String home, long pid) {
         Optional<Path> dir = folder(env, home);

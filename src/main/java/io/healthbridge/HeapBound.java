@@ -89,7 +89,7 @@ final class HeapBound {
         List<String> command = new ArrayList<>(cmd.get());
         int jar = command.indexOf("-jar");
         Optional<ClassArchive.Plan> archive = ClassArchive.plan(Path.of(command.get(jar + 1)),
-                System.getProperty("java.vm.version"), command.stream().filter(a -> a.startsWith("-Xmx")).findFirst()
+                System.getProperty("java.home") + " " + System.getProperty("java.vm.version"), command.stream().filter(a -> a.startsWith("-Xmx")).findFirst()
                         .orElse(""), System.getenv(), System.getProperty("user.home"), ProcessHandle.current().pid());
         archive.ifPresent(plan -> command.addAll(jar, plan.options()));
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
