@@ -88,9 +88,10 @@ final class HeapBound {
         }
         List<String> command = new ArrayList<>(cmd.get());
         int jar = command.indexOf("-jar");
-        Optional<ClassArchive.Plan> archive = ClassArchive.plan(Path.of(command.get(jar + 1)),
-                System.getProperty("java.home") + " " + System.getProperty("java.vm.version"), command.stream().filter(a -> a.startsWith("-Xmx")).findFirst()
-                        .orElse(""), System.getenv(), System.getProperty("user.home"), ProcessHandle.current().pid());
+        String vm = System.getProperty("java.home") + " " + System.getProperty("java.vm.version");
+        String bound = command.stream().filter(a -> a.startsWith("-Xmx")).findFirst().orElse("");
+        Optional<ClassArchive.Plan> archive = ClassArchive.plan(Path.of(command.get(jar + 1)), vm, bound,
+                System.getenv(), System.getProperty("user.home"), ProcessHandle.current().pid());
         archive.ifPresent(plan -> command.addAll(jar, plan.options()));
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         pb.environment().putAll(childEnvironment(System.getenv()));
