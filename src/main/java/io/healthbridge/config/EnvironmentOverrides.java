@@ -26,8 +26,9 @@ import java.util.TreeMap;
 public final class EnvironmentOverrides {
 
     private static final Set<String> PREFIXES = Set.of("CAMEL_", "HEALTHBRIDGE_");
-    /** Variables that select files rather than set a key. */
-    private static final Set<String> NOT_KEYS = Set.of("HEALTHBRIDGE_CONFIG");
+    /** Variables that select files, or that the launcher reads for the runtime's JVM (HeapBound), rather than set a key. */
+    private static final Set<String> NOT_KEYS = Set.of("HEALTHBRIDGE_CONFIG", "HEALTHBRIDGE_MAX_HEAP",
+            "HEALTHBRIDGE_CLASS_ARCHIVE");
 
     private EnvironmentOverrides() {
     }

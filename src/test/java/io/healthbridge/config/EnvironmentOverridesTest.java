@@ -31,6 +31,8 @@ class EnvironmentOverridesTest {
         Properties p = EnvironmentOverrides.from(Map.of(
                 "HEALTHBRIDGE_NEW_THING", "x",
                 "HEALTHBRIDGE_CONFIG", "/etc/hb.properties",
+                "HEALTHBRIDGE_MAX_HEAP", "512m",
+                "HEALTHBRIDGE_CLASS_ARCHIVE", "none",
                 "PATH", "/usr/bin",
                 "HOME", "/root"), DECLARED);
         assertThat(p).containsEntry("healthbridge.new.thing", "x").hasSize(1);
