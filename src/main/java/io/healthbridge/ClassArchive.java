@@ -1,7 +1,6 @@
 package io.healthbridge;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,14 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+
+import io.healthbridge.event.EventJson;
 
 /**
  * A class-data archive of the jar for the bounded child JVM ({@link HeapBound}), so that every start after the first
@@ -72,7 +70,7 @@ final class ClassArchive {
             Path real = jar.toAbsolutePath();
             String build = real + "\n" + Files.size(real) + "\n" + Files.getLastModifiedTime(real).toMillis() + "\n" + vm
                     + "\n" + bound;
-            Path archive = folder.resolve(prefix(real) + digest(build).substring(0, 16) + ".jsa");
+            Path archive = folder.resolve(prefix(real) + EventJson.sha256(build).substring(0, 16) + ".jsa");
             List<String> quiet = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
             if (Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
                 if (!ownOnly(archive)) {
@@ -154,16 +152,7 @@ final class ClassArchive {
 
     /** {@code healthbridge-<digest of the jar's path>-}: what the archives of one jar path share. */
     private static String prefix(Path jar) {
-        return "healthbridge-" + digest(jar.toString()).substring(0, 8) + "-";
-    }
-
-    private static String digest(String s) {
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "healthbridge-" + EventJson.sha256(jar.toString()).substring(0, 8) + "-";
     }
 
     private static List<String> concat(List<String> head, String... tail) {

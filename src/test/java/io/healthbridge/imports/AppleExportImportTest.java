@@ -257,8 +257,11 @@ class AppleExportImportTest {
         try (RunningHealthbridge hb = RunningHealthbridge.start(work, smallChunks())) {
             String id = importUnderWay(hb, "ex-eve", export);
 
+            long asked = System.nanoTime();
             HttpResponse<String> erased = hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/ex-eve")).DELETE());
             assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+            // the runner told the erasure when it let go of the job: the erasure did not sit out its wait limit
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(ImportJobs.PAUSE_WAIT.dividedBy(2));
 
             // longer than any chunk takes: a chunk still in flight would have stored its events by now
             Thread.sleep(3000);
