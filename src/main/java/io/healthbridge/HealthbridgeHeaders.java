@@ -17,6 +17,11 @@ public final class HealthbridgeHeaders {
     public static final String EVENT_ID = "Healthbridge.eventId";
     /** Why stored events are retracted ({@code direct:retract}): the tombstones' reason. */
     public static final String REASON = "Healthbridge.reason";
+    /**
+     * When the work that made a payload began, as {@code io.healthbridge.store.ErasureGate#now()} then (a
+     * {@code Long}): what a person's erasure after that moment withholds. Without it, when the exchange began.
+     */
+    public static final String WORK_BEGAN = "Healthbridge.workBegan";
     /** Exchange property: the {@link io.healthbridge.event.IngestSummary} of an ingest. */
     public static final String INGEST_SUMMARY = "Healthbridge.ingestSummary";
 

@@ -8,6 +8,7 @@ import java.util.UUID;
 import io.healthbridge.api.RequestIds;
 import io.healthbridge.delivery.webhook.WebhookStore;
 import io.healthbridge.delivery.websocket.WebSocketHub;
+import io.healthbridge.event.DataType;
 import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.http.ObserveGuard;
@@ -21,6 +22,7 @@ import io.healthbridge.security.Authenticator;
 import io.healthbridge.security.DeviceTokens;
 import io.healthbridge.security.LoginLimiter;
 import io.healthbridge.security.Operators;
+import io.healthbridge.store.ErasureGate;
 import io.healthbridge.store.UserData;
 import io.healthbridge.users.Erasure;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -80,8 +82,15 @@ public final class HealthbridgeBeans implements AutoCloseable {
             // end users span the features: their connections, events, deliveries
             UserData users = new UserData(beans.store.database.dataSource());
             registry.bind("userData", users);
+            ErasureGate gate = beans.store.events.erasureGate();
             Erasure erasure = new Erasure(users, beans.providers.connections, beans.providers.connectFlow,
-                    registry.lookupByNameAndType("webhookStore", WebhookStore.class).endpoints(), clock);
+                    registry.lookupByNameAndType("webhookStore", WebhookStore.class).endpoints(), gate, clock);
+            // an erasure on another instance sharing the store: what this one fetched before it is withheld too
+            beans.store.hub.addListener(e -> {
+                if (DataType.USER_ERASED.eventType().equals(e.type())) {
+                    gate.erased(e.subject());
+                }
+            });
             erasure.setAnnouncer(e -> producer.sendBody("direct:publish", e));
             registry.bind("erasure", erasure);
             DeviceTokens deviceTokens = registry.lookupByNameAndType("deviceTokens", DeviceTokens.class);

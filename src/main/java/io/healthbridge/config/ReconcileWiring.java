@@ -60,13 +60,15 @@ final class ReconcileWiring implements AutoCloseable {
         reconciler = new Reconciler(store.events, days, new ReconcileQueue(store.database.dataSource(), clock), outbox,
                 new Reconciler.Publisher() {
                     @Override
-                    public void publish(List<CanonicalEvent> events) {
-                        producer.sendBody("direct:publish-batch", events);
+                    public void publish(List<CanonicalEvent> events, long began) {
+                        producer.sendBodyAndHeader("direct:publish-batch", events, HealthbridgeHeaders.WORK_BEGAN,
+                                began);
                     }
 
                     @Override
-                    public void retract(List<StoredEvent> events, String reason) {
-                        producer.sendBodyAndHeader("direct:retract", events, HealthbridgeHeaders.REASON, reason);
+                    public void retract(List<StoredEvent> events, String reason, long began) {
+                        producer.sendBodyAndHeaders("direct:retract", events, Map.of(HealthbridgeHeaders.REASON, reason,
+                                HealthbridgeHeaders.WORK_BEGAN, began));
                     }
                 }, leadership::holds, () -> importing.importing(IMPORT_QUIET), meters, clock);
         registry.bind("reconciler", reconciler);

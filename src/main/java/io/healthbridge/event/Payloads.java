@@ -59,4 +59,14 @@ public final class Payloads {
         }
         return "{" + String.join(", ", names) + (node.size() > MAX_NAMES ? ", …" : "") + "}";
     }
+
+    /** Whether a body holds nothing but JSON whitespace. */
+    public static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -26,6 +26,7 @@ import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.store.BatchOutcome;
 import io.healthbridge.store.DeadLetter;
 import io.healthbridge.store.DeadLetterStore;
+import io.healthbridge.store.ErasureGate;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoredEvent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -202,19 +203,10 @@ public class EventPipeline {
         // String, Camel's converter built a reader and its buffers per request (about 35 KB of garbage each).
         byte[] bytes = exchange.getMessage().getBody(byte[].class);
         exchange.getMessage().setBody(bytes); // the stream is read: the bytes stay, for a dead letter's raw text
-        if (bytes == null || isBlank(bytes)) {
+        if (bytes == null || Payloads.isBlank(bytes)) {
             throw new IllegalArgumentException("empty provider payload");
         }
         return EventJson.read(bytes);
-    }
-
-    private static boolean isBlank(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String required(Exchange exchange, String header) {
@@ -245,7 +237,7 @@ public class EventPipeline {
      */
     public boolean store(CanonicalEvent event, Exchange exchange) {
         IngestSummary summary = summaryOf(exchange);
-        if (events.insert(event)) {
+        if (events.insert(event, began(exchange))) {
             counts.published(List.of(event), summary);
             return true;
         }
@@ -272,11 +264,12 @@ public class EventPipeline {
             }
         }
         BatchOutcome outcome = events.isEmpty() && letters.isEmpty()
-                ? new BatchOutcome(List.of(), List.of(), List.of()) : this.events.insertAll(events, letters);
+                ? BatchOutcome.NONE : this.events.insertAll(events, letters, began(exchange));
         IngestSummary summary = summaryOf(exchange);
         counts.published(outcome.stored(), summary);
         counts.duplicates(outcome.duplicates(), summary);
-        letters.forEach(d -> counted(d, summary));
+        counts.withheld(outcome, summary);
+        letters.stream().filter(d -> !outcome.withheldDeadLetters().contains(d)).forEach(d -> counted(d, summary));
         for (BatchOutcome.Refused r : outcome.refused()) {
             CanonicalEvent e = r.event();
             record(deadLetter(e.provider(), null, e.subject(), null, null, "store", REASON_STORE, r.reason(),
@@ -309,7 +302,7 @@ public class EventPipeline {
         for (CanonicalEvent t : tombstones) {
             validate(t);
         }
-        List<CanonicalEvent> stored = events.replace(found.stream().map(StoredEvent::id).toList(), tombstones);
+        List<CanonicalEvent> stored = events.replace(ids(found), tombstones, began(exchange));
         meters.counter("healthbridge.events.deleted", "provider", provider).increment(found.size());
         counts.published(stored, summaryOf(exchange));
         return stored;
@@ -341,9 +334,19 @@ public class EventPipeline {
         List<CanonicalEvent> tombstones = Tombstones.of(found.stream().map(e -> EventJson.read(e.payload())).toList(),
                 reason, null, clock.instant());
         tombstones.forEach(this::validate);
-        List<CanonicalEvent> stored = events.replace(found.stream().map(StoredEvent::id).toList(), tombstones);
+        List<CanonicalEvent> stored = events.replace(ids(found), tombstones, began(exchange));
         counts.published(stored, summaryOf(exchange));
         return stored;
+    }
+
+    /** When the work behind the exchange began (header {@link HealthbridgeHeaders#WORK_BEGAN}, else the exchange). */
+    static long began(Exchange exchange) {
+        Long said = exchange.getMessage().getHeader(HealthbridgeHeaders.WORK_BEGAN, Long.class);
+        return said != null ? said : ErasureGate.startedAgo(exchange.getClock().elapsed());
+    }
+
+    private static List<String> ids(List<StoredEvent> found) {
+        return found.stream().map(StoredEvent::id).toList();
     }
 
     public void duplicate(CanonicalEvent event, Exchange exchange) {

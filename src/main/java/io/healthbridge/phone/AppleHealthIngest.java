@@ -18,6 +18,7 @@ import io.healthbridge.http.Json;
 import io.healthbridge.provider.MappedRecord;
 import io.healthbridge.provider.applehealth.AppleHealthMapper;
 import io.healthbridge.security.DeviceTokens;
+import io.healthbridge.store.ErasureGate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -63,17 +64,21 @@ public class AppleHealthIngest {
                                        + "Android data comes through POST /ingest/health-connect", null);
             return;
         }
-        Json.respond(exchange, 202, ingest(user.get(), shape, body));
+        long began = ErasureGate.startedAgo(exchange.getClock().elapsed());
+        Json.respond(exchange, 202, ingest(user.get(), shape, body, began));
     }
 
-    /** Publishes a body of a known shape as {@code user}'s data and answers what became of each record. */
-    Map<String, Object> ingest(String user, String shape, JsonNode body) {
+    /**
+     * Publishes a body of a known shape as {@code user}'s data and answers what became of each record; the request
+     * {@code began} when its token was checked ({@link ErasureGate}).
+     */
+    Map<String, Object> ingest(String user, String shape, JsonNode body, long began) {
         List<MappedRecord> mapped = mapper.map(shape, body, new MappingContext(AppleHealthMapper.PROVIDER, user, null,
                 clock.instant(), ZoneOffset.UTC));
         List<Map<String, Object>> rejected = PhoneBatches.rejected(mapped, schemas);
         IngestSummary summary = producer.requestBodyAndHeaders("direct:ingest", EventJson.write(body),
                 Map.of(HealthbridgeHeaders.PROVIDER, AppleHealthMapper.PROVIDER, HealthbridgeHeaders.DATASET, shape,
-                        HealthbridgeHeaders.USER_ID, user), IngestSummary.class);
+                        HealthbridgeHeaders.USER_ID, user, HealthbridgeHeaders.WORK_BEGAN, began), IngestSummary.class);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("format", AppleHealthMapper.SYNC.equals(shape) ? "open-wearables-sync" : "health-auto-export");
         answer.put("records", mapped.size());

@@ -24,6 +24,7 @@ import io.healthbridge.provider.Deletion;
 import io.healthbridge.provider.MappedRecord;
 import io.healthbridge.provider.healthconnect.HealthConnectMapper;
 import io.healthbridge.security.DeviceTokens;
+import io.healthbridge.store.ErasureGate;
 import io.healthbridge.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -73,7 +74,8 @@ public class HealthConnectIngest {
             ApiError.invalid(exchange, problem, null);
             return;
         }
-        Json.respond(exchange, 202, ingest(user.get(), body));
+        long began = ErasureGate.startedAgo(exchange.getClock().elapsed());
+        Json.respond(exchange, 202, ingest(user.get(), body, began));
     }
 
     /**
@@ -81,9 +83,15 @@ public class HealthConnectIngest {
      * the records through the publish path, then the deletions, then what the snapshots say is gone.
      */
     public Map<String, Object> ingest(String user, JsonNode body) {
+        return ingest(user, body, ErasureGate.now());
+    }
+
+    /** {@link #ingest(String, JsonNode)} of a request that {@code began} when its token was checked. */
+    Map<String, Object> ingest(String user, JsonNode body, long began) {
         body = markStale(user, body);
         Map<String, Object> headers = Map.of(HealthbridgeHeaders.PROVIDER, HealthConnectMapper.PROVIDER,
-                HealthbridgeHeaders.DATASET, HealthConnectMapper.DATASET, HealthbridgeHeaders.USER_ID, user);
+                HealthbridgeHeaders.DATASET, HealthConnectMapper.DATASET, HealthbridgeHeaders.USER_ID, user,
+                HealthbridgeHeaders.WORK_BEGAN, began);
         List<MappedRecord> mapped = mapper.map(HealthConnectMapper.DATASET, body, new MappingContext(
                 HealthConnectMapper.PROVIDER, user, null, clock.instant(), ZoneOffset.UTC));
         List<Map<String, Object>> rejected = PhoneBatches.rejected(mapped, schemas);

@@ -270,7 +270,8 @@ public class ProviderPoller implements Processor {
      */
     public int delete(Connection c, Deletion deletion) {
         List<?> tombstones = producer.requestBodyAndHeaders("direct:delete", deletion, Map.of(
-                HealthbridgeHeaders.PROVIDER, c.provider(), HealthbridgeHeaders.USER_ID, c.userId()), List.class);
+                HealthbridgeHeaders.PROVIDER, c.provider(), HealthbridgeHeaders.USER_ID, c.userId(),
+                HealthbridgeHeaders.WORK_BEGAN, c.readAt()), List.class);
         return tombstones == null ? 0 : tombstones.size();
     }
 
@@ -283,6 +284,8 @@ public class ProviderPoller implements Processor {
             headers.put(HealthbridgeHeaders.PROVIDER_USER_ID, c.providerUserId());
         }
         headers.put(HealthbridgeHeaders.ZONE, zone.getId());
+        // what was fetched with this copy of the connection was fetched for the user as they were when it was read
+        headers.put(HealthbridgeHeaders.WORK_BEGAN, c.readAt());
         return producer.requestBodyAndHeaders("direct:ingest", payload, headers, IngestSummary.class);
     }
 

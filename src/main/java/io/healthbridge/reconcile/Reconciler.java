@@ -21,6 +21,7 @@ import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.EventJson;
 import io.healthbridge.ingest.OutboxReader;
 import io.healthbridge.reconcile.ReconcileQueue.Touch;
+import io.healthbridge.store.ErasureGate;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoreException;
 import io.healthbridge.store.StoredEvent;
@@ -50,12 +51,15 @@ public class Reconciler {
     /** Days recomputed, published and dequeued together. */
     static final int CHUNK = 50;
 
-    /** Where reconciled results go: the publish path's validation, store and bus. */
+    /**
+     * Where reconciled results go: the publish path's validation, store and bus; {@code began} is when the days were
+     * read ({@link ErasureGate#now()}), so that a person erased since has none of their results stored.
+     */
     public interface Publisher {
 
-        void publish(List<CanonicalEvent> events);
+        void publish(List<CanonicalEvent> events, long began);
 
-        void retract(List<StoredEvent> events, String reason);
+        void retract(List<StoredEvent> events, String reason, long began);
     }
 
     private final EventStore events;
@@ -129,6 +133,7 @@ public class Reconciler {
 
     /** What recomputing some days changed: new versions to publish, stored results to retract. */
     private static final class Changes {
+        final long began = ErasureGate.now();
         final List<CanonicalEvent> versions = new ArrayList<>();
         final List<StoredEvent> gone = new ArrayList<>();
     }
@@ -224,11 +229,11 @@ public class Reconciler {
 
     private void publish(Changes changes) {
         if (!changes.versions.isEmpty()) {
-            publisher.publish(changes.versions);
+            publisher.publish(changes.versions, changes.began);
             published.increment(changes.versions.size());
         }
         if (!changes.gone.isEmpty()) {
-            publisher.retract(changes.gone, RETRACTED);
+            publisher.retract(changes.gone, RETRACTED, changes.began);
             retracted.increment(changes.gone.size());
         }
     }

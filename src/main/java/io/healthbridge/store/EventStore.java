@@ -11,14 +11,28 @@ import io.healthbridge.event.CanonicalEvent;
 /** Published canonical events in publish order: the outbox deliveries and stream resumes read from. */
 public interface EventStore {
 
-    /** Stores an event; false when an event with that id is already stored. */
-    boolean insert(CanonicalEvent event);
+    /** Stores an event made by work that began now; false when an event with that id is already stored. */
+    default boolean insert(CanonicalEvent event) {
+        return insert(event, ErasureGate.now());
+    }
+
+    /**
+     * Stores an event made by work that began at {@code began} ({@link ErasureGate#now()} then); false when an event
+     * with that id is already stored, or its person was erased after the work began.
+     */
+    boolean insert(CanonicalEvent event, long began);
+
+    /** {@link #insertAll(List, List, long)} for work that began now. */
+    default BatchOutcome insertAll(List<CanonicalEvent> events, List<DeadLetter> deadLetters) {
+        return insertAll(events, deadLetters, ErasureGate.now());
+    }
 
     /**
      * Stores a payload's events and dead letters in one transaction, durable when this returns. Each event is stored,
-     * a duplicate (its id is taken), or refused by the store with a reason; nothing is left out.
+     * a duplicate (its id is taken), refused by the store with a reason, or withheld because its person was erased
+     * after the work that made it began at {@code began} ({@link ErasureGate}); nothing is left out.
      */
-    BatchOutcome insertAll(List<CanonicalEvent> events, List<DeadLetter> deadLetters);
+    BatchOutcome insertAll(List<CanonicalEvent> events, List<DeadLetter> deadLetters, long began);
 
     Optional<StoredEvent> get(String id);
 
@@ -61,8 +75,11 @@ public interface EventStore {
      */
     List<StoredEvent> ofRecord(String subject, String provider, String recordId, Collection<String> types);
 
-    /** Deletes these events and stores their tombstones in one transaction; returns the tombstones that were new. */
-    List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones);
+    /**
+     * Deletes these events and stores their tombstones in one transaction; returns the tombstones that were new (none
+     * when their person was erased after the work that found them began at {@code began}).
+     */
+    List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones, long began);
 
     /**
      * The highest version at its source ({@code provenance.source_record_version}) stored for each of these records

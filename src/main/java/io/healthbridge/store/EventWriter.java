@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
@@ -40,6 +41,9 @@ import io.healthbridge.event.WorkoutStreams;
  * <p>A transaction that fails for another reason than a duplicate (a value the column cannot hold) is rolled back
  * and its batches written again one by one; a batch that fails alone is written event by event, so only the event
  * the store refuses is refused, with the store's reason, and everything else is stored.
+ *
+ * <p>Every write passes the {@link ErasureGate} on its way to the commit: what was made of a person's data by work that
+ * began before their erasure is withheld, and a write that carries a person being erased fails.
  */
 final class EventWriter {
 
@@ -50,7 +54,17 @@ final class EventWriter {
     /** Most events one group commit takes (a bigger batch is taken whole). */
     static final int GROUP = 512;
 
-    private record Batch(List<CanonicalEvent> events, List<DeadLetter> deadLetters) {
+    /** A payload's events and dead letters, and when the work that made them began ({@link ErasureGate#now()}). */
+    private record Batch(List<CanonicalEvent> events, List<DeadLetter> deadLetters, long began) {
+    }
+
+    /** What of a batch the gate lets through, and what it withholds. */
+    private record Admission(Batch admitted, List<CanonicalEvent> withheld, List<DeadLetter> withheldDeadLetters) {
+
+        BatchOutcome of(BatchOutcome written) {
+            return new BatchOutcome(written.stored(), written.duplicates(), written.refused(), withheld,
+                    withheldDeadLetters);
+        }
     }
 
     private record Pending(Batch batch, CompletableFuture<BatchOutcome> done) {
@@ -62,18 +76,27 @@ final class EventWriter {
     /** Group commit: batches waiting for the next transaction, and the lock of whoever writes it. */
     private final Queue<Pending> pending;
     private final ReentrantLock commit = new ReentrantLock();
+    private final ErasureGate gate;
 
-    EventWriter(DataSource dataSource, Clock clock, boolean groupCommit) {
+    EventWriter(DataSource dataSource, Clock clock, boolean groupCommit, ErasureGate gate) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.gate = gate;
         this.postgres = isPostgres(dataSource);
         this.pending = groupCommit ? new ConcurrentLinkedQueue<>() : null;
     }
 
-    BatchOutcome write(List<CanonicalEvent> events, List<DeadLetter> deadLetters) {
-        Batch batch = new Batch(events, deadLetters);
+    BatchOutcome write(List<CanonicalEvent> events, List<DeadLetter> deadLetters, long began) {
+        Batch batch = new Batch(events, deadLetters, began);
         if (pending == null) {
-            return writeAlone(batch);
+            Lock shared = gate.writes();
+            shared.lock();
+            try {
+                Admission a = admit(batch);
+                return a.of(empty(a.admitted()) ? BatchOutcome.NONE : writeAlone(a.admitted()));
+            } finally {
+                shared.unlock();
+            }
         }
         Pending p = new Pending(batch, new CompletableFuture<>());
         pending.add(p);
@@ -110,6 +133,26 @@ final class EventWriter {
             group.add(next);
             events += next.batch().events().size();
         }
+        Lock shared = gate.writes();
+        shared.lock();
+        try {
+            List<Pending> admitted = new ArrayList<>(group.size());
+            List<Admission> admissions = new ArrayList<>(group.size());
+            for (Pending p : group) {
+                try {
+                    admissions.add(admit(p.batch()));
+                    admitted.add(p);
+                } catch (StoreException e) {
+                    p.done().completeExceptionally(e);
+                }
+            }
+            writeAdmitted(admitted, admissions);
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    private void writeAdmitted(List<Pending> group, List<Admission> admissions) {
         if (group.isEmpty()) {
             return;
         }
@@ -117,8 +160,8 @@ final class EventWriter {
         try {
             outcomes = Sql.transaction(dataSource, c -> {
                 List<BatchOutcome> out = new ArrayList<>(group.size());
-                for (Pending p : group) {
-                    out.add(insert(c, p.batch()));
+                for (Admission a : admissions) {
+                    out.add(insert(c, a.admitted()));
                 }
                 return out;
             });
@@ -127,24 +170,43 @@ final class EventWriter {
         }
         for (int i = 0; i < group.size(); i++) {
             Pending p = group.get(i);
+            Admission a = admissions.get(i);
             if (outcomes != null) {
-                p.done().complete(outcomes.get(i));
+                p.done().complete(a.of(outcomes.get(i)));
                 continue;
             }
             try {
-                p.done().complete(writeAlone(p.batch()));
+                p.done().complete(a.of(writeAlone(a.admitted())));
             } catch (RuntimeException e) {
                 p.done().completeExceptionally(e);
             }
         }
     }
 
+    /** The batch as the erasure gate lets it through ({@link ErasureGate#admit}). */
+    private Admission admit(Batch batch) {
+        ErasureGate.Admitted a = gate.admit(batch.events(), batch.deadLetters(), batch.began());
+        return new Admission(new Batch(a.events(), a.deadLetters(), batch.began()), a.withheld(),
+                a.withheldDeadLetters());
+    }
+
+    private static boolean empty(Batch batch) {
+        return batch.events().isEmpty() && batch.deadLetters().isEmpty();
+    }
+
     /**
      * Deletes the events with these ids and stores the tombstones that say so, in one transaction: a reader sees the
      * events or their tombstones, never neither. Returns the tombstones that were new.
      */
-    List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones) {
+    List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones, long began) {
+        Lock shared = gate.writes();
+        shared.lock();
         try {
+            List<CanonicalEvent> admitted = admit(new Batch(tombstones, List.of(), began)).admitted().events();
+            if (admitted.size() < tombstones.size()) {
+                // the person was erased after the deletion was fetched: their events are gone already
+                return List.of();
+            }
             return Sql.transaction(dataSource, c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id = ?")) {
                     for (String id : deletedIds) {
@@ -164,6 +226,8 @@ final class EventWriter {
             });
         } catch (SQLException e) {
             throw new StoreException("cannot store the deletion of " + deletedIds.size() + " events", e);
+        } finally {
+            shared.unlock();
         }
     }
 
@@ -201,7 +265,7 @@ final class EventWriter {
         } catch (SQLException e) {
             throw new StoreException("cannot store " + batch.deadLetters().size() + " dead letters", e);
         }
-        return new BatchOutcome(stored, duplicates, refused);
+        return new BatchOutcome(stored, duplicates, refused, List.of(), List.of());
     }
 
     private BatchOutcome insert(Connection c, Batch batch) throws SQLException {
@@ -212,7 +276,7 @@ final class EventWriter {
         for (int i = 0; i < inserted.length; i++) {
             (inserted[i] ? stored : duplicates).add(batch.events().get(i));
         }
-        return new BatchOutcome(stored, duplicates, List.of());
+        return new BatchOutcome(stored, duplicates, List.of(), List.of(), List.of());
     }
 
     /** Inserts the events on the connection's transaction; true for each one that was new. */

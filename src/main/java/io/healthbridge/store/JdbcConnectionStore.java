@@ -230,6 +230,7 @@ public class JdbcConnectionStore implements ConnectionStore {
                 ps.setObject(i + 1, args[i]);
             }
             List<io.healthbridge.store.Connection> out = new ArrayList<>();
+            long readAt = ErasureGate.now();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new io.healthbridge.store.Connection(rs.getString("id"), rs.getString("user_id"),
@@ -238,7 +239,7 @@ public class JdbcConnectionStore implements ConnectionStore {
                             instant(rs.getTimestamp("token_expires_at")), rs.getString("scope"), rs.getString("zone"),
                             rs.getString("last_error"), instant(rs.getTimestamp("last_sync_at")),
                             instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")),
-                            rs.getLong("version")));
+                            rs.getLong("version"), readAt));
                 }
             }
             return out;

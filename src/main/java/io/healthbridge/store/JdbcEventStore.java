@@ -26,6 +26,7 @@ import io.healthbridge.event.WorkoutStreams;
 public class JdbcEventStore implements EventStore {
 
     private final DataSource dataSource;
+    private final ErasureGate gate = new ErasureGate();
     private final EventWriter writer;
 
     /** Each write in a transaction of its own (PostgreSQL: concurrent transactions commit in parallel). */
@@ -40,12 +41,17 @@ public class JdbcEventStore implements EventStore {
      */
     public JdbcEventStore(DataSource dataSource, Clock clock, boolean groupCommit) {
         this.dataSource = dataSource;
-        this.writer = new EventWriter(dataSource, clock, groupCommit);
+        this.writer = new EventWriter(dataSource, clock, groupCommit, gate);
+    }
+
+    /** What keeps a person's data fetched before their erasure out of the store ({@link ErasureGate}). */
+    public ErasureGate erasureGate() {
+        return gate;
     }
 
     @Override
-    public boolean insert(CanonicalEvent event) {
-        BatchOutcome outcome = insertAll(List.of(event), List.of());
+    public boolean insert(CanonicalEvent event, long began) {
+        BatchOutcome outcome = insertAll(List.of(event), List.of(), began);
         if (!outcome.refused().isEmpty()) {
             throw new StoreException("cannot store event " + event.id() + ": " + outcome.refused().get(0).reason(),
                     null);
@@ -54,8 +60,8 @@ public class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public BatchOutcome insertAll(List<CanonicalEvent> events, List<DeadLetter> deadLetters) {
-        BatchOutcome outcome = writer.write(events, deadLetters);
+    public BatchOutcome insertAll(List<CanonicalEvent> events, List<DeadLetter> deadLetters, long began) {
+        BatchOutcome outcome = writer.write(events, deadLetters, began);
         // committed: what goes on to the bus carries a link to long streams, as the stored event does
         events.forEach(WorkoutStreams::detach);
         return outcome;
@@ -215,8 +221,8 @@ public class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones) {
-        return writer.replace(deletedIds, tombstones);
+    public List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones, long began) {
+        return writer.replace(deletedIds, tombstones, began);
     }
 
     @Override

@@ -22,6 +22,7 @@ import io.healthbridge.event.EventJson;
 import io.healthbridge.event.MappingContext;
 import io.healthbridge.store.Connection;
 import io.healthbridge.store.ConnectionStore;
+import io.healthbridge.store.ErasureGate;
 import io.healthbridge.store.UserData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +49,14 @@ public class Erasure {
     private final ConnectFlow connectFlow;
     private final WebhookEndpoints endpoints;
     private final Clock clock;
+    private final ErasureGate gate;
     private Consumer<CanonicalEvent> announcer = e -> { };
     private Function<String, Runnable> pause = user -> () -> { };
 
     public Erasure(UserData users, ConnectionStore connections, ConnectFlow connectFlow, WebhookEndpoints endpoints,
-            Clock clock) {
+            ErasureGate gate, Clock clock) {
         this.users = users;
+        this.gate = gate;
         this.connections = connections;
         this.connectFlow = connectFlow;
         this.endpoints = endpoints;
@@ -104,7 +107,16 @@ public class Erasure {
             revoked.add(r);
         }
         Instant at = clock.instant();
-        Map<String, Long> rows = users.erase(userId, pseudonym(userId));
+        // a poll, backfill, push or request of theirs that began before now stores nothing after the delete
+        gate.erasing(userId);
+        Map<String, Long> rows;
+        try {
+            rows = users.erase(userId, pseudonym(userId));
+        } catch (RuntimeException e) {
+            gate.reopen(userId);
+            throw e;
+        }
+        gate.erased(userId);
         int filters = unname(userId);
         CanonicalEvent erased = erasedEvent(userId, rows, at);
         try {
