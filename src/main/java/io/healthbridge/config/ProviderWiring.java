@@ -109,6 +109,7 @@ final class ProviderWiring {
                 (key, def) -> context.getPropertiesComponent().resolveProperty("healthbridge.providers." + key)
                         .orElse(def), meters);
         receiver.setOnRevoked(connectionEvents::revoked);
+        receiver.setErasureGate(store.events.erasureGate());
         receiver.setReplayGuard(new ReplayGuard(database.dataSource(), clock, PushSignatures.TOLERANCE));
         registry.bind("pushReceiver", receiver);
         registry.bind("pushProcessor", new PushProcessor(inbox, connections, poller, meters, clock));

@@ -33,17 +33,23 @@ public interface PushRequest {
     /** Refuses (409) a signature already accepted within the freshness window: a replay. */
     void once(String signature) throws PushRefused;
 
-    /** Stores the notification for these datasets of the connection (durably) and answers 200 with its id. */
-    void accept(Connection c, List<String> datasets, String body);
+    /**
+     * Stores the notification for these datasets of the connection (durably) and answers 200 with its id; refused
+     * (404) when the connection's user was erased since it was read.
+     */
+    void accept(Connection c, List<String> datasets, String body) throws PushRefused;
 
-    /** Stores one notification without answering (one of several in a request); returns its inbox id. */
-    String store(Connection c, List<String> datasets, String body);
+    /**
+     * Stores one notification without answering (one of several in a request); returns its inbox id. Refused (404)
+     * when the connection's user was erased since it was read.
+     */
+    String store(Connection c, List<String> datasets, String body) throws PushRefused;
 
     /**
      * Stores the provider's deletion of one of the connection's records (durably) and answers 200 with its id; the
-     * events made from that record are replaced by tombstones when it is processed.
+     * events made from that record are replaced by tombstones when it is processed. Refused as {@link #store} is.
      */
-    void delete(Connection c, Deletion deletion, String body);
+    void delete(Connection c, Deletion deletion, String body) throws PushRefused;
 
     /** Answers 200 without storing anything, saying why. */
     void acknowledge(String why);

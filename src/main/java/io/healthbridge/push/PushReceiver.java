@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.healthbridge.event.EventJson;
@@ -19,6 +20,7 @@ import io.healthbridge.provider.PushRefused;
 import io.healthbridge.provider.PushRequest;
 import io.healthbridge.store.Connection;
 import io.healthbridge.store.ConnectionStore;
+import io.healthbridge.store.ErasureGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -43,6 +45,7 @@ public class PushReceiver implements Processor {
     private final MeterRegistry meters;
     private BiConsumer<Connection, String> onRevoked;
     private ReplayGuard replays;
+    private ErasureGate gate = new ErasureGate();
 
     /** @param property reads {@code healthbridge.providers.<provider>.<key>} with a default */
     public PushReceiver(ConnectionStore connections, List<PushHandler> handlers, PushInbox inbox,
@@ -89,6 +92,11 @@ public class PushReceiver implements Processor {
         if (claim != null && replays != null) {
             replays.release(claim[0], claim[1]);
         }
+    }
+
+    /** The store's erasure gate: a notification of a person erased while it came in is not stored. */
+    public void setErasureGate(ErasureGate gate) {
+        this.gate = gate;
     }
 
     /** Where push signatures are remembered for replay protection; none: no protection. */
@@ -169,7 +177,7 @@ public class PushReceiver implements Processor {
         }
 
         @Override
-        public void accept(Connection c, List<String> datasets, String notification) {
+        public void accept(Connection c, List<String> datasets, String notification) throws PushRefused {
             if (datasets.isEmpty()) {
                 acknowledge("no dataset Healthbridge syncs");
                 return;
@@ -180,15 +188,24 @@ public class PushReceiver implements Processor {
         }
 
         @Override
-        public void delete(Connection c, Deletion deletion, String notification) {
-            String id = inbox.add(provider, c.id(), List.of(), notification, deletion.toJson());
+        public void delete(Connection c, Deletion deletion, String notification) throws PushRefused {
+            String id = gated(c, () -> inbox.add(provider, c.id(), List.of(), notification, deletion.toJson()));
             counted();
             respond(200, Map.of("accepted", id));
         }
 
         @Override
-        public String store(Connection c, List<String> datasets, String notification) {
-            return inbox.add(provider, c.id(), datasets, notification);
+        public String store(Connection c, List<String> datasets, String notification) throws PushRefused {
+            return gated(c, () -> inbox.add(provider, c.id(), datasets, notification));
+        }
+
+        /** Stored unless the connection's user was erased after it was read (their erasure would miss it). */
+        private String gated(Connection c, Supplier<String> add) throws PushRefused {
+            Optional<String> id = gate.write(c.userId(), c.readAt(), add);
+            if (id.isEmpty()) {
+                throw new PushRefused(404, "no active connection for this " + provider + " user any more");
+            }
+            return id.get();
         }
 
         @Override

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import io.healthbridge.event.CanonicalEvent;
 import io.healthbridge.event.DataType;
@@ -71,6 +73,22 @@ public final class ErasureGate {
     /** The erasure failed: the person's writes go through again. */
     public void reopen(String subject) {
         erasing.remove(subject);
+    }
+
+    /**
+     * Runs a write of a person's data made by work that began at {@code began} (a push notification received with
+     * their connection in hand), unless their erasure since withholds it: empty then. Fails while they are being
+     * erased.
+     */
+    public <T> Optional<T> write(String subject, long began, Supplier<T> write) {
+        Lock shared = writes.readLock();
+        shared.lock();
+        try {
+            refuseWhileErasing(subject);
+            return admits(subject, began) ? Optional.of(write.get()) : Optional.empty();
+        } finally {
+            shared.unlock();
+        }
     }
 
     /** Shared while a write is checked and committed. */

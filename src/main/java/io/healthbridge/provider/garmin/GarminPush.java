@@ -93,8 +93,12 @@ public class GarminPush implements PushHandler {
                 }
                 var envelope = EventJson.object();
                 envelope.set(e.getKey(), u.getValue());
-                r.store(c.get(), List.of(dataset), EventJson.write(envelope));
-                stored++;
+                try {
+                    r.store(c.get(), List.of(dataset), EventJson.write(envelope));
+                    stored++;
+                } catch (PushRefused gone) {
+                    unknown++; // the user was erased while the notification came in
+                }
             }
         }
         if (stored == 0 && unknown > 0) {
