@@ -2,6 +2,8 @@ package io.healthbridge.store;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +23,10 @@ import io.healthbridge.event.DataType;
  * would outlive the erasure. Each write names when the work that made it began ({@link #now()} then); the gate
  * admits a person's events only from work that began after their erasure was done.
  *
- * <p>While a person is being erased nothing of theirs is written: a write that carries them fails (the caller's work
- * is retried, as after any store failure) and, if the erasure fails, goes through on its retry. Beginning an erasure
- * waits until every write already past the gate has committed, so the erasure's delete sees it.
+ * <p>While a person is being erased nothing of theirs is written: a write that carries them waits for the erasure's
+ * end (then is withheld, or goes through if the erasure failed), and fails, to be made again, only if it waits longer
+ * than {@link #WAIT}. Beginning an erasure waits until every write already past the gate has committed, so the
+ * erasure's delete sees it.
  *
  * <p>Times are {@link System#nanoTime()}: one process's order of events, never a wall clock a test or an operator
  * moves. An erasure is remembered for {@link #REMEMBERED}, longer than any fetch runs; a process that stops forgets
@@ -35,7 +38,12 @@ public final class ErasureGate {
     static final Duration REMEMBERED = Duration.ofHours(24);
     private static final String ERASED = DataType.USER_ERASED.eventType();
 
+    /** How long a write of a person being erased waits for the erasure before it fails (to be made again). */
+    static final Duration WAIT = Duration.ofSeconds(30);
+
     private final Set<String> erasing = ConcurrentHashMap.newKeySet();
+    /** Told when an erasure ends, for the writes waiting on it. */
+    private final Object ended = new Object();
     private final Map<String, Long> erasedAt = new ConcurrentHashMap<>();
     /** Writes hold it shared from the gate to their commit; an erasure takes it alone for a moment to wait them out. */
     private final ReentrantReadWriteLock writes = new ReentrantReadWriteLock();
@@ -65,14 +73,53 @@ public final class ErasureGate {
     public void erased(String subject) {
         long at = now();
         erasedAt.merge(subject, at, (old, neu) -> neu - old > 0 ? neu : old);
-        erasing.remove(subject);
+        end(subject);
         long oldest = at - REMEMBERED.toNanos();
         erasedAt.values().removeIf(t -> t - oldest < 0);
     }
 
     /** The erasure failed: the person's writes go through again. */
     public void reopen(String subject) {
-        erasing.remove(subject);
+        end(subject);
+    }
+
+    private void end(String subject) {
+        synchronized (ended) {
+            erasing.remove(subject);
+            ended.notifyAll();
+        }
+    }
+
+    /**
+     * Waits (at most {@link #WAIT}) while a person of this write is being erased; called before a write takes the
+     * gate's lock, which the erasure needs alone to begin.
+     */
+    void awaitErasures(List<CanonicalEvent> events, List<DeadLetter> letters) {
+        if (erasing.isEmpty()) {
+            return;
+        }
+        Set<String> people = new HashSet<>();
+        events.stream().filter(e -> !ERASED.equals(e.type())).forEach(e -> people.add(e.subject()));
+        letters.forEach(d -> people.add(d.userId()));
+        awaitErasures(people);
+    }
+
+    private void awaitErasures(Set<String> people) {
+        long deadline = now() + WAIT.toNanos();
+        synchronized (ended) {
+            while (people.stream().anyMatch(this::isErasing)) {
+                long left = deadline - now();
+                if (left <= 0) {
+                    return; // the write fails under the lock, to be made again
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(ended, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -81,6 +128,9 @@ public final class ErasureGate {
      * erased.
      */
     public <T> Optional<T> write(String subject, long began, Supplier<T> write) {
+        if (!erasing.isEmpty()) {
+            awaitErasures(Collections.singleton(subject));
+        }
         Lock shared = writes.readLock();
         shared.lock();
         try {

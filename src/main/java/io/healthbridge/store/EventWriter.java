@@ -87,6 +87,7 @@ final class EventWriter {
     }
 
     BatchOutcome write(List<CanonicalEvent> events, List<DeadLetter> deadLetters, long began) {
+        gate.awaitErasures(events, deadLetters);
         Batch batch = new Batch(events, deadLetters, began);
         if (pending == null) {
             Lock shared = gate.writes();
@@ -199,6 +200,7 @@ final class EventWriter {
      * events or their tombstones, never neither. Returns the tombstones that were new.
      */
     List<CanonicalEvent> replace(List<String> deletedIds, List<CanonicalEvent> tombstones, long began) {
+        gate.awaitErasures(tombstones, List.of());
         Lock shared = gate.writes();
         shared.lock();
         try {

@@ -112,22 +112,51 @@ class ErasureGateTest {
         assertThat(store.insert(notice, before)).isTrue();
     }
 
+    @ParameterizedTest(name = "group commit {0}")
+    @ValueSource(booleans = {true, false})
+    void aWriteOfAPersonBeingErasedWaitsForTheErasureThenIsWithheld(boolean groupCommit) throws Exception {
+        JdbcEventStore store = new JdbcEventStore(db.dataSource(), Clock.systemUTC(), groupCommit);
+        store.erasureGate().erasing(GONE);
+        long began = ErasureGate.now();
+        CompletableFuture<BatchOutcome> write = CompletableFuture.supplyAsync(() -> store.insertAll(
+                List.of(weight(KEPT, 1), weight(GONE, 1)), List.of(letter(GONE)), began));
+        // someone else's write is not held up
+        assertThat(store.insert(weight(KEPT, 2))).isTrue();
+        Thread.sleep(300);
+        assertThat(write).isNotDone();
+        assertThat(stored(GONE)).isZero();
+
+        store.erasureGate().erased(GONE);
+        BatchOutcome outcome = write.get(5, TimeUnit.SECONDS);
+        assertThat(outcome.stored()).extracting(CanonicalEvent::subject).containsExactly(KEPT);
+        assertThat(outcome.withheld()).extracting(CanonicalEvent::subject).containsExactly(GONE);
+        assertThat(outcome.withheldDeadLetters()).hasSize(1);
+        assertThat(stored(GONE)).isZero();
+    }
+
     @Test
-    void whileThePersonIsBeingErasedTheirWriteFailsWholeAndOthersGoOn() throws Exception {
+    void aWriteWaitingForAnErasureThatFailsGoesThrough() throws Exception {
         JdbcEventStore store = new JdbcEventStore(db.dataSource(), Clock.systemUTC(), true);
         store.erasureGate().erasing(GONE);
-        assertThatThrownBy(() -> store.insertAll(List.of(weight(KEPT, 1), weight(GONE, 1)), List.of(),
-                ErasureGate.now())).isInstanceOf(StoreException.class).hasMessageContaining("being erased");
-        assertThatThrownBy(() -> store.insertAll(List.of(), List.of(letter(GONE)), ErasureGate.now()))
-                .isInstanceOf(StoreException.class);
-        assertThat(store.insert(weight(KEPT, 2))).isTrue();
-        assertThat(stored(GONE)).isZero();
-        assertThat(stored(KEPT)).isEqualTo(1);
-
-        // the erasure failed: the write made again goes through
+        CompletableFuture<BatchOutcome> write = CompletableFuture.supplyAsync(() -> store.insertAll(
+                List.of(weight(GONE, 1)), List.of(), ErasureGate.now()));
+        Thread.sleep(300);
+        assertThat(write).isNotDone();
         store.erasureGate().reopen(GONE);
-        assertThat(store.insertAll(List.of(weight(KEPT, 1), weight(GONE, 1)), List.of(), ErasureGate.now()).stored())
-                .hasSize(2);
+        assertThat(write.get(5, TimeUnit.SECONDS).stored()).hasSize(1);
+        assertThat(stored(GONE)).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteThatReachesTheGateWhileThePersonIsBeingErasedFailsWhole() {
+        // what a write finds when it stopped waiting (its time ran out) or the erasure began after it looked
+        ErasureGate gate = new ErasureGate();
+        gate.erasing(GONE);
+        assertThatThrownBy(() -> gate.admit(List.of(weight(KEPT, 1), weight(GONE, 1)), List.of(), ErasureGate.now()))
+                .isInstanceOf(StoreException.class).hasMessageContaining("being erased");
+        assertThatThrownBy(() -> gate.admit(List.of(), List.of(letter(GONE)), ErasureGate.now()))
+                .isInstanceOf(StoreException.class);
+        assertThat(gate.admit(List.of(weight(KEPT, 1)), List.of(letter(KEPT)), ErasureGate.now()).events()).hasSize(1);
     }
 
     @Test
