@@ -8,7 +8,6 @@ import java.util.UUID;
 import io.healthbridge.api.RequestIds;
 import io.healthbridge.delivery.webhook.WebhookStore;
 import io.healthbridge.delivery.websocket.WebSocketHub;
-import io.healthbridge.event.DataType;
 import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.http.ApiErrors;
 import io.healthbridge.http.ObserveGuard;
@@ -85,12 +84,6 @@ public final class HealthbridgeBeans implements AutoCloseable {
             ErasureGate gate = beans.store.events.erasureGate();
             Erasure erasure = new Erasure(users, beans.providers.connections, beans.providers.connectFlow,
                     registry.lookupByNameAndType("webhookStore", WebhookStore.class).endpoints(), gate, clock);
-            // an erasure on another instance sharing the store: what this one fetched before it is withheld too
-            beans.store.hub.addListener(e -> {
-                if (DataType.USER_ERASED.eventType().equals(e.type())) {
-                    gate.erased(e.subject());
-                }
-            });
             erasure.setAnnouncer(e -> producer.sendBody("direct:publish", e));
             registry.bind("erasure", erasure);
             DeviceTokens deviceTokens = registry.lookupByNameAndType("deviceTokens", DeviceTokens.class);

@@ -1,5 +1,6 @@
 package io.healthbridge.store;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.healthbridge.event.CanonicalEvent;
@@ -15,6 +16,20 @@ public record BatchOutcome(List<CanonicalEvent> stored, List<CanonicalEvent> dup
 
     /** Nothing was written. */
     public static final BatchOutcome NONE = new BatchOutcome(List.of(), List.of(), List.of(), List.of(), List.of());
+
+    /** This outcome with more events and dead letters withheld (the gate's, before the store's own). */
+    BatchOutcome withheldToo(List<CanonicalEvent> events, List<DeadLetter> letters) {
+        return new BatchOutcome(stored, duplicates, refused, both(events, withheld), both(letters, withheldDeadLetters));
+    }
+
+    private static <T> List<T> both(List<T> a, List<T> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isEmpty() ? b : a;
+        }
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
 
     /** An event the store would not take, and the store's reason. */
     public record Refused(CanonicalEvent event, String reason) {

@@ -1,6 +1,7 @@
 package io.healthbridge.store;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -30,7 +31,8 @@ import io.healthbridge.event.DataType;
  *
  * <p>Times are {@link System#nanoTime()}: one process's order of events, never a wall clock a test or an operator
  * moves. An erasure is remembered for {@link #REMEMBERED}, longer than any fetch runs; a process that stops forgets
- * it with the work it had under way. Instances sharing a store learn of an erasure from its notice on the bus.
+ * it with the work it had under way. Instances sharing a PostgreSQL store do the same through it
+ * ({@link SharedErasures}).
  */
 public final class ErasureGate {
 
@@ -51,6 +53,11 @@ public final class ErasureGate {
     /** Now, as work stamps when it began. */
     public static long now() {
         return System.nanoTime();
+    }
+
+    /** The wall-clock time of a moment {@link #now()} gave (to compare with another instance's). */
+    static Instant wallTime(long began) {
+        return Instant.now().minusNanos(now() - began);
     }
 
     /** When work began that has been running for {@code millis}. */

@@ -62,8 +62,7 @@ final class EventWriter {
     private record Admission(Batch admitted, List<CanonicalEvent> withheld, List<DeadLetter> withheldDeadLetters) {
 
         BatchOutcome of(BatchOutcome written) {
-            return new BatchOutcome(written.stored(), written.duplicates(), written.refused(), withheld,
-                    withheldDeadLetters);
+            return written.withheldToo(withheld, withheldDeadLetters);
         }
     }
 
@@ -210,6 +209,9 @@ final class EventWriter {
                 return List.of();
             }
             return Sql.transaction(dataSource, c -> {
+                if (postgres && !SharedErasures.admit(c, tombstones, List.of(), began).withheld().isEmpty()) {
+                    return List.<CanonicalEvent>of(); // erased on another instance after the deletion was fetched
+                }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id = ?")) {
                     for (String id : deletedIds) {
                         ps.setString(1, id);
@@ -247,10 +249,13 @@ final class EventWriter {
         List<CanonicalEvent> stored = new ArrayList<>();
         List<CanonicalEvent> duplicates = new ArrayList<>();
         List<BatchOutcome.Refused> refused = new ArrayList<>();
+        List<CanonicalEvent> withheld = new ArrayList<>();
         for (CanonicalEvent event : batch.events()) {
             try {
-                boolean inserted = Sql.transaction(dataSource, c -> insertEvents(c, List.of(event))[0]);
-                (inserted ? stored : duplicates).add(event);
+                Boolean inserted = Sql.transaction(dataSource, c -> postgres
+                        && !SharedErasures.admit(c, List.of(event), List.of(), batch.began()).withheld().isEmpty()
+                        ? null : insertEvents(c, List.of(event))[0]);
+                (inserted == null ? withheld : inserted ? stored : duplicates).add(event);
             } catch (SQLException e) {
                 if (!available(e)) {
                     throw new StoreException("cannot store event " + event.id(), e);
@@ -259,26 +264,32 @@ final class EventWriter {
                         + e.getSQLState() + "): " + e.getMessage()));
             }
         }
+        List<DeadLetter> withheldLetters;
         try {
-            Sql.transaction(dataSource, c -> {
-                JdbcDeadLetterStore.insert(c, batch.deadLetters());
-                return null;
+            withheldLetters = Sql.transaction(dataSource, c -> {
+                ErasureGate.Admitted a = postgres ? SharedErasures.admit(c, List.of(), batch.deadLetters(),
+                        batch.began()) : new ErasureGate.Admitted(List.of(), batch.deadLetters(), List.of(), List.of());
+                JdbcDeadLetterStore.insert(c, a.deadLetters());
+                return a.withheldDeadLetters();
             });
         } catch (SQLException e) {
             throw new StoreException("cannot store " + batch.deadLetters().size() + " dead letters", e);
         }
-        return new BatchOutcome(stored, duplicates, refused, List.of(), List.of());
+        return new BatchOutcome(stored, duplicates, refused, withheld, withheldLetters);
     }
 
+    /** The batch on the connection's transaction; on PostgreSQL through the erasures of every instance first. */
     private BatchOutcome insert(Connection c, Batch batch) throws SQLException {
-        boolean[] inserted = insertEvents(c, batch.events());
-        JdbcDeadLetterStore.insert(c, batch.deadLetters());
+        ErasureGate.Admitted a = postgres ? SharedErasures.admit(c, batch.events(), batch.deadLetters(), batch.began())
+                : new ErasureGate.Admitted(batch.events(), batch.deadLetters(), List.of(), List.of());
+        boolean[] inserted = insertEvents(c, a.events());
+        JdbcDeadLetterStore.insert(c, a.deadLetters());
         List<CanonicalEvent> stored = new ArrayList<>();
         List<CanonicalEvent> duplicates = new ArrayList<>();
         for (int i = 0; i < inserted.length; i++) {
-            (inserted[i] ? stored : duplicates).add(batch.events().get(i));
+            (inserted[i] ? stored : duplicates).add(a.events().get(i));
         }
-        return new BatchOutcome(stored, duplicates, List.of(), List.of(), List.of());
+        return new BatchOutcome(stored, duplicates, List.of(), a.withheld(), a.withheldDeadLetters());
     }
 
     /** Inserts the events on the connection's transaction; true for each one that was new. */

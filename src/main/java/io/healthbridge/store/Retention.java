@@ -88,6 +88,9 @@ public class Retention {
             removed.put("audit_log", batches("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? "
                     + "FETCH FIRST ? ROWS ONLY)", now.minus(policy.audit())));
         }
+        // an erasure's mark outlives any fetch begun before it (ErasureGate.REMEMBERED)
+        removed.put("erasure_marks", batches("DELETE FROM erasure_marks WHERE user_digest IN (SELECT user_digest FROM "
+                + "erasure_marks WHERE erased_at < ? FETCH FIRST ? ROWS ONLY)", now.minus(ErasureGate.REMEMBERED)));
         removed.forEach((table, n) -> meters.counter("healthbridge.retention.purged", "table", table).increment(n));
         removed.values().removeIf(n -> n == 0);
         if (!removed.isEmpty()) {

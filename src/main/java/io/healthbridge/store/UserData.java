@@ -105,6 +105,8 @@ public class UserData {
                             + "OR (payload IS NOT NULL AND payload LIKE ? ESCAPE '\\')";
         try {
             return Sql.transaction(dataSource, c -> {
+                // first: every instance's writes of the person under way are waited out, and the later ones withheld
+                SharedErasures.mark(c, userId, Instant.now());
                 Map<String, Long> n = new LinkedHashMap<>();
                 n.put("webhook_attempts", run(c, "DELETE FROM webhook_attempts WHERE delivery_id IN (" + deliveries
                                                  + ")", userId, copy));
