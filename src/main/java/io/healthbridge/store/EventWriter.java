@@ -43,7 +43,8 @@ import io.healthbridge.event.WorkoutStreams;
  * the store refuses is refused, with the store's reason, and everything else is stored.
  *
  * <p>Every write passes the {@link ErasureGate} on its way to the commit: what was made of a person's data by work that
- * began before their erasure is withheld, and a write that carries a person being erased fails.
+ * began before their erasure is withheld, and a write that carries a person being erased waits for the erasure's end;
+ * on PostgreSQL it also passes the erasures of every instance sharing the store ({@link SharedErasures}).
  */
 final class EventWriter {
 

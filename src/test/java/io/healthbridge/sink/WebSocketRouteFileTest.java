@@ -24,8 +24,9 @@ class WebSocketRouteFileTest {
 
     @Test
     void aRouteFileServesAndWritesWebSockets() throws Exception {
-        int port = RunningHealthbridge.freePort();
         try (RunningHealthbridge hb = RunningHealthbridge.start(work)) {
+            // a free port chosen once the runtime holds its own ports: chosen before, it could be one of them
+            int port = RunningHealthbridge.freePort();
             String route = """
                     - route:
                         id: ws-device
