@@ -58,7 +58,7 @@ final class StoreWiring {
         registry.bind("deadLetterStore", deadLetters);
         registry.bind("schemaRegistry", schemas);
         registry.bind("mapperRegistry", mappers);
-        registry.bind("eventPipeline", new EventPipeline(mappers, schemas, events, deadLetters, meters, clock));
+        registry.bind("eventPipeline", new EventPipeline(mappers, schemas, events, meters, clock));
         registry.bind("eventHub", hub);
 
         JdbcMessageIdRepository ids = new JdbcMessageIdRepository(database.dataSource(), "event-publish");

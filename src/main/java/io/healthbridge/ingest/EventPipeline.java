@@ -25,7 +25,6 @@ import io.healthbridge.provider.MapperRegistry;
 import io.healthbridge.provider.ProviderMapper;
 import io.healthbridge.store.BatchOutcome;
 import io.healthbridge.store.DeadLetter;
-import io.healthbridge.store.DeadLetterStore;
 import io.healthbridge.store.ErasureGate;
 import io.healthbridge.store.EventStore;
 import io.healthbridge.store.StoredEvent;
@@ -53,17 +52,15 @@ public class EventPipeline {
     private final MapperRegistry mappers;
     private final SchemaRegistry schemas;
     private final EventStore events;
-    private final DeadLetterStore deadLetters;
     private final MeterRegistry meters;
     private final Clock clock;
     private final PublishCounters counts;
 
-    public EventPipeline(MapperRegistry mappers, SchemaRegistry schemas, EventStore events, DeadLetterStore deadLetters,
-            MeterRegistry meters, Clock clock) {
+    public EventPipeline(MapperRegistry mappers, SchemaRegistry schemas, EventStore events, MeterRegistry meters,
+            Clock clock) {
         this.mappers = mappers;
         this.schemas = schemas;
         this.events = events;
-        this.deadLetters = deadLetters;
         this.meters = meters;
         this.clock = clock;
         this.counts = new PublishCounters(meters);
@@ -368,9 +365,15 @@ public class EventPipeline {
         record(deadLetter, exchange);
     }
 
+    /** Through the store's batch write, so that the erasure gate sees it as it sees a payload's dead letters. */
     private void record(DeadLetter d, Exchange exchange) {
-        deadLetters.add(d);
-        counted(d, summaryOf(exchange));
+        BatchOutcome outcome = events.insertAll(List.of(), List.of(d), exchange == null ? ErasureGate.now()
+                : began(exchange));
+        if (outcome.withheldDeadLetters().isEmpty()) {
+            counted(d, summaryOf(exchange));
+        } else {
+            counts.withheld(outcome, summaryOf(exchange));
+        }
     }
 
     /** Counts a stored dead letter and says why it is one (never the health values it holds). */

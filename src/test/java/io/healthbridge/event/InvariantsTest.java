@@ -131,7 +131,7 @@ class InvariantsTest {
 
     @Test
     void thePublishStepRefusesAnEventThatBreaksAnInvariant() {
-        EventPipeline pipeline = new EventPipeline(null, SCHEMAS, null, null, null, null);
+        EventPipeline pipeline = new EventPipeline(null, SCHEMAS, null, null, null);
         assertThat(pipeline.validate(sleep())).isNotNull();
         CanonicalEvent e = changed(sleep(), d -> ((ObjectNode) d.get("duration")).put("value", 28800));
         assertThatThrownBy(() -> pipeline.validate(e)).isInstanceOfSatisfying(EventValidationException.class, x -> {

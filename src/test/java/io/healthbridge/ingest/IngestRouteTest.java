@@ -2,7 +2,10 @@ package io.healthbridge.ingest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,10 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 import io.healthbridge.HealthbridgeHeaders;
 import io.healthbridge.event.CanonicalEvent;
+import io.healthbridge.event.DataType;
+import io.healthbridge.event.EventBuilder;
 import io.healthbridge.event.IngestSummary;
+import io.healthbridge.event.MappingContext;
 import io.healthbridge.event.SchemaRegistry;
 import io.healthbridge.provider.MapperRegistry;
 import io.healthbridge.store.Database;
+import io.healthbridge.store.ErasureGate;
 import io.healthbridge.store.JdbcDeadLetterStore;
 import io.healthbridge.store.JdbcEventStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -57,7 +64,7 @@ class IngestRouteTest extends CamelMainTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("eventPipeline", new EventPipeline(MapperRegistry.withBuiltIns(), new SchemaRegistry(), events,
-                deadLetters, new SimpleMeterRegistry(), Clock.systemUTC()));
+                new SimpleMeterRegistry(), Clock.systemUTC()));
         hub.addListener(onBus::add);
         registry.bind("eventHub", hub);
     }
@@ -108,6 +115,34 @@ class IngestRouteTest extends CamelMainTestSupport {
         assertThat(s.published()).isEqualTo(3);
         assertThat(s.deadLettered()).isEqualTo(1);
         assertThat(events.count()).isEqualTo(3);
+        assertThat(deadLetters.count("oura", null)).isEqualTo(1);
+    }
+
+    @Test
+    void whatWorkBegunBeforeAPersonsErasureBringsIsNeitherStoredNorDeadLetteredAfterIt() throws Exception {
+        long before = ErasureGate.now();
+        events.erasureGate().erasing("u4");
+        events.erasureGate().erased("u4");
+        IngestSummary s = template.requestBodyAndHeaders("direct:ingest", Files.readString(Path.of(
+                "src/test/resources/fixtures/oura/realistic/heartrate.json")), Map.of(HealthbridgeHeaders.PROVIDER,
+                "oura", HealthbridgeHeaders.DATASET, "heartrate", HealthbridgeHeaders.USER_ID, "u4",
+                HealthbridgeHeaders.ZONE, "Europe/Berlin", HealthbridgeHeaders.WORK_BEGAN, before), IngestSummary.class);
+        // three samples and a dead letter: each a skip, nothing kept
+        assertThat(s.records()).isEqualTo(4);
+        assertThat(s.published()).isZero();
+        assertThat(s.deadLettered()).isZero();
+        assertThat(s.skippedByReason()).containsEntry("person_erased", 4);
+        assertThat(events.count()).isZero();
+        assertThat(deadLetters.count("oura", null)).isZero();
+
+        // a single event that breaks an invariant (a route file's), from work begun before the erasure: not kept
+        MappingContext ctx = new MappingContext("oura", "u4", null, Instant.now(), null);
+        CanonicalEvent implausible = EventBuilder.of(DataType.HEART_RATE, ctx).sourceRecordId("hr-500")
+                .at(OffsetDateTime.parse("2026-11-20T07:00:00Z")).value(new BigDecimal("500"), "/min").build();
+        template.sendBodyAndHeader("direct:publish", implausible, HealthbridgeHeaders.WORK_BEGAN, before);
+        assertThat(deadLetters.count("oura", null)).isZero();
+        // begun now (the person connected again): dead-lettered as ever
+        template.sendBody("direct:publish", implausible);
         assertThat(deadLetters.count("oura", null)).isEqualTo(1);
     }
 }

@@ -43,7 +43,7 @@ public final class PayloadRun {
         PayloadRun run = new PayloadRun();
         MapperRegistry registry = new MapperRegistry();
         registry.register(mapper);
-        EventPipeline pipeline = new EventPipeline(registry, SCHEMAS, null, null, run.meters,
+        EventPipeline pipeline = new EventPipeline(registry, SCHEMAS, null, run.meters,
                 Clock.fixed(ctx.fetchedAt(), ZoneOffset.UTC));
         Exchange exchange = new DefaultExchange(CAMEL);
         exchange.getMessage().setBody(payload);
