@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What was made of a person's data by work that began before their erasure never reaches the store after it; work
- * that began after it does; while the erasure runs, a write that carries the person fails whole (to be made again)
- * and nobody else's is held up; beginning an erasure waits for the writes already past the gate.
+ * that began after it does; while the erasure runs, a write that carries the person waits for its end (and one that
+ * reaches the gate meanwhile fails whole, to be made again), and nobody else's is held up; beginning an erasure waits
+ * for the writes already past the gate.
  */
 class ErasureGateTest {
 
