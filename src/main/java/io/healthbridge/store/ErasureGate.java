@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.healthbridge.event.CanonicalEvent;
@@ -102,13 +103,17 @@ public final class ErasureGate {
      * gate's lock, which the erasure needs alone to begin.
      */
     void awaitErasures(List<CanonicalEvent> events, List<DeadLetter> letters) {
-        if (erasing.isEmpty()) {
-            return;
+        if (!erasing.isEmpty()) {
+            awaitErasures(people(events, letters));
         }
+    }
+
+    /** The people a write carries; the notice of an erasure is nobody's data. */
+    static Set<String> people(List<CanonicalEvent> events, List<DeadLetter> letters) {
         Set<String> people = new HashSet<>();
         events.stream().filter(e -> !ERASED.equals(e.type())).forEach(e -> people.add(e.subject()));
-        letters.forEach(d -> people.add(d.userId()));
-        awaitErasures(people);
+        letters.stream().filter(d -> d.userId() != null).forEach(d -> people.add(d.userId()));
+        return people;
     }
 
     private void awaitErasures(Set<String> people) {
@@ -180,21 +185,21 @@ public final class ErasureGate {
         if (erasing.isEmpty() && erasedAt.isEmpty()) {
             return new Admitted(events, letters, List.of(), List.of());
         }
+        people(events, letters).forEach(this::refuseWhileErasing);
+        return partition(events, letters, person -> admits(person, began));
+    }
+
+    /** A write split by whose data may be stored; the notice of an erasure always may. */
+    static Admitted partition(List<CanonicalEvent> events, List<DeadLetter> letters, Predicate<String> mayStore) {
         List<CanonicalEvent> kept = new ArrayList<>(events.size());
         List<CanonicalEvent> withheld = new ArrayList<>();
         for (CanonicalEvent e : events) {
-            if (ERASED.equals(e.type())) {
-                kept.add(e); // the notice of the erasure, which recipients need to erase their copies
-                continue;
-            }
-            refuseWhileErasing(e.subject());
-            (admits(e.subject(), began) ? kept : withheld).add(e);
+            (ERASED.equals(e.type()) || mayStore.test(e.subject()) ? kept : withheld).add(e);
         }
         List<DeadLetter> keptLetters = new ArrayList<>(letters.size());
         List<DeadLetter> withheldLetters = new ArrayList<>();
         for (DeadLetter d : letters) {
-            refuseWhileErasing(d.userId());
-            (admits(d.userId(), began) ? keptLetters : withheldLetters).add(d);
+            (d.userId() == null || mayStore.test(d.userId()) ? keptLetters : withheldLetters).add(d);
         }
         return new Admitted(kept, keptLetters, withheld, withheldLetters);
     }

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -385,7 +384,7 @@ final class EventWriter {
 
     private static boolean isPostgres(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+            return SharedErasures.isPostgres(c);
         } catch (SQLException e) {
             throw new StoreException("cannot reach the store", e);
         }

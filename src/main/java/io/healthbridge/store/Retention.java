@@ -209,8 +209,8 @@ public class Retention {
             String in = "?" + ",?".repeat(ids.size() - 1);
             try {
                 total += Sql.transaction(dataSource, c -> {
-                    run(c, "DELETE FROM webhook_attempts WHERE delivery_id IN (" + in + ")", ids.toArray());
-                    return run(c, "DELETE FROM webhook_deliveries WHERE id IN (" + in + ")", ids.toArray());
+                    Sql.run(c, "DELETE FROM webhook_attempts WHERE delivery_id IN (" + in + ")", ids.toArray());
+                    return Sql.run(c, "DELETE FROM webhook_deliveries WHERE id IN (" + in + ")", ids.toArray());
                 });
             } catch (SQLException e) {
                 throw new StoreException("cannot remove deliveries past their retention", e);
@@ -257,16 +257,9 @@ public class Retention {
 
     private int update(String sql, Object... args) {
         try (Connection c = dataSource.getConnection()) {
-            return run(c, sql, args);
+            return Sql.run(c, sql, args);
         } catch (SQLException e) {
             throw new StoreException("cannot remove rows past their retention", e);
-        }
-    }
-
-    private static int run(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
         }
     }
 

@@ -4,9 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import io.healthbridge.event.CanonicalEvent;
-import io.healthbridge.event.DataType;
 import io.healthbridge.event.EventJson;
 
 /**
@@ -28,7 +25,6 @@ final class SharedErasures {
 
     /** The advisory locks' first key: the two-key space, apart from the one-key locks of leadership. */
     private static final int LOCKS = 0x4842;
-    private static final String ERASED = DataType.USER_ERASED.eventType();
 
     private SharedErasures() {
     }
@@ -36,11 +32,11 @@ final class SharedErasures {
     /** In the erasure's transaction, first: waits out the person's writes on every instance, then marks them. */
     static void mark(Connection c, String userId, Instant at) throws SQLException {
         if (isPostgres(c)) {
-            run(c, "SELECT pg_advisory_xact_lock(" + LOCKS + ", hashtext(?))", userId);
+            Sql.run(c, "SELECT pg_advisory_xact_lock(" + LOCKS + ", hashtext(?))", userId);
         }
         String digest = EventJson.sha256(userId);
-        run(c, "DELETE FROM erasure_marks WHERE user_digest = ?", digest);
-        run(c, "INSERT INTO erasure_marks (user_digest, erased_at) VALUES (?, ?)", digest, Timestamp.from(at));
+        Sql.run(c, "DELETE FROM erasure_marks WHERE user_digest = ?", digest);
+        Sql.run(c, "INSERT INTO erasure_marks (user_digest, erased_at) VALUES (?, ?)", digest, at);
     }
 
     /**
@@ -49,15 +45,13 @@ final class SharedErasures {
      */
     static ErasureGate.Admitted admit(Connection c, List<CanonicalEvent> events, List<DeadLetter> letters, long began)
             throws SQLException {
-        TreeSet<String> people = new TreeSet<>();
-        events.stream().filter(e -> !ERASED.equals(e.type())).forEach(e -> people.add(e.subject()));
-        letters.stream().filter(d -> d.userId() != null).forEach(d -> people.add(d.userId()));
+        TreeSet<String> people = new TreeSet<>(ErasureGate.people(events, letters));
         if (people.isEmpty()) {
             return new ErasureGate.Admitted(events, letters, List.of(), List.of());
         }
         Map<String, String> byDigest = new HashMap<>();
         for (String p : people) {
-            run(c, "SELECT pg_advisory_xact_lock_shared(" + LOCKS + ", hashtext(?))", p);
+            Sql.run(c, "SELECT pg_advisory_xact_lock_shared(" + LOCKS + ", hashtext(?))", p);
             byDigest.put(EventJson.sha256(p), p);
         }
         Map<String, Instant> erased = new HashMap<>();
@@ -78,31 +72,13 @@ final class SharedErasures {
             return new ErasureGate.Admitted(events, letters, List.of(), List.of());
         }
         Instant at = ErasureGate.wallTime(began);
-        List<CanonicalEvent> kept = new ArrayList<>();
-        List<CanonicalEvent> withheld = new ArrayList<>();
-        for (CanonicalEvent e : events) {
-            Instant mark = ERASED.equals(e.type()) ? null : erased.get(e.subject());
-            (mark != null && at.isBefore(mark) ? withheld : kept).add(e);
-        }
-        List<DeadLetter> keptLetters = new ArrayList<>();
-        List<DeadLetter> withheldLetters = new ArrayList<>();
-        for (DeadLetter d : letters) {
-            Instant mark = d.userId() == null ? null : erased.get(d.userId());
-            (mark != null && at.isBefore(mark) ? withheldLetters : keptLetters).add(d);
-        }
-        return new ErasureGate.Admitted(kept, keptLetters, withheld, withheldLetters);
+        return ErasureGate.partition(events, letters, person -> {
+            Instant mark = erased.get(person);
+            return mark == null || !at.isBefore(mark);
+        });
     }
 
     static boolean isPostgres(Connection c) throws SQLException {
         return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
-    }
-
-    private static void run(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.execute();
-        }
     }
 }

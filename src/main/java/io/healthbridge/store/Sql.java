@@ -89,4 +89,17 @@ public final class Sql {
             throw new StoreException("cannot " + what, e);
         }
     }
+
+    /**
+     * Runs a statement on the connection's transaction (an {@link java.time.Instant} is bound as a timestamp) and
+     * returns the rows it touched; 0 for one that answers rows (a lock taken with {@code SELECT}).
+     */
+    public static int run(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i] instanceof java.time.Instant t ? java.sql.Timestamp.from(t) : args[i]);
+            }
+            return ps.execute() ? 0 : ps.getUpdateCount();
+        }
+    }
 }

@@ -144,12 +144,7 @@ public class UserData {
     }
 
     private static long run(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
+        return Sql.run(c, sql, args);
     }
 
     /** A value matched literally inside a LIKE pattern. */

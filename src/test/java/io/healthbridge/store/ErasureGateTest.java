@@ -187,6 +187,44 @@ class ErasureGateTest {
         writer.get(5, TimeUnit.SECONDS);
     }
 
+    @ParameterizedTest(name = "group commit {0}")
+    @ValueSource(booleans = {true, false})
+    void anErasureBeginsOnlyOnceTheStoresWriteUnderWayHasCommitted(boolean groupCommit) throws Exception {
+        CountDownLatch committing = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        boolean[] hold = {false};
+        // the store's connections, with a commit that waits when told to: a write caught between insert and commit
+        javax.sql.DataSource held = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (ds, m, args) -> {
+                    Object out = m.invoke(db.dataSource(), args);
+                    if (!m.getName().equals("getConnection")) {
+                        return out;
+                    }
+                    java.sql.Connection real = (java.sql.Connection) out;
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                            new Class<?>[] {java.sql.Connection.class}, (c, cm, cargs) -> {
+                                if (cm.getName().equals("commit") && hold[0]) {
+                                    committing.countDown();
+                                    commit.await(10, TimeUnit.SECONDS);
+                                }
+                                return cm.invoke(real, cargs);
+                            });
+                });
+        JdbcEventStore store = new JdbcEventStore(held, Clock.systemUTC(), groupCommit);
+        hold[0] = true;
+        CompletableFuture<BatchOutcome> write = CompletableFuture.supplyAsync(() -> store.insertAll(
+                List.of(weight(GONE, 1)), List.of(), ErasureGate.now()));
+        assertThat(committing.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> erasure = CompletableFuture.runAsync(() -> store.erasureGate().erasing(GONE));
+        Thread.sleep(300);
+        // the erasure's delete must see that write: it may not begin before the commit
+        assertThat(erasure).isNotDone();
+        hold[0] = false;
+        commit.countDown();
+        erasure.get(5, TimeUnit.SECONDS);
+        assertThat(write.get(5, TimeUnit.SECONDS).stored()).hasSize(1);
+    }
+
     @Test
     void anErasureHoldsBackOnlyItsPersonsEarlierWork() {
         ErasureGate gate = new ErasureGate();

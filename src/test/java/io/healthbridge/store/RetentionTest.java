@@ -182,6 +182,16 @@ class RetentionTest {
                 + "status = 'delivered' AND event_id = ?", next) == 1);
     }
 
+    @Test
+    void anErasuresMarkGoesAfterADay() throws Exception {
+        hb.exec("INSERT INTO erasure_marks (user_digest, erased_at) VALUES ('mark-old', ?), ('mark-new', ?)",
+                java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofHours(25))),
+                java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofHours(23))));
+        assertThat(purgeAt(Duration.ZERO)).containsEntry("erasure_marks", 1L);
+        assertThat(hb.count("SELECT COUNT(*) FROM erasure_marks WHERE user_digest = 'mark-new'")).isEqualTo(1);
+        assertThat(hb.count("SELECT COUNT(*) FROM erasure_marks WHERE user_digest = 'mark-old'")).isZero();
+    }
+
     static void maintenance(boolean on) throws Exception {
         assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/admin/maintenance")).POST(HttpRequest.BodyPublishers
                 .ofString("{\"enabled\":" + on + "}"))).statusCode()).isEqualTo(200);
