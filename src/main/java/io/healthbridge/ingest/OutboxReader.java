@@ -48,6 +48,8 @@ public final class OutboxReader {
     /** Highest seq read by this process, and the holes below it still awaited (both guarded by this). */
     private long readUpTo = -1;
     private final TreeMap<Long, Instant> holes = new TreeMap<>();
+    /** The oldest event the sink has taken but not finished with ({@link Long#MAX_VALUE}: none). */
+    private volatile LongSupplier held = () -> Long.MAX_VALUE;
 
     /** A reader that saves its cursor after every round that moved it. */
     public OutboxReader(EventStore events, LongSupplier loadCursor, LongConsumer saveCursor, int batchSize, Clock clock) {
@@ -63,6 +65,14 @@ public final class OutboxReader {
         this.batchSize = batchSize;
         this.clock = clock;
         this.saveEvery = saveEvery;
+    }
+
+    /**
+     * The sink finishes some events after it took them (the webhook fan-out writes a delivery sent at once only with
+     * its outcome): the cursor never moves past the oldest event {@code oldest} answers, so a restart reads it again.
+     */
+    public void holdAt(LongSupplier oldest) {
+        this.held = oldest;
     }
 
     /** Saves the cursor unless it was saved less than {@code saveEvery} ago ({@code force}: now). */
@@ -165,7 +175,7 @@ public final class OutboxReader {
             readUpTo = batch.get(batch.size() - 1).seq();
         }
         holes.values().removeIf(seen -> seen.plus(HOLE_GRACE).isBefore(now));
-        long safe = holes.isEmpty() ? readUpTo : holes.firstKey() - 1;
+        long safe = Math.min(holes.isEmpty() ? readUpTo : holes.firstKey() - 1, held.getAsLong() - 1);
         if (safe > saved) {
             save(safe, false);
         }

@@ -96,10 +96,15 @@ public final class Sql {
      */
     public static int run(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i] instanceof java.time.Instant t ? java.sql.Timestamp.from(t) : args[i]);
-            }
+            bind(ps, args);
             return ps.execute() ? 0 : ps.getUpdateCount();
+        }
+    }
+
+    /** Binds the statement's parameters in order (an {@link java.time.Instant} as a timestamp). */
+    public static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i] instanceof java.time.Instant t ? java.sql.Timestamp.from(t) : args[i]);
         }
     }
 }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the successful deliveries gathered over a short linger in one transaction (group commit): a busy dispatcher
  * writes hundreds per commit instead of two commits each. A delivery counts as delivered once written; one sent but
- * not yet written when the process dies is sent again after its lease (at least once).
+ * not yet written when the process dies is sent again: after its lease, or, if it was never written at all, when the
+ * restarted fan-out reads its event again (at least once).
  */
 final class DeliveryRecorder {
 

@@ -74,7 +74,7 @@ class EndpointLanes {
         claimedQueues.values().forEach(q -> {
             WebhookDelivery d;
             while ((d = q.poll()) != null) {
-                store.postpone(d.id(), clock.instant());
+                store.postpone(d, clock.instant());
             }
         });
     }
@@ -138,7 +138,7 @@ class EndpointLanes {
         if (ep.isEmpty() || !active.getAsBoolean() || health.breaker(endpointId).getState() == CircuitBreaker.State.OPEN) {
             WebhookDelivery back;
             while ((back = queue.poll()) != null) {
-                store.postpone(back.id(), clock.instant());
+                store.postpone(back, clock.instant());
                 drained.remove(endpointId);
             }
             return;
@@ -161,7 +161,7 @@ class EndpointLanes {
                     slots.release();
                     if (e != null) {
                         LOG.error("Webhook delivery {} failed unexpectedly: {}", d.id(), e.toString());
-                        store.postpone(d.id(), clock.instant().plusSeconds(30));
+                        store.postpone(d, clock.instant().plusSeconds(30));
                         drained.remove(endpointId);
                     }
                     try {

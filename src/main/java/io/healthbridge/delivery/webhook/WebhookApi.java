@@ -70,7 +70,7 @@ public class WebhookApi {
         long done = 0;
         for (String status : List.of(WebhookDelivery.DELIVERED, WebhookDelivery.FAILED, WebhookDelivery.ABANDONED,
                 WebhookDelivery.PENDING, WebhookDelivery.SENDING)) {
-            long n = store.countDeliveries(e.id(), status);
+            long n = store.log().countDeliveries(e.id(), status);
             stats.put(status, n);
             if (!status.equals(WebhookDelivery.PENDING) && !status.equals(WebhookDelivery.SENDING)) {
                 done += n;
@@ -142,7 +142,7 @@ public class WebhookApi {
         }
         String status = exchange.getIn().getHeader("status", String.class);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (WebhookDelivery d : store.deliveries(e.get().id(), status, limit, offset)) {
+        for (WebhookDelivery d : store.log().deliveries(e.get().id(), status, limit, offset)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", d.id());
             m.put("event_id", d.eventId());
@@ -157,7 +157,7 @@ public class WebhookApi {
             m.put("created_at", d.createdAt().toString());
             out.add(m);
         }
-        Json.respond(exchange, 200, Map.of("deliveries", out, "total", store.countDeliveries(e.get().id(), status),
+        Json.respond(exchange, 200, Map.of("deliveries", out, "total", store.log().countDeliveries(e.get().id(), status),
                 "limit", limit, "offset", offset));
     }
 
@@ -168,13 +168,13 @@ public class WebhookApi {
             return;
         }
         String deliveryId = exchange.getIn().getHeader("deliveryId", String.class);
-        Optional<WebhookDelivery> d = store.delivery(e.get().id(), deliveryId);
+        Optional<WebhookDelivery> d = store.log().delivery(e.get().id(), deliveryId);
         if (d.isEmpty()) {
             ApiError.notFound(exchange, "delivery '" + deliveryId + "' of webhook '" + e.get().id() + "'");
             return;
         }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (WebhookStore.Attempt a : store.attempts(d.get())) {
+        for (DeliveryLog.Attempt a : store.log().attempts(d.get())) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("attempted_at", a.at().toString());
             m.put("status_code", a.statusCode());

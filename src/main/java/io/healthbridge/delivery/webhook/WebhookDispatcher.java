@@ -79,10 +79,16 @@ public class WebhookDispatcher {
     private final Set<String> endpointsWanted = ConcurrentHashMap.newKeySet();
     /**
      * The last fan-out left events in the outbox because every endpoint's queue was full: the next one runs when a
-     * queue drains (or at the next poll), so a backlog becomes deliveries as fast as they can be sent, each stored
-     * already claimed, instead of piling up as pending rows to be read and claimed again.
+     * queue drains (or at the next poll), so a backlog becomes deliveries as fast as they can be sent, each sent at
+     * once and written with its outcome, instead of piling up as pending rows to be read and claimed again.
      */
     private volatile boolean outboxBehind;
+    /**
+     * The newest event stored when this process started: only events up to it can have deliveries already (written by
+     * an earlier process that read them before it stopped), so only their fan-out asks the store which exist. A
+     * delivery written only after its first attempt ({@link UnwrittenDeliveries}) cannot be skipped by a failed insert.
+     */
+    private volatile long storedBefore = Long.MAX_VALUE;
     private final ExecutorService kicker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "webhook-dispatch");
         t.setDaemon(true);
@@ -98,6 +104,7 @@ public class WebhookDispatcher {
         this.executor = executor;
         this.outbox = new OutboxReader(events, () -> store.cursor(CURSOR), seq -> store.saveCursor(CURSOR, seq),
                 FAN_OUT_BATCH, clock, CURSOR_SAVE_EVERY);
+        outbox.holdAt(store::oldestUnwritten); // an event stays owed until each of its deliveries is written
         this.recorder = new DeliveryRecorder(store, RECORD_LINGER_MS);
         this.requests = new WebhookRequests(events, settings.timeout());
         this.health = new EndpointHealth(store, settings, meters, clock);
@@ -215,6 +222,7 @@ public class WebhookDispatcher {
      */
     public void initCursor() {
         outbox.init();
+        storedBefore = outbox.latestSeq();
     }
 
     /**
@@ -266,9 +274,9 @@ public class WebhookDispatcher {
     }
 
     /**
-     * How many events the next fan-out takes from the outbox. Each becomes a delivery per endpoint, stored already
-     * claimed when the endpoint's queue has room and pending otherwise; a pending one costs two more writes later (read
-     * as due, claimed). So a backlog stays in the outbox while the queues are full and is taken in batches every
+     * How many events the next fan-out takes from the outbox. Each becomes a delivery per endpoint, claimed and
+     * sent at once when the endpoint's queue has room and stored pending otherwise; a pending one costs two more writes
+     * later (read as due, claimed). So a backlog stays in the outbox while the queues are full and is taken in batches every
      * sending endpoint has room for:
      * <ul>
      * <li>every sending endpoint's queue is at most half full: as many as the fullest one has room for;</li>
@@ -316,8 +324,9 @@ public class WebhookDispatcher {
     }
 
     /**
-     * The deliveries of these events, in one transaction. As many as each endpoint's queue has room for are stored
-     * already claimed and queued for sending at once; the rest are stored pending, for {@link #dispatchDue}.
+     * The deliveries of these events. As many as each endpoint's queue has room for are claimed and queued for sending
+     * at once, written with their first attempt's outcome ({@link UnwrittenDeliveries}); the rest are stored pending,
+     * in one transaction, for {@link #dispatchDue}. Pairs that have a delivery already are skipped.
      */
     private int fanOut(List<StoredEvent> batch, List<WebhookEndpoint> endpoints) {
         Map<String, Integer> room = new HashMap<>();
@@ -326,12 +335,15 @@ public class WebhookDispatcher {
         }
         Instant lease = clock.instant().plus(settings.timeout().multipliedBy(2));
         List<WebhookStore.NewDelivery> wanted = new ArrayList<>();
+        Set<String> existing = store.existing(endpoints.stream().map(WebhookEndpoint::id).toList(),
+                batch.stream().filter(e -> e.seq() > 0 && e.seq() <= storedBefore).map(StoredEvent::id).toList());
         for (StoredEvent e : batch) {
             for (WebhookEndpoint ep : endpoints) {
-                if (ep.matches(TypeGlob.subscribed(e.type(), e.provider()), e.subject())) {
+                if (ep.matches(TypeGlob.subscribed(e.type(), e.provider()), e.subject())
+                    && !existing.contains(ep.id() + " " + e.id())) {
                     int free = room.get(ep.id());
                     room.put(ep.id(), Math.max(0, free - 1));
-                    wanted.add(new WebhookStore.NewDelivery(ep.id(), e.id(), e.type(), free > 0 ? lease : null));
+                    wanted.add(new WebhookStore.NewDelivery(ep.id(), e.id(), e.type(), free > 0 ? lease : null, e.seq()));
                     if (free == 0) {
                         lanes.mayHaveDue(ep.id());
                     }

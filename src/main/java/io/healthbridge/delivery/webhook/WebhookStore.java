@@ -9,8 +9,12 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 
@@ -34,15 +38,24 @@ public class WebhookStore {
     private final OutboxCursors cursors;
     private final Clock clock;
     private final WebhookEndpoints endpoints;
+    private final UnwrittenDeliveries unwritten;
+    private final DeliveryLog log;
 
     public WebhookStore(DataSource dataSource, SecretBox secrets, Clock clock) {
         this.dataSource = dataSource;
         this.cursors = new OutboxCursors(dataSource);
         this.clock = clock;
         this.endpoints = new WebhookEndpoints(dataSource, secrets, clock);
+        this.unwritten = new UnwrittenDeliveries(dataSource);
+        this.log = new DeliveryLog(dataSource, unwritten::of);
     }
 
     // ---- endpoints: see WebhookEndpoints ----
+
+    /** The deliveries and attempts as the API shows them. */
+    public DeliveryLog log() {
+        return log;
+    }
 
     /** The endpoint table this store's delivery queries run per endpoint over. */
     public WebhookEndpoints endpoints() {
@@ -81,17 +94,11 @@ public class WebhookStore {
                 ts(clock.instant()), endpointId, eventId) == 1;
     }
 
-    /** One delivery of an endpoint. */
-    public Optional<WebhookDelivery> delivery(String endpointId, String id) {
-        return deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND id = ?", 1, 0, endpointId, id).stream()
-                .findFirst();
-    }
-
     /** An endpoint's due deliveries, oldest first, at most {@code limit} (its free sending slots). */
     public List<WebhookDelivery> due(String endpointId, int limit) {
         // ordered by the index alone (endpoint, status, next attempt), so the query stops at the limit instead of
         // sorting every pending delivery of the endpoint
-        return deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'pending' "
+        return DeliveryLog.read(dataSource, "SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'pending' "
                           + "AND next_attempt_at <= ? ORDER BY next_attempt_at", limit, 0, endpointId,
                 ts(clock.instant()));
     }
@@ -149,29 +156,40 @@ public class WebhookStore {
         }
     }
 
-    /** A delivery to create: claimed by its creator until {@code leaseUntil} (status sending), or pending when null. */
-    public record NewDelivery(String endpointId, String eventId, String eventType, Instant leaseUntil) {
+    /**
+     * A delivery to create: claimed by its creator until {@code leaseUntil} (status sending), or pending when null.
+     * {@code seq} is the event's outbox position; a claimed delivery that has one is written only with its first
+     * attempt's outcome ({@link UnwrittenDeliveries}), one without (0: the Kafka bus's) at once.
+     */
+    public record NewDelivery(String endpointId, String eventId, String eventType, Instant leaseUntil, long seq) {
     }
 
     /**
-     * One delivery per (endpoint, event) pair, in one transaction; pairs that already have one (a fan-out read again
-     * after a restart) are skipped. A delivery its creator will send at once is stored already claimed, which saves
-     * claiming it in a second write. Returns the deliveries created.
+     * One delivery per (endpoint, event) pair: the pending ones and those without an outbox position written in one
+     * transaction, pairs that already have one skipped; the claimed ones with an outbox position not written yet (see
+     * {@link NewDelivery}). A claimed delivery saves claiming it in a second write. Returns the deliveries created.
      */
     public List<WebhookDelivery> addDeliveries(List<NewDelivery> wanted) {
-        if (wanted.isEmpty()) {
-            return List.of();
-        }
         Instant now = clock.instant();
         List<Object[]> rows = new ArrayList<>();
+        List<NewDelivery> written = new ArrayList<>();
         List<WebhookDelivery> created = new ArrayList<>();
         for (NewDelivery n : wanted) {
             String id = IDS.generate().toString();
             String status = n.leaseUntil() == null ? WebhookDelivery.PENDING : WebhookDelivery.SENDING;
             Instant next = n.leaseUntil() == null ? now : n.leaseUntil();
-            rows.add(new Object[] {id, n.endpointId(), n.eventId(), n.eventType(), status, ts(next), ts(now), ts(now)});
-            created.add(new WebhookDelivery(id, n.endpointId(), n.eventId(), n.eventType(), null, status, 0, next, null,
-                    null, null, now, now));
+            WebhookDelivery d = new WebhookDelivery(id, n.endpointId(), n.eventId(), n.eventType(), null, status, 0, next,
+                    null, null, null, now, now);
+            created.add(d);
+            if (n.leaseUntil() != null && n.seq() > 0) {
+                unwritten.add(d, n.seq());
+            } else {
+                rows.add(new Object[] {id, n.endpointId(), n.eventId(), n.eventType(), status, ts(next), ts(now), ts(now)});
+                written.add(n);
+            }
+        }
+        if (rows.isEmpty()) {
+            return created;
         }
         try {
             Sql.batch(dataSource, "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, "
@@ -180,10 +198,10 @@ public class WebhookStore {
             return created;
         } catch (SQLException e) {
             // some already exist: row by row, each duplicate skipped, the new ones read back (pending)
-            List<WebhookDelivery> some = new ArrayList<>();
-            for (NewDelivery n : wanted) {
+            List<WebhookDelivery> some = new ArrayList<>(created.stream().filter(d -> unwritten.contains(d.id())).toList());
+            for (NewDelivery n : written) {
                 if (addDelivery(n.endpointId(), n.eventId(), n.eventType(), null)) {
-                    some.addAll(deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND event_id = ?", 1, 0,
+                    some.addAll(DeliveryLog.read(dataSource, "SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND event_id = ?", 1, 0,
                             n.endpointId(), n.eventId()));
                 }
             }
@@ -191,28 +209,71 @@ public class WebhookStore {
         }
     }
 
+    /** Which of these endpoints already have a delivery of which of these events, as "endpoint event" keys. */
+    public Set<String> existing(Collection<String> endpointIds, Collection<String> eventIds) {
+        Set<String> out = new HashSet<>();
+        if (eventIds.isEmpty()) {
+            return out;
+        }
+        String in = String.join(", ", Collections.nCopies(eventIds.size(), "?"));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT event_id FROM webhook_deliveries WHERE endpoint_id = ? AND event_id IN (" + in + ")")) {
+            for (String endpoint : endpointIds) {
+                int i = 1;
+                ps.setString(i++, endpoint);
+                for (String event : eventIds) {
+                    ps.setString(i++, event);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(endpoint + " " + rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read deliveries", e);
+        }
+    }
+
+    /** The outbox position of the oldest event with a delivery not written yet, {@link Long#MAX_VALUE} when none. */
+    public long oldestUnwritten() {
+        return unwritten.oldestSeq();
+    }
+
     /** Claims whose lease ran out (the sender died) are due again: at-least-once. */
     public int releaseExpiredClaims() {
-        return perEndpoint(e -> true, "UPDATE webhook_deliveries SET status = 'pending' WHERE endpoint_id = ? "
+        Instant now = clock.instant();
+        List<WebhookDelivery> expired = unwritten.leaseExpired(now);
+        expired.forEach(d -> postpone(d, now));
+        return expired.size() + perEndpoint(e -> true, "UPDATE webhook_deliveries SET status = 'pending' WHERE endpoint_id = ? "
                 + "AND status = 'sending' AND next_attempt_at < ?", ts(clock.instant()));
     }
 
     /** Postpones a claimed delivery without counting an attempt (endpoint breaker open, concurrency bound). */
-    public void postpone(String id, Instant next) {
-        update("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?",
-                ts(next), ts(clock.instant()), id);
+    public void postpone(WebhookDelivery d, Instant next) {
+        Instant now = clock.instant();
+        Sql.Statement update = new Sql.Statement("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, "
+                + "updated_at = ? WHERE id = ?", ts(next), ts(now), d.id());
+        if (!unwritten.write(d, WebhookDelivery.PENDING, d.attempts(), next, null, null, null, now, List.of(),
+                List.of(update))) {
+            update(update.sql(), update.args());
+        }
     }
 
     public void recordAttempt(WebhookDelivery d, String status, Instant next, Integer code, String error, long latencyMs,
             String excerpt) {
         Instant now = clock.instant();
-        Sql.inTransaction(dataSource, "record a webhook attempt",
-                new Sql.Statement("UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, "
-                        + "next_attempt_at = ?, last_status_code = ?, last_error = ?, last_latency_ms = ?, updated_at = ? "
-                        + "WHERE id = ?", status, ts(next), code, error, latencyMs, ts(now), d.id()),
-                new Sql.Statement("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, "
-                        + "attempted_at, status_code, latency_ms, error, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        IDS.generate().toString(), d.id(), d.endpointId(), ts(now), code, latencyMs, error, excerpt));
+        Sql.Statement update = new Sql.Statement("UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, "
+                + "next_attempt_at = ?, last_status_code = ?, last_error = ?, last_latency_ms = ?, updated_at = ? "
+                + "WHERE id = ?", status, ts(next), code, error, latencyMs, ts(now), d.id());
+        Sql.Statement attempt = new Sql.Statement("INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, "
+                + "attempted_at, status_code, latency_ms, error, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                IDS.generate().toString(), d.id(), d.endpointId(), ts(now), code, latencyMs, error, excerpt);
+        if (!unwritten.write(d, status, d.attempts() + 1, next, code, error, latencyMs, now, List.of(attempt),
+                List.of(update, attempt))) {
+            Sql.inTransaction(dataSource, "record a webhook attempt", update, attempt);
+        }
     }
 
     /** A successful attempt, for {@link #recordDelivered}. */
@@ -228,49 +289,25 @@ public class WebhookStore {
         if (done.isEmpty()) {
             return;
         }
+        String update = "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, "
+                        + "next_attempt_at = NULL, last_status_code = ?, last_error = NULL, last_latency_ms = ?, "
+                        + "updated_at = ? WHERE id = ?";
         List<Object[]> rows = new ArrayList<>();
-        for (Delivered d : done) {
-            rows.add(new Object[] {d.code(), d.latencyMs(), ts(d.at()), d.delivery().id()});
+        for (Delivered d : unwritten.delivered(done, d -> new Sql.Statement(update, row(d)))) {
+            rows.add(row(d));
+        }
+        if (rows.isEmpty()) {
+            return;
         }
         try {
-            Sql.batch(dataSource, "UPDATE webhook_deliveries SET status = 'delivered', "
-                    + "attempts = attempts + 1, next_attempt_at = NULL, last_status_code = ?, last_error = NULL, "
-                    + "last_latency_ms = ?, updated_at = ? WHERE id = ?", rows);
+            Sql.batch(dataSource, update, rows);
         } catch (SQLException e) {
             throw new StoreException("cannot record delivered webhooks", e);
         }
     }
 
-    /** One attempt of a delivery, as the delivery log shows it. */
-    public record Attempt(Instant at, Integer statusCode, Long latencyMs, String error, String responseExcerpt) {
-    }
-
-    /**
-     * Every attempt of a delivery, oldest first: the failed ones from their rows, then the success from the delivery
-     * row when it was delivered.
-     */
-    public List<Attempt> attempts(WebhookDelivery d) {
-        List<Attempt> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT attempted_at, status_code, latency_ms, error, response_excerpt "
-                     + "FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id")) {
-            ps.setString(1, d.id());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    int code = rs.getInt(2);
-                    Integer statusCode = rs.wasNull() ? null : code;
-                    long ms = rs.getLong(3);
-                    Long latency = rs.wasNull() ? null : ms;
-                    out.add(new Attempt(instant(rs.getTimestamp(1)), statusCode, latency, rs.getString(4), rs.getString(5)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read webhook attempts", e);
-        }
-        if (WebhookDelivery.DELIVERED.equals(d.status())) {
-            out.add(new Attempt(d.updatedAt(), d.lastStatusCode(), d.lastLatencyMs(), null, null));
-        }
-        return out;
+    private static Object[] row(Delivered d) {
+        return new Object[] {d.code(), d.latencyMs(), ts(d.at()), d.delivery().id()};
     }
 
     public int retryFailed(String endpointId) {
@@ -291,35 +328,11 @@ public class WebhookStore {
                + "WHERE endpoint_id = ? AND status IN ('pending', 'sending')", reason, endpointId);
     }
 
-    public List<WebhookDelivery> deliveries(String endpointId, String status, int limit, int offset) {
-        return status == null
-                ? deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY created_at DESC, id",
-                        limit, offset, endpointId)
-                : deliveries("SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND status = ? "
-                             + "ORDER BY created_at DESC, id", limit, offset, endpointId, status);
-    }
-
-    public long countDeliveries(String endpointId, String status) {
-        String sql = "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = ?" + (status == null ? "" : " AND status = ?");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, endpointId);
-            if (status != null) {
-                ps.setString(2, status);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot count deliveries", e);
-        }
-    }
-
-    /** Deliveries waiting to be sent, all endpoints. */
+    /** Deliveries waiting to be sent or being sent, all endpoints. */
     public long backlog() {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = ? AND status IN ('pending', 'sending')")) {
-            long sum = 0;
+            long sum = unwritten.size();
             for (String id : endpoints.ids(e -> true)) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -347,32 +360,6 @@ public class WebhookStore {
 
     private int update(String sql, Object... args) {
         return Sql.update(dataSource, "update the webhook store", sql, args);
-    }
-
-    private List<WebhookDelivery> deliveries(String sql, int limit, int offset, Object... args) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(sql + " LIMIT " + limit + " OFFSET " + offset)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            List<WebhookDelivery> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    int code = rs.getInt("last_status_code");
-                    Integer lastCode = rs.wasNull() ? null : code;
-                    long lat = rs.getLong("last_latency_ms");
-                    Long latency = rs.wasNull() ? null : lat;
-                    out.add(new WebhookDelivery(rs.getString("id"), rs.getString("endpoint_id"), rs.getString("event_id"),
-                            rs.getString("event_type"), rs.getString("payload"), rs.getString("status"),
-                            rs.getInt("attempts"), instant(rs.getTimestamp("next_attempt_at")), lastCode,
-                            rs.getString("last_error"), latency, instant(rs.getTimestamp("created_at")),
-                            instant(rs.getTimestamp("updated_at"))));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("cannot read deliveries", e);
-        }
     }
 
     private static Timestamp ts(Instant i) {

@@ -42,6 +42,7 @@ class FanOutHolesTest {
                         Duration.ofHours(1), Duration.ofSeconds(30)),
                 new SimpleMeterRegistry(), clock, Executors.newSingleThreadExecutor());
         dispatcher.initCursor();
+        dispatcher.setActive(() -> false); // nothing sent: every delivery stays pending, a row to look at
         endpoint = store.endpoints().create("http://127.0.0.1:9/hook", null, List.of("health.*"), null, WebhookEndpoint.CLOUDEVENTS,
                 true, "whsec_" + "A".repeat(32)).id();
     }
@@ -66,7 +67,7 @@ class FanOutHolesTest {
     }
 
     List<String> delivered() {
-        return store.deliveries(endpoint, null, 100, 0).stream().map(WebhookDelivery::eventId).sorted().toList();
+        return store.log().deliveries(endpoint, null, 100, 0).stream().map(WebhookDelivery::eventId).sorted().toList();
     }
 
     @Test
@@ -103,6 +104,7 @@ class FanOutHolesTest {
         WebhookDispatcher restarted = new WebhookDispatcher(store, new JdbcEventStore(db.dataSource(), clock),
                 new TargetPolicy(""), dispatcher.settings(), new SimpleMeterRegistry(), clock,
                 Executors.newSingleThreadExecutor());
+        restarted.setActive(() -> false);
         insert(6);
         assertThat(restarted.fanOut()).isEqualTo(1);
         assertThat(delivered()).containsExactly("e1", "e2", "e3", "e4", "e5", "e6");
@@ -131,6 +133,7 @@ class FanOutHolesTest {
         WebhookDispatcher restarted = new WebhookDispatcher(store, new JdbcEventStore(db.dataSource(), clock),
                 new TargetPolicy(""), dispatcher.settings(), new SimpleMeterRegistry(), clock,
                 Executors.newSingleThreadExecutor());
+        restarted.setActive(() -> false);
         assertThat(restarted.fanOut()).isEqualTo(1);
         assertThat(delivered()).containsExactly("e1", "e2", "e3");
         restarted.close();
