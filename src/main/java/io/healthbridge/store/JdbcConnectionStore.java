@@ -17,9 +17,13 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import io.healthbridge.crypto.SecretBox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link ConnectionStore} over JDBC with tokens and code verifiers encrypted by a {@link SecretBox}. */
 public class JdbcConnectionStore implements ConnectionStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcConnectionStore.class);
 
     private final DataSource dataSource;
     private final SecretBox secrets;
@@ -145,8 +149,8 @@ public class JdbcConnectionStore implements ConnectionStore {
         int n = update("UPDATE sync_cursors SET cursor_value = ?, last_sync_at = ?, last_error = NULL "
                        + "WHERE connection_id = ? AND dataset = ?", cursor, ts(at), connectionId, dataset);
         if (n == 0) {
-            update("INSERT INTO sync_cursors (connection_id, dataset, cursor_value, last_sync_at) VALUES (?, ?, ?, ?)",
-                    connectionId, dataset, cursor, ts(at));
+            insertCursor("INSERT INTO sync_cursors (connection_id, dataset, cursor_value, last_sync_at) "
+                         + "VALUES (?, ?, ?, ?)", connectionId, dataset, cursor, ts(at));
         }
     }
 
@@ -155,8 +159,24 @@ public class JdbcConnectionStore implements ConnectionStore {
         int n = update("UPDATE sync_cursors SET last_error = ? WHERE connection_id = ? AND dataset = ?",
                 error, connectionId, dataset);
         if (n == 0) {
-            update("INSERT INTO sync_cursors (connection_id, dataset, cursor_value, last_error) VALUES (?, ?, '', ?)",
-                    connectionId, dataset, error);
+            insertCursor("INSERT INTO sync_cursors (connection_id, dataset, cursor_value, last_error) "
+                         + "VALUES (?, ?, '', ?)", connectionId, dataset, error);
+        }
+    }
+
+    /**
+     * A connection's first cursor of a dataset. The connection may have been deleted (its person erased) while the
+     * sync that saves it was under way: the store refuses the row (its key, V26), and there is nothing to save.
+     */
+    private void insertCursor(String sql, Object... args) {
+        try {
+            update(sql, args);
+        } catch (StoreException e) {
+            // PostgreSQL's foreign_key_violation; H2's parent missing
+            if (!(e.getCause() instanceof SQLException s && List.of("23503", "23506").contains(s.getSQLState()))) {
+                throw e;
+            }
+            LOG.debug("Cursor not saved: connection {} no longer exists", args[0]);
         }
     }
 

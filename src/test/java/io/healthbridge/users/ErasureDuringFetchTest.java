@@ -60,11 +60,24 @@ class ErasureDuringFetchTest {
                     return null; // its next page was asked for after the erasure: the connection is gone by then
                 }
             });
+            // and a sync of the same connection, which saves its cursor when its fetch is done
+            CompletableFuture<Void> lateSync = CompletableFuture.runAsync(() -> {
+                try {
+                    poller.syncNow(gone, "sleep");
+                } catch (ConnectionRevokedException e) {
+                    // gone before it asked for more
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             Thread.sleep(500);
             assertThat(hb.send(HttpRequest.newBuilder(hb.uri("/api/v1/users/" + GONE)).DELETE()).statusCode())
                     .isEqualTo(200);
             assertThat(late).isNotDone();
             IngestSummary brought = late.get(30, TimeUnit.SECONDS);
+            lateSync.get(30, TimeUnit.SECONDS);
+            assertThat(hb.count("SELECT COUNT(*) FROM sync_cursors WHERE connection_id = ?", gone.id()))
+                    .as("no cursor outlives its connection").isZero();
             simulator.setLatency("oura", Duration.ZERO);
 
             assertThat(hb.count("SELECT COUNT(*) FROM events WHERE subject = ? AND type <> 'healthbridge.user.erased'",
