@@ -120,6 +120,14 @@ class FirstAttemptWriteTest {
         return e;
     }
 
+    /** An event published and fanned out, its one delivery sent and held by the receiver: its first attempt. */
+    CanonicalEvent inFirstAttempt() {
+        CanonicalEvent e = publish(1);
+        assertThat(dispatcher.fanOut()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.containsKey(e.id()));
+        return e;
+    }
+
     /** The delivery rows of the event, as "status/attempts/last status code". */
     List<String> rows(String eventId) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -144,9 +152,7 @@ class FirstAttemptWriteTest {
 
     @Test
     void aDeliverySentAtOnceIsWrittenOnlyWithItsOutcomeAndTheOutboxHoldsItsEventUntilThen() throws Exception {
-        CanonicalEvent e = publish(1);
-        assertThat(dispatcher.fanOut()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> sent.containsKey(e.id()));
+        CanonicalEvent e = inFirstAttempt();
 
         assertThat(rows(e.id())).as("nothing written while the first attempt is under way").isEmpty();
         assertThat(store.log().deliveries(endpoint, "sending", 10, 0)).extracting(WebhookDelivery::eventId)
@@ -196,9 +202,7 @@ class FirstAttemptWriteTest {
 
     @Test
     void aDeliveryOfAnEventErasedWhileInFlightLeavesNoRow() throws Exception {
-        CanonicalEvent e = publish(1);
-        dispatcher.fanOut();
-        await().atMost(Duration.ofSeconds(5)).until(() -> sent.containsKey(e.id()));
+        CanonicalEvent e = inFirstAttempt();
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id = ?")) {
             ps.setString(1, e.id());
@@ -212,9 +216,7 @@ class FirstAttemptWriteTest {
 
     @Test
     void aReplayDuringTheFirstAttemptIsNotLost() throws Exception {
-        CanonicalEvent e = publish(1);
-        dispatcher.fanOut();
-        await().atMost(Duration.ofSeconds(5)).until(() -> sent.containsKey(e.id()));
+        CanonicalEvent e = inFirstAttempt();
         assertThat(store.addDelivery(endpoint, e.id(), e.type(), null)).as("replayed").isTrue();
         answer.countDown();
         dispatcher.dispatchDue();
@@ -225,9 +227,7 @@ class FirstAttemptWriteTest {
 
     @Test
     void aFirstAttemptWhoseClaimRanOutIsHandedBackAsPendingAndItsAnswerIsWrittenOntoThatRow() throws Exception {
-        CanonicalEvent e = publish(1);
-        dispatcher.fanOut();
-        await().atMost(Duration.ofSeconds(5)).until(() -> sent.containsKey(e.id()));
+        CanonicalEvent e = inFirstAttempt();
         clock.now = clock.now.plus(Duration.ofSeconds(11)); // the claim: twice the 5 s timeout
         assertThat(store.releaseExpiredClaims()).isEqualTo(1);
         assertThat(rows(e.id())).containsExactly("pending/0/null");
